@@ -1,0 +1,19 @@
+//! Wire types of the Microsoft Graph presence API.
+//!
+//! Every crate of the project speaks through these types: the server serialises them, the
+//! OpenAPI document is derived from their `utoipa` annotations, and the generated client
+//! deserialises into them (progenitor is told to reuse them instead of generating copies).
+//!
+//! Invariant: this crate does no I/O and knows nothing of HTTP frameworks or databases.
+//! The JSON shapes follow Graph: camelCase properties, PascalCase availability and activity
+//! values (matched case-insensitively on input), and the OData error envelope.
+
+mod error;
+mod presence;
+mod requests;
+mod states;
+
+pub use error::{InnerError, MainError, ODataError};
+pub use presence::{OutOfOfficeSettings, Presence};
+pub use requests::{ClearPresenceRequest, SetPresenceRequest};
+pub use states::{Activity, Availability, UNKNOWN_VALUE_MARKER, UnknownValue};

@@ -1,0 +1,113 @@
+//! Assembles the server: state, middleware, routes, error handlers; runs it until a signal.
+
+use std::sync::Arc;
+
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use tracing::{info, warn};
+
+use crate::clock::{ManualClock, SharedClock, SystemClock};
+use crate::config::{ClockMode, Config};
+use crate::routes;
+use crate::store::Store;
+use crate::{request_id, routes::body};
+
+/// What every handler can reach.
+pub struct AppState {
+    pub store: Store,
+    pub clock: SharedClock,
+    /// Present only with `--clock manual`: the handle the admin clock endpoint moves.
+    pub manual_clock: Option<Arc<ManualClock>>,
+}
+
+impl AppState {
+    pub fn new(store: Store, mode: ClockMode) -> Self {
+        let (clock, manual_clock): (SharedClock, _) = match mode {
+            ClockMode::System => (Arc::new(SystemClock), None),
+            ClockMode::Manual => {
+                let manual = Arc::new(ManualClock::new(jiff::Timestamp::now()));
+                (manual.clone(), Some(manual))
+            }
+        };
+        Self {
+            store,
+            clock,
+            manual_clock,
+        }
+    }
+}
+
+/// Registers everything the server answers, on any actix `App`.
+pub fn configure(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig) + Clone {
+    move |cfg: &mut web::ServiceConfig| {
+        cfg.app_data(state.clone())
+            .app_data(body::json_config())
+            .configure(routes::configure);
+    }
+}
+
+/// Opens the store, binds, serves until SIGINT or SIGTERM, then drains and closes the store.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let database_url = config.database_url();
+    let store = Store::open(&database_url).await?;
+    info!(database = %database_url, "database ready");
+    if config.clock == ClockMode::Manual {
+        warn!("manual clock: time only moves through POST /admin/clock/advance");
+    }
+    let state = web::Data::new(AppState::new(store.clone(), config.clock));
+    let configure = configure(state);
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .wrap(from_fn(request_id::assign))
+            .configure(configure.clone())
+            .default_service(web::to(routes::fallback::not_found))
+    })
+    .disable_signals()
+    .shutdown_timeout(10);
+    if let Some(workers) = config.workers {
+        server = server.workers(workers);
+    }
+    let server = server
+        .bind(config.listen)
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    for addr in server.addrs() {
+        info!("listening on http://{addr}");
+    }
+    let server = server.run();
+    let handle = server.handle();
+    actix_web::rt::spawn(async move {
+        wait_for_shutdown_signal().await;
+        info!("shutting down: finishing in-flight requests");
+        handle.stop(true).await;
+    });
+    server.await.context("the HTTP server failed")?;
+    store.close().await;
+    info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM; both shut down gracefully.
+async fn wait_for_shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(error) => {
+                warn!(%error, "cannot listen for SIGTERM; only Ctrl-C stops the server");
+                let _ = ctrl_c.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

@@ -1,0 +1,54 @@
+//! Command line and environment configuration of `presence-server`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+/// The default listen address: loopback only, so a fresh start exposes nothing to the network.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8465";
+
+/// A self-hosted, persistent Microsoft Graph presence API.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "presence-server", version, about)]
+pub struct Config {
+    /// Address to listen on. Port 0 picks a free port; the bound address is logged.
+    #[arg(long, env = "PRESENCE_LISTEN", default_value = DEFAULT_LISTEN)]
+    pub listen: SocketAddr,
+
+    /// Directory for the embedded database (and, later, other state); created on first start.
+    #[arg(long, env = "PRESENCE_DATA_DIR", default_value = "presence-data")]
+    pub data_dir: PathBuf,
+
+    /// Database to use, e.g. `sqlite:///var/lib/presence/presence.db`.
+    /// Default: `presence.db` in the data directory.
+    #[arg(long, env = "PRESENCE_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Where time comes from. `manual` freezes time until `POST /admin/clock/advance` moves it.
+    #[arg(long, env = "PRESENCE_CLOCK", value_enum, default_value_t = ClockMode::System)]
+    pub clock: ClockMode,
+
+    /// Number of HTTP worker threads (default: one per CPU).
+    #[arg(long, env = "PRESENCE_WORKERS")]
+    pub workers: Option<usize>,
+}
+
+/// Source of time for the whole server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClockMode {
+    /// The machine's wall clock.
+    System,
+    /// A clock that only moves through the admin endpoint (for testing apps against us).
+    Manual,
+}
+
+impl Config {
+    /// The database URL in force: the explicit one, or the embedded SQLite file.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", self.data_dir.join("presence.db").display()),
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! One application's presence session for one user, and how it looks as time passes.
+
+use jiff::{SignedDuration, Timestamp};
+use presence_model::{Activity, Availability};
+
+/// An `Available` session not refreshed for this long reads `AvailableIdle`/`Inactive`.
+pub const IDLE_AFTER: SignedDuration = SignedDuration::from_mins(5);
+/// An `Available` session not refreshed for this long reads `Away`/`Away`.
+pub const AWAY_AFTER: SignedDuration = SignedDuration::from_mins(10);
+
+/// A session as stored: what the application set, when it last refreshed it, when it expires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub session_id: String,
+    pub availability: Availability,
+    pub activity: Activity,
+    pub refreshed_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+impl Session {
+    /// Whether the session still counts at `now`; it expires at exactly `expires_at`.
+    pub fn is_live(&self, now: Timestamp) -> bool {
+        now < self.expires_at
+    }
+
+    /// The state the session shows at `now`, after the timeout stages, or `None` once expired.
+    ///
+    /// Only `Available` fades (Graph documents the timeout for it alone): at exactly five
+    /// minutes without a refresh it is idle, at exactly ten it is away.
+    pub fn state_at(&self, now: Timestamp) -> Option<(Availability, Activity)> {
+        if !self.is_live(now) {
+            return None;
+        }
+        if self.availability != Availability::Available {
+            return Some((self.availability, self.activity));
+        }
+        let unrefreshed = now.duration_since(self.refreshed_at);
+        Some(if unrefreshed >= AWAY_AFTER {
+            (Availability::Away, Activity::Away)
+        } else if unrefreshed >= IDLE_AFTER {
+            (Availability::AvailableIdle, Activity::Inactive)
+        } else {
+            (self.availability, self.activity)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(availability: Availability, activity: Activity) -> Session {
+        Session {
+            session_id: "app".into(),
+            availability,
+            activity,
+            refreshed_at: Timestamp::UNIX_EPOCH,
+            expires_at: Timestamp::UNIX_EPOCH + SignedDuration::from_hours(1),
+        }
+    }
+
+    fn at_mins(mins: i64) -> Timestamp {
+        Timestamp::UNIX_EPOCH + SignedDuration::from_mins(mins)
+    }
+
+    fn just_before(mins: i64) -> Timestamp {
+        at_mins(mins) - SignedDuration::from_millis(1)
+    }
+
+    #[test]
+    fn available_fades_at_exactly_five_and_ten_minutes() {
+        use Activity as Act;
+        use Availability as Av;
+        let s = session(Av::Available, Act::Available);
+        let cases = [
+            (at_mins(0), Some((Av::Available, Act::Available))),
+            (just_before(5), Some((Av::Available, Act::Available))),
+            (at_mins(5), Some((Av::AvailableIdle, Act::Inactive))),
+            (just_before(10), Some((Av::AvailableIdle, Act::Inactive))),
+            (at_mins(10), Some((Av::Away, Act::Away))),
+            (just_before(60), Some((Av::Away, Act::Away))),
+            (at_mins(60), None),
+        ];
+        for (now, expected) in cases {
+            assert_eq!(s.state_at(now), expected, "at {now}");
+        }
+    }
+
+    #[test]
+    fn other_availabilities_do_not_fade() {
+        let s = session(Availability::Busy, Activity::InACall);
+        assert_eq!(
+            s.state_at(at_mins(59)),
+            Some((Availability::Busy, Activity::InACall))
+        );
+        assert_eq!(s.state_at(at_mins(60)), None);
+    }
+}

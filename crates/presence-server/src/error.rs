@@ -1,0 +1,115 @@
+//! The Graph error envelope: every failure leaves the server as
+//! `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use presence_model::{InnerError, MainError, ODataError};
+
+use crate::request_id;
+
+/// An error a handler returns; rendered as the Graph envelope with the request's ids.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{status} {code}: {message}")]
+pub struct GraphError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    /// The request property the error is about, when there is one.
+    pub target: Option<&'static str>,
+}
+
+impl GraphError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            target: None,
+        }
+    }
+
+    /// The request property the error is about.
+    pub fn with_target(mut self, target: &'static str) -> Self {
+        self.target = Some(target);
+        self
+    }
+
+    /// The body could not be read as the operation's request (syntax, missing field, wrong type).
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "BadRequest", message)
+    }
+
+    /// The request was well formed but a value is out of range or not supported.
+    pub fn invalid_argument(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "InvalidArgument", message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "NotFound", message)
+    }
+
+    pub fn method_not_allowed(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed", message)
+    }
+
+    pub fn unsupported_media_type(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UnsupportedMediaType",
+            message,
+        )
+    }
+
+    pub fn payload_too_large(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "RequestEntityTooLarge",
+            message,
+        )
+    }
+
+    /// A failure of ours, not the caller's: logged in full, reported without internals.
+    pub fn internal(error: &(dyn std::error::Error + 'static)) -> Self {
+        tracing::error!(error = %error, "request failed");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "generalException",
+            "The server failed to handle the request; it has been logged.",
+        )
+    }
+
+    /// The envelope for this error, stamped with the current request's ids.
+    pub fn envelope(&self) -> ODataError {
+        let ids = request_id::current();
+        ODataError {
+            error: MainError {
+                code: self.code.to_owned(),
+                message: self.message.clone(),
+                target: self.target.map(str::to_owned),
+                inner_error: InnerError {
+                    date: jiff::Timestamp::now()
+                        .strftime("%Y-%m-%dT%H:%M:%S")
+                        .to_string(),
+                    request_id: ids.request_id,
+                    client_request_id: ids.client_request_id,
+                },
+            },
+        }
+    }
+}
+
+impl ResponseError for GraphError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status).json(self.envelope())
+    }
+}
+
+impl From<sqlx::Error> for GraphError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::internal(&error)
+    }
+}

@@ -1,0 +1,23 @@
+//! presence-server: the Microsoft Graph presence API, self-hosted and persistent.
+//!
+//! Layers, in the order a request crosses them:
+//! - [`routes`]: HTTP only (extract, call the engine and the store, map errors);
+//! - [`engine`]: the pure Graph presence rules (validation, fading, aggregation); no I/O;
+//! - [`store`]: SQLite through sqlx; the only module with SQL.
+//!
+//! [`error`] owns the Graph error envelope, [`request_id`] the correlation ids every response
+//! carries, [`clock`] the one source of time, and [`openapi`] the API description that
+//! `cargo xtask gen` turns into `openapi/presence.json` and the client crate.
+
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod openapi;
+pub mod request_id;
+pub mod routes;
+pub mod store;
+
+pub use app::serve;
+pub use config::Config;

@@ -1,0 +1,17 @@
+//! `presence-server`: parse the configuration, set up logging, serve until SIGINT/SIGTERM.
+
+use clap::Parser;
+use presence_server::Config;
+use tracing_subscriber::EnvFilter;
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("PRESENCE_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = Config::parse();
+    presence_server::serve(config).await
+}

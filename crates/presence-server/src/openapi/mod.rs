@@ -1,0 +1,39 @@
+//! The API description: utoipa collects it from the handlers' annotations, and
+//! [`downgrade`] turns utoipa's OpenAPI 3.1 into the 3.0 that progenitor reads.
+//!
+//! `cargo xtask gen` writes [`document_json`] to `openapi/presence.json`; nothing here needs a
+//! database or a running server.
+
+pub mod downgrade;
+
+use utoipa::OpenApi;
+
+use crate::routes;
+
+/// Operations and schemas of the Graph presence API, relative to a version base URL
+/// (`http://host:port/v1.0` or `.../beta`).
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "presence",
+        description = "A self-hosted, persistent re-implementation of the Microsoft Graph presence API.",
+        license(name = "MIT OR Apache-2.0"),
+    ),
+    servers((url = "/v1.0", description = "Graph v1.0"), (url = "/beta", description = "Graph beta")),
+    paths(
+        routes::presence::get_presence,
+        routes::sessions::set_presence,
+        routes::sessions::clear_presence,
+    ),
+    tags((name = "presence", description = "Presence sessions and aggregated presence."))
+)]
+pub struct ApiDoc;
+
+/// The OpenAPI 3.0 document, as JSON, exactly as committed in `openapi/presence.json`.
+pub fn document_json() -> anyhow::Result<String> {
+    let mut document = serde_json::to_value(ApiDoc::openapi())?;
+    downgrade::to_openapi_3_0(&mut document)?;
+    let mut text = serde_json::to_string_pretty(&document)?;
+    text.push('\n');
+    Ok(text)
+}

@@ -1,0 +1,46 @@
+//! How JSON request bodies are read, and how reading them fails.
+//!
+//! actix answers body problems in plain text by default; here every one becomes a Graph
+//! envelope with the status a client can act on: 415 for a body that is not JSON, 413 for one
+//! over the limit, 400 `InvalidArgument` for a value outside a vocabulary, 400 `BadRequest`
+//! for the rest (syntax, missing or mistyped fields).
+
+use actix_web::error::JsonPayloadError;
+use actix_web::web::JsonConfig;
+
+use crate::error::GraphError;
+
+/// Largest accepted body. The biggest legitimate one, 650 ids for a batch read, is ~30 KiB.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub fn json_config() -> JsonConfig {
+    JsonConfig::default()
+        .limit(MAX_BODY_BYTES)
+        .error_handler(|error, _req| body_error(error).into())
+}
+
+fn body_error(error: JsonPayloadError) -> GraphError {
+    match error {
+        JsonPayloadError::ContentType => GraphError::unsupported_media_type(
+            "The request body must be JSON: send 'Content-Type: application/json'.",
+        ),
+        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+            GraphError::payload_too_large(format!(
+                "The request body is larger than the {MAX_BODY_BYTES} bytes accepted."
+            ))
+        }
+        JsonPayloadError::Deserialize(error) => {
+            let message = format!("The request body is not valid for this operation: {error}.");
+            if error.is_data()
+                && error
+                    .to_string()
+                    .contains(presence_model::UNKNOWN_VALUE_MARKER)
+            {
+                GraphError::invalid_argument(message)
+            } else {
+                GraphError::bad_request(message)
+            }
+        }
+        other => GraphError::bad_request(format!("The request body could not be read: {other}.")),
+    }
+}

@@ -1,0 +1,62 @@
+//! HTTP mapping: which path and method reach which handler, under both API versions and at
+//! every alias Graph has. Handlers stay thin: extract, call the engine and the store, answer.
+
+pub mod body;
+pub mod fallback;
+pub mod health;
+pub mod odata;
+pub mod presence;
+pub mod sessions;
+pub mod target;
+
+use actix_web::{FromRequest, Handler, Responder, web};
+
+/// The API versions Graph clients put in the path; both serve the same operations.
+pub const API_VERSIONS: [&str; 2] = ["/v1.0", "/beta"];
+
+/// The path shapes that address one user's presence (`{id}` is the user id).
+pub const PRESENCE_PATHS: [&str; 2] = ["/users/{id}/presence", "/communications/presences/{id}"];
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/healthz")
+            .get(health::healthz)
+            .default_service(web::to(fallback::method_not_allowed)),
+    );
+    for version in API_VERSIONS {
+        cfg.service(web::scope(version).configure(graph_api));
+    }
+}
+
+/// The Graph operations, relative to a version prefix.
+fn graph_api(cfg: &mut web::ServiceConfig) {
+    for base in PRESENCE_PATHS {
+        cfg.service(
+            web::resource(base)
+                .get(presence::get_presence)
+                .default_service(web::to(fallback::method_not_allowed)),
+        );
+        action(cfg, base, "setPresence", sessions::set_presence);
+        action(cfg, base, "clearPresence", sessions::clear_presence);
+    }
+}
+
+/// Registers a POST action at `{base}/{name}` and at its namespace-qualified form
+/// `{base}/microsoft.graph.{name}`, which OData clients and some SDKs use.
+fn action<F, Args>(cfg: &mut web::ServiceConfig, base: &str, name: &str, handler: F)
+where
+    F: Handler<Args> + Clone,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    for path in [
+        format!("{base}/{name}"),
+        format!("{base}/microsoft.graph.{name}"),
+    ] {
+        cfg.service(
+            web::resource(path)
+                .post(handler.clone())
+                .default_service(web::to(fallback::method_not_allowed)),
+        );
+    }
+}

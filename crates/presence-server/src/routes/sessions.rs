@@ -1,0 +1,110 @@
+//! `setPresence` and `clearPresence`: an application's own session for a user.
+
+use actix_web::{HttpResponse, web};
+use presence_model::{ClearPresenceRequest, ODataError, SetPresenceRequest};
+
+use super::target::TargetUser;
+use crate::app::AppState;
+use crate::engine::{Session, check_session_pair, session_expiration};
+use crate::error::GraphError;
+
+/// Longest session id accepted; application ids are 36-character GUIDs.
+const MAX_SESSION_ID: usize = 256;
+
+/// Set the state of the calling application's presence session for a user.
+#[utoipa::path(
+    post,
+    path = "/users/{id}/presence/setPresence",
+    operation_id = "set_presence",
+    tag = "presence",
+    params(("id" = String, Path, description = "The user's id (GUID).")),
+    request_body = SetPresenceRequest,
+    responses(
+        (status = 200, description = "The session was created or refreshed."),
+        (status = "4XX", description = "Client error.", body = ODataError),
+        (status = "5XX", description = "Server error.", body = ODataError),
+    )
+)]
+pub async fn set_presence(
+    state: web::Data<AppState>,
+    user: TargetUser,
+    body: web::Json<SetPresenceRequest>,
+) -> Result<HttpResponse, GraphError> {
+    let body = body.into_inner();
+    let session_id = session_id(body.session_id.as_deref())?;
+    check_session_pair(body.availability, body.activity)
+        .map_err(|message| GraphError::invalid_argument(message).with_target("availability"))?;
+    let lifetime = session_expiration(body.expiration_duration.as_deref()).map_err(|message| {
+        GraphError::invalid_argument(message).with_target("expirationDuration")
+    })?;
+    let now = state.clock.now();
+    let expires_at = now
+        .checked_add(lifetime)
+        .map_err(|_| GraphError::invalid_argument("expirationDuration is out of range."))?;
+    let session = Session {
+        session_id,
+        availability: body.availability,
+        activity: body.activity,
+        refreshed_at: now,
+        expires_at,
+    };
+    state
+        .store
+        .upsert_session(&user.tenant, &user.id, &session)
+        .await?;
+    Ok(HttpResponse::Ok().finish())
+}
+
+/// Remove the calling application's presence session for a user.
+#[utoipa::path(
+    post,
+    path = "/users/{id}/presence/clearPresence",
+    operation_id = "clear_presence",
+    tag = "presence",
+    params(("id" = String, Path, description = "The user's id (GUID).")),
+    request_body = ClearPresenceRequest,
+    responses(
+        (status = 200, description = "The session was removed."),
+        (status = "4XX", description = "Client error; 404 when the session does not exist.", body = ODataError),
+        (status = "5XX", description = "Server error.", body = ODataError),
+    )
+)]
+pub async fn clear_presence(
+    state: web::Data<AppState>,
+    user: TargetUser,
+    body: web::Json<ClearPresenceRequest>,
+) -> Result<HttpResponse, GraphError> {
+    let session_id = session_id(body.session_id.as_deref())?;
+    let now = state.clock.now();
+    let removed = state
+        .store
+        .delete_session(&user.tenant, &user.id, &session_id, now)
+        .await?;
+    if removed {
+        Ok(HttpResponse::Ok().finish())
+    } else {
+        Err(GraphError::not_found(format!(
+            "The presence session '{session_id}' does not exist for user '{}'.",
+            user.id
+        ))
+        .with_target("sessionId"))
+    }
+}
+
+/// The session key: the application id, trimmed and lowercased (GUIDs compare without case).
+fn session_id(given: Option<&str>) -> Result<String, GraphError> {
+    let id = given.map(str::trim).unwrap_or_default();
+    if id.is_empty() {
+        return Err(GraphError::bad_request(
+            "sessionId is required: provide the id of the calling application.",
+        )
+        .with_target("sessionId"));
+    }
+    if id.len() > MAX_SESSION_ID || id.chars().any(char::is_control) {
+        return Err(GraphError::invalid_argument(format!(
+            "sessionId must be at most {MAX_SESSION_ID} printable characters."
+        ))
+        .with_target("sessionId"));
+    }
+    Ok(id.to_ascii_lowercase())
+}

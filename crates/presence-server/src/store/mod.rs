@@ -1,0 +1,74 @@
+//! Persistence: SQLite through sqlx. The only module that contains SQL.
+//!
+//! Layout: WAL journal so readers never wait for the writer; `synchronous = FULL` so a write
+//! is on disk before it is acknowledged; a small read-only pool for reads and a single
+//! writer connection, so writes never contend for the database lock ("database is locked"
+//! cannot happen between our own connections).
+
+mod sessions;
+mod time;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+pub use sessions::UserPresenceRecord;
+
+/// Migrations embedded in the binary, applied at start-up.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+/// How many connections serve reads concurrently.
+const READ_CONNECTIONS: u32 = 4;
+
+/// Handle to the database; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    read: SqlitePool,
+    write: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating the file and its directory if needed) and migrates the database.
+    pub async fn open(url: &str) -> anyhow::Result<Self> {
+        let options = SqliteConnectOptions::from_str(url)
+            .with_context(|| format!("invalid database URL '{url}'"))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(5));
+        let file = options.get_filename();
+        if let Some(dir) = file.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+        }
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await
+            .with_context(|| format!("cannot open the database {}", file.display()))?;
+        MIGRATOR
+            .run(&write)
+            .await
+            .context("cannot apply the database migrations")?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(READ_CONNECTIONS)
+            .connect_with(options.read_only(true))
+            .await
+            .context("cannot open read connections to the database")?;
+        Ok(Self { read, write })
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.read).await.map(drop)
+    }
+
+    /// Waits for in-flight queries, then closes every connection (checkpointing the WAL).
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
