@@ -1,1 +1,49 @@
-fn main() {}
+//! `cargo xtask`: the developer tasks of this workspace, in Rust so they run wherever cargo does.
+//!
+//! - `cargo xtask gen`: write `openapi/presence.json` from the server's annotations and
+//!   regenerate the client crate's code from it;
+//! - `cargo xtask gen --check`: fail, naming the file, when either committed file is stale.
+//!   (The test suite runs the same check: see `tests/generated_files_are_fresh.rs`.)
+
+use clap::{Parser, Subcommand};
+
+/// Developer tasks for the presence workspace.
+#[derive(Parser)]
+#[command(name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Regenerate the OpenAPI document and the client from the server's annotations.
+    Gen {
+        /// Change nothing; exit non-zero if a committed file differs from what gen would write.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().task {
+        Task::Gen { check: false } => {
+            for file in xtask::codegen::write()? {
+                println!("wrote {file}");
+            }
+            Ok(())
+        }
+        Task::Gen { check: true } => {
+            let stale = xtask::codegen::stale()?;
+            if stale.is_empty() {
+                println!("openapi/presence.json and the generated client are up to date");
+                Ok(())
+            } else {
+                anyhow::bail!(
+                    "stale generated files: {}; run `cargo xtask gen` and commit the result",
+                    stale.join(", ")
+                )
+            }
+        }
+    }
+}

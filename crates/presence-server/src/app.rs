@@ -41,9 +41,13 @@ impl AppState {
 /// Registers everything the server answers, on any actix `App`.
 pub fn configure(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig) + Clone {
     move |cfg: &mut web::ServiceConfig| {
+        let manual_clock = state.manual_clock.is_some();
         cfg.app_data(state.clone())
             .app_data(body::json_config())
             .configure(routes::configure);
+        if manual_clock {
+            cfg.configure(routes::admin_clock::configure);
+        }
     }
 }
 

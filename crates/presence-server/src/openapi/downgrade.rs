@@ -25,10 +25,10 @@ pub fn to_openapi_3_0(document: &mut Value) -> anyhow::Result<()> {
         .and_then(Value::as_object_mut)
     {
         // 3.1 added the SPDX `identifier`; 3.0 has only `name` and `url`.
-        license.remove("identifier");
+        license.shift_remove("identifier");
     }
-    root.remove("jsonSchemaDialect");
-    root.remove("webhooks");
+    root.shift_remove("jsonSchemaDialect");
+    root.shift_remove("webhooks");
     rewrite_schemas(document, "#")
 }
 
@@ -77,8 +77,8 @@ fn convert_schema(schema: &mut Value, at: &str) -> anyhow::Result<()> {
             bail!("{at}: `{unsupported}` has no OpenAPI 3.0 form; keep it out of API types");
         }
     }
-    map.remove("propertyNames");
-    map.remove("$schema");
+    map.shift_remove("propertyNames");
+    map.shift_remove("$schema");
     convert_type_array(map, at)?;
     convert_nullable_one_of(map);
     convert_const(map);
@@ -140,7 +140,7 @@ fn convert_nullable_one_of(map: &mut Map<String, Value>) {
             continue;
         }
         let rest: Vec<Value> = variants.iter().filter(|v| !is_null(v)).cloned().collect();
-        map.remove(key);
+        map.shift_remove(key);
         if let [single] = rest.as_slice() {
             map.insert("allOf".into(), json!([single]));
         } else {
@@ -152,17 +152,18 @@ fn convert_nullable_one_of(map: &mut Map<String, Value>) {
 
 /// `const: v` → `enum: [v]`.
 fn convert_const(map: &mut Map<String, Value>) {
-    if let Some(value) = map.remove("const") {
+    if let Some(value) = map.shift_remove("const") {
         map.insert("enum".into(), json!([value]));
     }
 }
 
 /// `examples: [a, ...]` → `example: a` (3.0 schemas have a single example).
 fn convert_examples(map: &mut Map<String, Value>) {
-    if let Some(Value::Array(mut examples)) = map.remove("examples") {
-        if !map.contains_key("example") && !examples.is_empty() {
-            map.insert("example".into(), examples.swap_remove(0));
-        }
+    if let Some(Value::Array(mut examples)) = map.shift_remove("examples")
+        && !map.contains_key("example")
+        && !examples.is_empty()
+    {
+        map.insert("example".into(), examples.swap_remove(0));
     }
 }
 
@@ -177,10 +178,10 @@ fn convert_exclusive_bounds(map: &mut Map<String, Value>, exclusive: &str, inclu
 /// 3.0 ignores every sibling of `$ref`, so `{$ref, nullable, description}` must become
 /// `{allOf: [{$ref}], nullable, description}`, or tools silently drop the `Option`.
 fn wrap_ref_with_siblings(map: &mut Map<String, Value>) {
-    if map.len() > 1 {
-        if let Some(reference) = map.remove("$ref") {
-            map.insert("allOf".into(), json!([{ "$ref": reference }]));
-        }
+    if map.len() > 1
+        && let Some(reference) = map.shift_remove("$ref")
+    {
+        map.insert("allOf".into(), json!([{ "$ref": reference }]));
     }
 }
 

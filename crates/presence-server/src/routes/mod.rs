@@ -1,6 +1,7 @@
 //! HTTP mapping: which path and method reach which handler, under both API versions and at
 //! every alias Graph has. Handlers stay thin: extract, call the engine and the store, answer.
 
+pub mod admin_clock;
 pub mod body;
 pub mod fallback;
 pub mod health;

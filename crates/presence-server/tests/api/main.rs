@@ -1,0 +1,12 @@
+//! Integration tests: each starts the real `presence-server` binary on a free loopback port
+//! with a temporary database, and drives it through the generated client or raw HTTP.
+//!
+//! One test binary with modules, not one per file: each binary links the whole stack, which
+//! is the slow part of a build on two cores.
+
+mod errors;
+mod harness;
+mod restart;
+mod routing;
+mod sessions;
+mod time;

@@ -1,0 +1,172 @@
+//! Versions, path aliases, unknown paths and methods, health.
+
+use presence_client::types::{Activity, Availability};
+use serde_json::{Value, json};
+
+use crate::harness::{APP, TestServer, USER, set_request};
+
+#[tokio::test]
+async fn both_versions_and_every_alias_reach_the_same_presence() {
+    let server = TestServer::start().await;
+    let http = reqwest::Client::new();
+    let body = |availability: &str, activity: &str| json!({"sessionId": APP, "availability": availability, "activity": activity, "expirationDuration": "PT1H"});
+    let writes = [
+        (
+            "/v1.0/users/{id}/presence/setPresence",
+            "Available",
+            "Available",
+        ),
+        ("/beta/users/{id}/presence/setPresence", "Busy", "InACall"),
+        (
+            "/v1.0/communications/presences/{id}/setPresence",
+            "Away",
+            "Away",
+        ),
+        (
+            "/beta/users/{id}/presence/microsoft.graph.setPresence",
+            "DoNotDisturb",
+            "Presenting",
+        ),
+        (
+            "/v1.0/communications/presences/{id}/microsoft.graph.setPresence",
+            "Busy",
+            "InAConferenceCall",
+        ),
+    ];
+    for (path, availability, activity) in writes {
+        let response = http
+            .post(server.url(&path.replace("{id}", USER)))
+            .json(&body(availability, activity))
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(response.status(), 200, "{path}");
+        for read in [
+            "/v1.0/users/{id}/presence",
+            "/beta/users/{id}/presence",
+            "/v1.0/communications/presences/{id}",
+        ] {
+            let presence: Value = http
+                .get(server.url(&read.replace("{id}", USER)))
+                .send()
+                .await
+                .expect("answers")
+                .json()
+                .await
+                .expect("JSON");
+            assert_eq!(presence["availability"], availability, "{path} then {read}");
+            assert_eq!(presence["activity"], activity, "{path} then {read}");
+        }
+    }
+    let beta: Value = http
+        .get(server.url(&format!("/beta/users/{USER}/presence")))
+        .send()
+        .await
+        .expect("answers")
+        .json()
+        .await
+        .expect("JSON");
+    assert!(
+        beta["@odata.context"]
+            .as_str()
+            .is_some_and(|c| c.contains("/beta/$metadata#")),
+        "{beta}"
+    );
+
+    let cleared = http
+        .post(server.url(&format!(
+            "/beta/communications/presences/{USER}/microsoft.graph.clearPresence"
+        )))
+        .json(&json!({"sessionId": APP}))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(cleared.status(), 200);
+}
+
+#[tokio::test]
+async fn the_generated_client_works_against_beta() {
+    let server = TestServer::start().await;
+    let client = server.client_for("beta");
+    client
+        .set_presence()
+        .id(USER)
+        .body(set_request(APP, Availability::Away, Activity::Away, None))
+        .send()
+        .await
+        .expect("set through beta");
+    let presence = client
+        .get_presence()
+        .id(USER)
+        .send()
+        .await
+        .expect("get")
+        .into_inner();
+    assert_eq!(presence.availability, Availability::Away);
+}
+
+#[tokio::test]
+async fn unknown_paths_and_wrong_methods_get_envelopes() {
+    let server = TestServer::start().await;
+    let http = reqwest::Client::new();
+    let cases = [
+        (
+            reqwest::Method::GET,
+            format!("/v1.0/users/{USER}/presence/setPresence"),
+            405,
+            "MethodNotAllowed",
+        ),
+        (
+            reqwest::Method::DELETE,
+            format!("/v1.0/users/{USER}/presence"),
+            405,
+            "MethodNotAllowed",
+        ),
+        (
+            reqwest::Method::POST,
+            "/healthz".to_owned(),
+            405,
+            "MethodNotAllowed",
+        ),
+        (
+            reqwest::Method::GET,
+            "/v2.0/users/x/presence".to_owned(),
+            404,
+            "NotFound",
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/v1.0/users/{USER}/presence/setNothing"),
+            404,
+            "NotFound",
+        ),
+        (reqwest::Method::GET, "/".to_owned(), 404, "NotFound"),
+    ];
+    for (method, path, status, code) in cases {
+        let response = http
+            .request(method.clone(), server.url(&path))
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(response.status().as_u16(), status, "{method} {path}");
+        assert!(
+            response.headers().contains_key("request-id"),
+            "{method} {path}"
+        );
+        let envelope: Value = response.json().await.expect("JSON envelope");
+        assert_eq!(
+            envelope["error"]["code"], code,
+            "{method} {path}: {envelope}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn healthz_answers_while_the_database_is_reachable() {
+    let server = TestServer::start().await;
+    let response = reqwest::get(server.url("/healthz")).await.expect("answers");
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().contains_key("request-id"));
+    let body: Value = response.json().await.expect("JSON");
+    assert_eq!(body["status"], "ok");
+}

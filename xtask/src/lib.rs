@@ -1,0 +1,4 @@
+//! Library half of xtask, so that the test suite can run the same checks as the command.
+
+pub mod client;
+pub mod codegen;
