@@ -1,11 +1,22 @@
--- Presence sessions and the per-user version stamp.
+-- Presence state: one row per user, one row per session.
 -- Times are Unix milliseconds (UTC). Ids are stored lowercased: Graph ids compare case-insensitively.
 
--- One row per user that has ever been written; `sequence` backs `sequenceNumber`.
+-- Everything about a user that is not a session. `changed_at` is the time of the last write,
+-- kept strictly increasing per user; it backs `sequenceNumber`.
 CREATE TABLE presence_users (
-    tenant_id TEXT NOT NULL,
-    user_id   TEXT NOT NULL,
-    sequence  INTEGER NOT NULL,
+    tenant_id               TEXT NOT NULL,
+    user_id                 TEXT NOT NULL,
+    changed_at              INTEGER NOT NULL,
+    preferred_availability  TEXT,
+    preferred_activity      TEXT,
+    preferred_expires_at    INTEGER,
+    status_content          TEXT,
+    status_expires_at       INTEGER,
+    status_published_at     INTEGER,
+    manual_location_type    TEXT,
+    manual_place_id         TEXT,
+    automatic_location_type TEXT,
+    automatic_place_id      TEXT,
     PRIMARY KEY (tenant_id, user_id)
 ) WITHOUT ROWID;
 

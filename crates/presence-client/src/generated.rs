@@ -96,7 +96,20 @@ impl ClientInfo<()> for Client {
 }
 impl ClientHooks<()> for &Client {}
 impl Client {
-    /**Get a user's presence: the aggregate of all the user's live sessions
+    /**Get the presence of several users at once (at most 650), in the order asked
+
+Sends a `POST` request to `/communications/getPresencesByUserId`
+
+```ignore
+let response = client.get_presences_by_user_id()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn get_presences_by_user_id(&self) -> builder::GetPresencesByUserId<'_> {
+        builder::GetPresencesByUserId::new(self)
+    }
+    /**Get a user's presence: the aggregate of the user's live sessions and preference
 
 Sends a `GET` request to `/users/{id}/presence`
 
@@ -110,6 +123,36 @@ let response = client.get_presence()
 ```*/
     pub fn get_presence(&self) -> builder::GetPresence<'_> {
         builder::GetPresence::new(self)
+    }
+    /**Remove the automatic layer; a manual location, if any, still applies
+
+Sends a `POST` request to `/users/{id}/presence/clearAutomaticLocation`
+
+Arguments:
+- `id`: The user's id (GUID).
+```ignore
+let response = client.clear_automatic_location()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn clear_automatic_location(&self) -> builder::ClearAutomaticLocation<'_> {
+        builder::ClearAutomaticLocation::new(self)
+    }
+    /**Remove both the manual and the automatic layer
+
+Sends a `POST` request to `/users/{id}/presence/clearLocation`
+
+Arguments:
+- `id`: The user's id (GUID).
+```ignore
+let response = client.clear_location()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn clear_location(&self) -> builder::ClearLocation<'_> {
+        builder::ClearLocation::new(self)
     }
     /**Remove the calling application's presence session for a user
 
@@ -128,6 +171,57 @@ let response = client.clear_presence()
     pub fn clear_presence(&self) -> builder::ClearPresence<'_> {
         builder::ClearPresence::new(self)
     }
+    /**Remove the user's preferred presence (200 also when none was set)
+
+Sends a `POST` request to `/users/{id}/presence/clearUserPreferredPresence`
+
+Arguments:
+- `id`: The user's id (GUID).
+```ignore
+let response = client.clear_user_preferred_presence()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn clear_user_preferred_presence(
+        &self,
+    ) -> builder::ClearUserPreferredPresence<'_> {
+        builder::ClearUserPreferredPresence::new(self)
+    }
+    /**Set the automatic layer (network or device signals); a manual location still wins
+
+Sends a `POST` request to `/users/{id}/presence/setAutomaticLocation`
+
+Arguments:
+- `id`: The user's id (GUID).
+- `body`
+```ignore
+let response = client.set_automatic_location()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn set_automatic_location(&self) -> builder::SetAutomaticLocation<'_> {
+        builder::SetAutomaticLocation::new(self)
+    }
+    /**Set the manual layer: the user's explicit choice, which beats the automatic layer
+
+Sends a `POST` request to `/users/{id}/presence/setManualLocation`
+
+Arguments:
+- `id`: The user's id (GUID).
+- `body`
+```ignore
+let response = client.set_manual_location()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn set_manual_location(&self) -> builder::SetManualLocation<'_> {
+        builder::SetManualLocation::new(self)
+    }
     /**Set the state of the calling application's presence session for a user
 
 Sends a `POST` request to `/users/{id}/presence/setPresence`
@@ -145,6 +239,41 @@ let response = client.set_presence()
     pub fn set_presence(&self) -> builder::SetPresence<'_> {
         builder::SetPresence::new(self)
     }
+    /**Set (or, with empty content, clear) the user's status message
+
+Sends a `POST` request to `/users/{id}/presence/setStatusMessage`
+
+Arguments:
+- `id`: The user's id (GUID).
+- `body`
+```ignore
+let response = client.set_status_message()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn set_status_message(&self) -> builder::SetStatusMessage<'_> {
+        builder::SetStatusMessage::new(self)
+    }
+    /**Set the user's preferred availability and activity, which override every session while
+at least one session is live
+
+Sends a `POST` request to `/users/{id}/presence/setUserPreferredPresence`
+
+Arguments:
+- `id`: The user's id (GUID).
+- `body`
+```ignore
+let response = client.set_user_preferred_presence()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn set_user_preferred_presence(&self) -> builder::SetUserPreferredPresence<'_> {
+        builder::SetUserPreferredPresence::new(self)
+    }
 }
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
@@ -155,6 +284,89 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::get_presences_by_user_id`]
+
+[`Client::get_presences_by_user_id`]: super::Client::get_presences_by_user_id*/
+    #[derive(Debug, Clone)]
+    pub struct GetPresencesByUserId<'a> {
+        client: &'a super::Client,
+        body: Result<presence_model::GetPresencesByUserIdRequest, String>,
+    }
+    impl<'a> GetPresencesByUserId<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<presence_model::GetPresencesByUserIdRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `presence_model :: GetPresencesByUserIdRequest` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/communications/getPresencesByUserId`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::PresenceCollection>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client, body } = self;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/communications/getPresencesByUserId", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_presences_by_user_id",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::get_presence`]
 
 [`Client::get_presence`]: super::Client::get_presence*/
@@ -221,6 +433,170 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::clear_automatic_location`]
+
+[`Client::clear_automatic_location`]: super::Client::clear_automatic_location*/
+    #[derive(Debug, Clone)]
+    pub struct ClearAutomaticLocation<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> ClearAutomaticLocation<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/users/{id}/presence/clearAutomaticLocation`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<presence_model::ODataError>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/users/{}/presence/clearAutomaticLocation", client.baseurl,
+                encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "clear_automatic_location",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::clear_location`]
+
+[`Client::clear_location`]: super::Client::clear_location*/
+    #[derive(Debug, Clone)]
+    pub struct ClearLocation<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> ClearLocation<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/users/{id}/presence/clearLocation`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<presence_model::ODataError>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/users/{}/presence/clearLocation", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "clear_location",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -337,6 +713,284 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::clear_user_preferred_presence`]
+
+[`Client::clear_user_preferred_presence`]: super::Client::clear_user_preferred_presence*/
+    #[derive(Debug, Clone)]
+    pub struct ClearUserPreferredPresence<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> ClearUserPreferredPresence<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/users/{id}/presence/clearUserPreferredPresence`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<presence_model::ODataError>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/users/{}/presence/clearUserPreferredPresence", client.baseurl,
+                encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "clear_user_preferred_presence",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::set_automatic_location`]
+
+[`Client::set_automatic_location`]: super::Client::set_automatic_location*/
+    #[derive(Debug, Clone)]
+    pub struct SetAutomaticLocation<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        body: Result<presence_model::SetLocationRequest, String>,
+    }
+    impl<'a> SetAutomaticLocation<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<presence_model::SetLocationRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `presence_model :: SetLocationRequest` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/users/{id}/presence/setAutomaticLocation`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<presence_model::ODataError>> {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/users/{}/presence/setAutomaticLocation", client.baseurl,
+                encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "set_automatic_location",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::set_manual_location`]
+
+[`Client::set_manual_location`]: super::Client::set_manual_location*/
+    #[derive(Debug, Clone)]
+    pub struct SetManualLocation<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        body: Result<presence_model::SetLocationRequest, String>,
+    }
+    impl<'a> SetManualLocation<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<presence_model::SetLocationRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `presence_model :: SetLocationRequest` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/users/{id}/presence/setManualLocation`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<presence_model::ODataError>> {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/users/{}/presence/setManualLocation", client.baseurl, encode_path(&
+                id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "set_manual_location",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::set_presence`]
 
 [`Client::set_presence`]: super::Client::set_presence*/
@@ -410,6 +1064,202 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "set_presence",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::set_status_message`]
+
+[`Client::set_status_message`]: super::Client::set_status_message*/
+    #[derive(Debug, Clone)]
+    pub struct SetStatusMessage<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        body: Result<presence_model::SetStatusMessageRequest, String>,
+    }
+    impl<'a> SetStatusMessage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<presence_model::SetStatusMessageRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `presence_model :: SetStatusMessageRequest` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/users/{id}/presence/setStatusMessage`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<presence_model::ODataError>> {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/users/{}/presence/setStatusMessage", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "set_status_message",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::set_user_preferred_presence`]
+
+[`Client::set_user_preferred_presence`]: super::Client::set_user_preferred_presence*/
+    #[derive(Debug, Clone)]
+    pub struct SetUserPreferredPresence<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        body: Result<presence_model::SetUserPreferredPresenceRequest, String>,
+    }
+    impl<'a> SetUserPreferredPresence<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<presence_model::SetUserPreferredPresenceRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `presence_model :: SetUserPreferredPresenceRequest` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/users/{id}/presence/setUserPreferredPresence`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<presence_model::ODataError>> {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/users/{}/presence/setUserPreferredPresence", client.baseurl,
+                encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "set_user_preferred_presence",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

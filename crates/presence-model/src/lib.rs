@@ -9,11 +9,22 @@
 //! values (matched case-insensitively on input), and the OData error envelope.
 
 mod error;
+mod location;
 mod presence;
 mod requests;
 mod states;
+mod status_message;
+mod vocabulary;
 
 pub use error::{InnerError, MainError, ODataError};
-pub use presence::{OutOfOfficeSettings, Presence};
-pub use requests::{ClearPresenceRequest, SetPresenceRequest};
-pub use states::{Activity, Availability, UNKNOWN_VALUE_MARKER, UnknownValue};
+pub use location::{SetLocationRequest, UserWorkLocation, WorkLocationSource, WorkLocationType};
+pub use presence::{OutOfOfficeSettings, Presence, PresenceCollection};
+pub use requests::{
+    ClearPresenceRequest, GetPresencesByUserIdRequest, SetPresenceRequest,
+    SetUserPreferredPresenceRequest,
+};
+pub use states::{Activity, Availability};
+pub use status_message::{
+    BodyType, DateTimeTimeZone, ItemBody, PresenceStatusMessage, SetStatusMessageRequest,
+};
+pub use vocabulary::{UNKNOWN_VALUE_MARKER, UnknownValue};

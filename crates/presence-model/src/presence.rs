@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{Activity, Availability};
+use crate::{Activity, Availability, PresenceStatusMessage, UserWorkLocation};
 
 /// A user's aggregated presence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -24,6 +24,23 @@ pub struct Presence {
     pub out_of_office_settings: OutOfOfficeSettings,
     /// Version stamp of this presence: strictly increasing per user, sortable as a string.
     pub sequence_number: String,
+    /// The user's status message; `null` when none is set.
+    pub status_message: Option<PresenceStatusMessage>,
+    /// Where the user works from: manual beats automatic; `unspecified`/`none` when unset.
+    pub work_location: UserWorkLocation,
+}
+
+/// The answer of `getPresencesByUserId`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PresenceCollection {
+    /// OData context URL of the response.
+    #[serde(
+        rename = "@odata.context",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub odata_context: Option<String>,
+    pub value: Vec<Presence>,
 }
 
 /// The `outOfOfficeSettings` complex type.

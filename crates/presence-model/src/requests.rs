@@ -29,3 +29,24 @@ pub struct ClearPresenceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
 }
+
+/// Body of `setUserPreferredPresence`: the state the user chose, which overrides sessions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SetUserPreferredPresenceRequest {
+    pub availability: Availability,
+    pub activity: Activity,
+    /// How long the preference holds: default 1 day for Busy and DoNotDisturb, 7 days
+    /// otherwise; between 5 minutes and 7 days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "PT8H")]
+    pub expiration_duration: Option<String>,
+}
+
+/// Body of `getPresencesByUserId`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GetPresencesByUserIdRequest {
+    /// User ids, at most 650; the answer keeps their order (each id once).
+    pub ids: Vec<String>,
+}

@@ -5,12 +5,11 @@
 //! Input is matched ignoring ASCII case because the current Graph docs write the same values
 //! in camelCase and clients copy whichever they read.
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
 use strum::{EnumString, IntoStaticStr, VariantArray, VariantNames};
 use utoipa::ToSchema;
+
+use crate::vocabulary::vocabulary;
 
 /// Base presence state of a user or of one session.
 #[derive(
@@ -73,73 +72,6 @@ pub enum Activity {
     PresenceUnknown,
     Presenting,
     UrgentInterruptionsOnly,
-}
-
-/// The phrase every [`UnknownValue`] message contains, so that a server can tell a value outside
-/// a vocabulary from other body errors once serde has turned both into text.
-pub const UNKNOWN_VALUE_MARKER: &str = "is not a valid";
-
-/// A string that is not one of a vocabulary's values; its `Display` is the message a client sees.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownValue {
-    /// The property the value was given for, e.g. `availability`.
-    pub property: &'static str,
-    /// The value as received.
-    pub value: String,
-    /// Every accepted value, in their canonical spelling.
-    pub allowed: &'static [&'static str],
-}
-
-impl fmt::Display for UnknownValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "'{}' {UNKNOWN_VALUE_MARKER} {}; allowed values are {}",
-            self.value,
-            self.property,
-            self.allowed.join(", ")
-        )
-    }
-}
-
-impl std::error::Error for UnknownValue {}
-
-macro_rules! vocabulary {
-    ($ty:ident, $property:literal) => {
-        impl $ty {
-            /// The canonical (PascalCase) wire spelling.
-            pub fn as_str(self) -> &'static str {
-                self.into()
-            }
-
-            /// Every value, in declaration order.
-            pub fn all() -> &'static [Self] {
-                <Self as VariantArray>::VARIANTS
-            }
-
-            /// Parses a value ignoring ASCII case, with an error that names the allowed values.
-            pub fn parse(value: &str) -> Result<Self, UnknownValue> {
-                <Self as FromStr>::from_str(value).map_err(|_| UnknownValue {
-                    property: $property,
-                    value: value.to_owned(),
-                    allowed: <Self as VariantNames>::VARIANTS,
-                })
-            }
-        }
-
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $ty {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = String::deserialize(deserializer)?;
-                Self::parse(&value).map_err(serde::de::Error::custom)
-            }
-        }
-    };
 }
 
 vocabulary!(Availability, "availability");

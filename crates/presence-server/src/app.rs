@@ -44,6 +44,7 @@ pub fn configure(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig)
         let manual_clock = state.manual_clock.is_some();
         cfg.app_data(state.clone())
             .app_data(body::json_config())
+            .app_data(body::payload_config())
             .configure(routes::configure);
         if manual_clock {
             cfg.configure(routes::admin_clock::configure);

@@ -113,3 +113,9 @@ impl From<sqlx::Error> for GraphError {
         Self::internal(&error)
     }
 }
+
+impl From<crate::store::StoreError> for GraphError {
+    fn from(error: crate::store::StoreError) -> Self {
+        Self::internal(&error)
+    }
+}

@@ -13,16 +13,27 @@ pub const SESSION_PAIRS: [(Availability, Activity); 5] = [
 
 /// Accepts a supported session pair; otherwise a message naming the pair and the allowed ones.
 pub fn check_session_pair(availability: Availability, activity: Activity) -> Result<(), String> {
-    if SESSION_PAIRS.contains(&(availability, activity)) {
+    check_pair(&SESSION_PAIRS, "setPresence", availability, activity)
+}
+
+/// Accepts `(availability, activity)` when it is one of `pairs`, else explains what `operation`
+/// accepts.
+pub(super) fn check_pair(
+    pairs: &[(Availability, Activity)],
+    operation: &str,
+    availability: Availability,
+    activity: Activity,
+) -> Result<(), String> {
+    if pairs.contains(&(availability, activity)) {
         return Ok(());
     }
-    let allowed: Vec<String> = SESSION_PAIRS
+    let allowed: Vec<String> = pairs
         .iter()
         .map(|(av, act)| format!("{av}/{act}"))
         .collect();
     Err(format!(
         "The pair availability '{availability}' with activity '{activity}' is not supported by \
-         setPresence; supported pairs are {}.",
+         {operation}; supported pairs are {}.",
         allowed.join(", ")
     ))
 }

@@ -22,10 +22,21 @@ use crate::routes;
     servers((url = "/v1.0", description = "Graph v1.0"), (url = "/beta", description = "Graph beta")),
     paths(
         routes::presence::get_presence,
+        routes::presence::get_presences_by_user_id,
         routes::sessions::set_presence,
         routes::sessions::clear_presence,
+        routes::preferred::set_user_preferred_presence,
+        routes::preferred::clear_user_preferred_presence,
+        routes::status_message::set_status_message,
+        routes::location::set_manual_location,
+        routes::location::set_automatic_location,
+        routes::location::clear_automatic_location,
+        routes::location::clear_location,
     ),
-    tags((name = "presence", description = "Presence sessions and aggregated presence."))
+    tags(
+        (name = "presence", description = "Presence sessions, preferred presence, status message."),
+        (name = "location", description = "Work location layers."),
+    )
 )]
 pub struct ApiDoc;
 

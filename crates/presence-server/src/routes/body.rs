@@ -5,8 +5,14 @@
 //! over the limit, 400 `InvalidArgument` for a value outside a vocabulary, 400 `BadRequest`
 //! for the rest (syntax, missing or mistyped fields).
 
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
 use actix_web::error::JsonPayloadError;
-use actix_web::web::JsonConfig;
+use actix_web::http::StatusCode;
+use actix_web::web::{Bytes, JsonConfig, PayloadConfig};
+use actix_web::{FromRequest, HttpRequest};
 
 use crate::error::GraphError;
 
@@ -42,5 +48,44 @@ fn body_error(error: JsonPayloadError) -> GraphError {
             }
         }
         other => GraphError::bad_request(format!("The request body could not be read: {other}.")),
+    }
+}
+
+/// Configuration of raw body reads (actions without parameters): the same limit as JSON.
+pub fn payload_config() -> PayloadConfig {
+    PayloadConfig::new(MAX_BODY_BYTES)
+}
+
+/// The body of an action that takes no parameters: nothing, whitespace, or a JSON object
+/// (Graph's docs send `{}`, its examples nothing; both are accepted, members are ignored).
+#[derive(Debug, Clone, Copy)]
+pub struct EmptyBody;
+
+impl FromRequest for EmptyBody {
+    type Error = GraphError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, GraphError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let bytes = Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let bytes = bytes.await.map_err(|error| {
+                if error.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+                    GraphError::payload_too_large(format!(
+                        "The request body is larger than the {MAX_BODY_BYTES} bytes accepted."
+                    ))
+                } else {
+                    GraphError::bad_request(format!("The request body could not be read: {error}."))
+                }
+            })?;
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(EmptyBody);
+            }
+            match serde_json::from_slice::<serde_json::Value>(&bytes) {
+                Ok(serde_json::Value::Object(_)) => Ok(EmptyBody),
+                _ => Err(GraphError::bad_request(
+                    "This action takes no parameters: send no body or an empty JSON object {}.",
+                )),
+            }
+        })
     }
 }

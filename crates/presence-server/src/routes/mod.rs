@@ -5,9 +5,12 @@ pub mod admin_clock;
 pub mod body;
 pub mod fallback;
 pub mod health;
+pub mod location;
 pub mod odata;
+pub mod preferred;
 pub mod presence;
 pub mod sessions;
+pub mod status_message;
 pub mod target;
 
 use actix_web::{FromRequest, Handler, Responder, web};
@@ -15,8 +18,13 @@ use actix_web::{FromRequest, Handler, Responder, web};
 /// The API versions Graph clients put in the path; both serve the same operations.
 pub const API_VERSIONS: [&str; 2] = ["/v1.0", "/beta"];
 
-/// The path shapes that address one user's presence (`{id}` is the user id).
-pub const PRESENCE_PATHS: [&str; 2] = ["/users/{id}/presence", "/communications/presences/{id}"];
+/// The path shapes that address one user's presence (`{id}` is the user id; `/me` is the
+/// signed-in user of a delegated token).
+pub const PRESENCE_PATHS: [&str; 3] = [
+    "/users/{id}/presence",
+    "/communications/presences/{id}",
+    "/me/presence",
+];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -39,7 +47,50 @@ fn graph_api(cfg: &mut web::ServiceConfig) {
         );
         action(cfg, base, "setPresence", sessions::set_presence);
         action(cfg, base, "clearPresence", sessions::clear_presence);
+        action(
+            cfg,
+            base,
+            "setUserPreferredPresence",
+            preferred::set_user_preferred_presence,
+        );
+        action(
+            cfg,
+            base,
+            "clearUserPreferredPresence",
+            preferred::clear_user_preferred_presence,
+        );
+        action(
+            cfg,
+            base,
+            "setStatusMessage",
+            status_message::set_status_message,
+        );
+        action(
+            cfg,
+            base,
+            "setManualLocation",
+            location::set_manual_location,
+        );
+        action(
+            cfg,
+            base,
+            "setAutomaticLocation",
+            location::set_automatic_location,
+        );
+        action(
+            cfg,
+            base,
+            "clearAutomaticLocation",
+            location::clear_automatic_location,
+        );
+        action(cfg, base, "clearLocation", location::clear_location);
     }
+    action(
+        cfg,
+        "/communications",
+        "getPresencesByUserId",
+        presence::get_presences_by_user_id,
+    );
 }
 
 /// Registers a POST action at `{base}/{name}` and at its namespace-qualified form

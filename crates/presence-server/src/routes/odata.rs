@@ -5,6 +5,16 @@ use actix_web::HttpRequest;
 /// The `@odata.context` of a single user's presence, e.g.
 /// `http://host/v1.0/$metadata#users('{id}')/presence/$entity`, as Graph writes it.
 pub fn presence_context(req: &HttpRequest, user_id: &str) -> String {
+    format!("{}#users('{user_id}')/presence/$entity", metadata_url(req))
+}
+
+/// The `@odata.context` of a collection of presences (`getPresencesByUserId`).
+pub fn collection_context(req: &HttpRequest) -> String {
+    format!("{}#Collection(microsoft.graph.presence)", metadata_url(req))
+}
+
+/// `{scheme}://{host}/{version}/$metadata`, for the version the request was made under.
+fn metadata_url(req: &HttpRequest) -> String {
     let info = req.connection_info();
     let version = req
         .path()
@@ -12,11 +22,7 @@ pub fn presence_context(req: &HttpRequest, user_id: &str) -> String {
         .nth(1)
         .filter(|segment| super::API_VERSIONS.iter().any(|v| &v[1..] == *segment))
         .unwrap_or("v1.0");
-    format!(
-        "{}://{}/{version}/$metadata#users('{user_id}')/presence/$entity",
-        info.scheme(),
-        info.host()
-    )
+    format!("{}://{}/{version}/$metadata", info.scheme(), info.host())
 }
 
 /// Graph's `sequenceNumber`: a fixed-width, so lexicographically sortable, version stamp.

@@ -1,15 +1,22 @@
-//! `GET .../presence`: a user's aggregated presence.
+//! Reading presence: one user (`GET .../presence`) or many (`getPresencesByUserId`).
+
+use std::collections::HashSet;
 
 use actix_web::{HttpRequest, web};
-use presence_model::{ODataError, OutOfOfficeSettings, Presence};
+use presence_model::{
+    GetPresencesByUserIdRequest, ODataError, OutOfOfficeSettings, Presence, PresenceCollection,
+};
 
-use super::odata::{presence_context, sequence_number};
-use super::target::TargetUser;
+use super::odata::{collection_context, presence_context, sequence_number};
+use super::target::{TargetUser, normalise_user_id};
 use crate::app::AppState;
-use crate::engine::aggregate;
+use crate::engine::{Audience, PresenceView};
 use crate::error::GraphError;
 
-/// Get a user's presence: the aggregate of all the user's live sessions.
+/// Most ids one `getPresencesByUserId` accepts (Graph's documented limit).
+pub const MAX_BATCH_IDS: usize = 650;
+
+/// Get a user's presence: the aggregate of the user's live sessions and preference.
 #[utoipa::path(
     get,
     path = "/users/{id}/presence",
@@ -25,17 +32,91 @@ use crate::error::GraphError;
 pub async fn get_presence(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: TargetUser,
+    target: TargetUser,
 ) -> Result<web::Json<Presence>, GraphError> {
     let now = state.clock.now();
-    let record = state.store.load_user(&user.tenant, &user.id, now).await?;
-    let effective = aggregate(&record.sessions, now);
-    Ok(web::Json(Presence {
-        odata_context: Some(presence_context(&req, &user.id)),
-        id: user.id,
-        availability: effective.availability,
-        activity: effective.activity,
-        out_of_office_settings: OutOfOfficeSettings::default(),
-        sequence_number: sequence_number(record.sequence),
+    let user = state
+        .store
+        .load_user(&target.key.tenant, &target.key.user)
+        .await?;
+    let mut presence = presence_body(target.key.user, user.view(now, target.audience));
+    presence.odata_context = Some(presence_context(&req, &presence.id));
+    Ok(web::Json(presence))
+}
+
+/// Get the presence of several users at once (at most 650), in the order asked.
+#[utoipa::path(
+    post,
+    path = "/communications/getPresencesByUserId",
+    operation_id = "get_presences_by_user_id",
+    tag = "presence",
+    request_body = GetPresencesByUserIdRequest,
+    responses(
+        (status = 200, description = "One presence per distinct id, in the order asked.", body = PresenceCollection),
+        (status = "4XX", description = "Client error.", body = ODataError),
+        (status = "5XX", description = "Server error.", body = ODataError),
+    )
+)]
+pub async fn get_presences_by_user_id(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<GetPresencesByUserIdRequest>,
+) -> Result<web::Json<PresenceCollection>, GraphError> {
+    let ids = distinct_ids(&body.ids)?;
+    let tenant = super::target::DEFAULT_TENANT;
+    let now = state.clock.now();
+    let mut users = state.store.load_users(tenant, &ids).await?;
+    let value = ids
+        .into_iter()
+        .map(|id| {
+            let view = users
+                .remove(&id)
+                .unwrap_or_default()
+                .view(now, Audience::Owner);
+            presence_body(id, view)
+        })
+        .collect();
+    Ok(web::Json(PresenceCollection {
+        odata_context: Some(collection_context(&req)),
+        value,
     }))
+}
+
+/// Validated, normalised ids, each once, in the order first asked.
+fn distinct_ids(ids: &[String]) -> Result<Vec<String>, GraphError> {
+    if ids.is_empty() {
+        return Err(
+            GraphError::bad_request("ids must contain at least one user id.").with_target("ids"),
+        );
+    }
+    if ids.len() > MAX_BATCH_IDS {
+        return Err(GraphError::bad_request(format!(
+            "ids has {} entries; at most {MAX_BATCH_IDS} are allowed per request.",
+            ids.len()
+        ))
+        .with_target("ids"));
+    }
+    let mut seen = HashSet::with_capacity(ids.len());
+    let mut distinct = Vec::with_capacity(ids.len());
+    for raw in ids {
+        let id = normalise_user_id(raw).map_err(|e| e.with_target("ids"))?;
+        if seen.insert(id.clone()) {
+            distinct.push(id);
+        }
+    }
+    Ok(distinct)
+}
+
+/// The wire form of a user's presence view (without `@odata.context`).
+fn presence_body(id: String, view: PresenceView) -> Presence {
+    Presence {
+        odata_context: None,
+        id,
+        availability: view.presence.availability,
+        activity: view.presence.activity,
+        out_of_office_settings: OutOfOfficeSettings::default(),
+        sequence_number: sequence_number(view.version),
+        status_message: view.status_message,
+        work_location: view.work_location,
+    }
 }

@@ -7,6 +7,7 @@ use super::target::TargetUser;
 use crate::app::AppState;
 use crate::engine::{Session, check_session_pair, session_expiration};
 use crate::error::GraphError;
+use crate::store::{Write, Written};
 
 /// Longest session id accepted; application ids are 36-character GUIDs.
 const MAX_SESSION_ID: usize = 256;
@@ -27,7 +28,7 @@ const MAX_SESSION_ID: usize = 256;
 )]
 pub async fn set_presence(
     state: web::Data<AppState>,
-    user: TargetUser,
+    target: TargetUser,
     body: web::Json<SetPresenceRequest>,
 ) -> Result<HttpResponse, GraphError> {
     let body = body.into_inner();
@@ -50,7 +51,10 @@ pub async fn set_presence(
     };
     state
         .store
-        .upsert_session(&user.tenant, &user.id, &session)
+        .write(Write::PutSession {
+            user: target.key,
+            session,
+        })
         .await?;
     Ok(HttpResponse::Ok().finish())
 }
@@ -71,21 +75,25 @@ pub async fn set_presence(
 )]
 pub async fn clear_presence(
     state: web::Data<AppState>,
-    user: TargetUser,
+    target: TargetUser,
     body: web::Json<ClearPresenceRequest>,
 ) -> Result<HttpResponse, GraphError> {
     let session_id = session_id(body.session_id.as_deref())?;
     let now = state.clock.now();
-    let removed = state
+    let user = target.key.user.clone();
+    let written = state
         .store
-        .delete_session(&user.tenant, &user.id, &session_id, now)
+        .write(Write::RemoveSession {
+            user: target.key,
+            session_id: session_id.clone(),
+            now,
+        })
         .await?;
-    if removed {
+    if written == Written::SessionRemoved(true) {
         Ok(HttpResponse::Ok().finish())
     } else {
         Err(GraphError::not_found(format!(
-            "The presence session '{session_id}' does not exist for user '{}'.",
-            user.id
+            "The presence session '{session_id}' does not exist for user '{user}'."
         ))
         .with_target("sessionId"))
     }

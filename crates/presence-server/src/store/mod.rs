@@ -1,12 +1,17 @@
 //! Persistence: SQLite through sqlx. The only module that contains SQL.
 //!
-//! Layout: WAL journal so readers never wait for the writer; `synchronous = FULL` so a write
-//! is on disk before it is acknowledged; a small read-only pool for reads and a single
-//! writer connection, so writes never contend for the database lock ("database is locked"
-//! cannot happen between our own connections).
+//! - WAL journal, so readers never wait for the writer; `synchronous = FULL`, so a write is on
+//!   disk before it is acknowledged.
+//! - Reads go through a small read-only pool ([`read`]).
+//! - Writes go to one task that owns the only writable connection ([`writer`]) and commits
+//!   whatever has queued up meanwhile in one transaction (group commit): concurrent writers
+//!   share an fsync instead of queueing for one each, and "database is locked" cannot happen
+//!   between our own connections.
 
-mod sessions;
-mod time;
+mod codec;
+mod read;
+mod write;
+mod writer;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -15,7 +20,8 @@ use anyhow::Context;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-pub use sessions::UserPresenceRecord;
+pub use write::{LocationLayer, UserKey, Write, Written};
+pub use writer::StoreError;
 
 /// Migrations embedded in the binary, applied at start-up.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
@@ -27,7 +33,7 @@ const READ_CONNECTIONS: u32 = 4;
 #[derive(Debug, Clone)]
 pub struct Store {
     read: SqlitePool,
-    write: SqlitePool,
+    writer: writer::Writer,
 }
 
 impl Store {
@@ -44,13 +50,11 @@ impl Store {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
         }
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options.clone())
+        let mut connection = sqlx::ConnectOptions::connect(&options)
             .await
             .with_context(|| format!("cannot open the database {}", file.display()))?;
         MIGRATOR
-            .run(&write)
+            .run(&mut connection)
             .await
             .context("cannot apply the database migrations")?;
         let read = SqlitePoolOptions::new()
@@ -58,7 +62,15 @@ impl Store {
             .connect_with(options.read_only(true))
             .await
             .context("cannot open read connections to the database")?;
-        Ok(Self { read, write })
+        Ok(Self {
+            read,
+            writer: writer::Writer::spawn(connection),
+        })
+    }
+
+    /// Applies one write durably; resolves once it is committed.
+    pub async fn write(&self, write: Write) -> Result<Written, StoreError> {
+        self.writer.submit(write).await
     }
 
     /// Whether the database answers.
@@ -66,9 +78,9 @@ impl Store {
         sqlx::query("SELECT 1").execute(&self.read).await.map(drop)
     }
 
-    /// Waits for in-flight queries, then closes every connection (checkpointing the WAL).
+    /// Finishes queued writes, then closes every connection (checkpointing the WAL).
     pub async fn close(&self) {
+        self.writer.close().await;
         self.read.close().await;
-        self.write.close().await;
     }
 }

@@ -1,0 +1,106 @@
+//! Work location: where the user works from, as set by the location actions.
+
+use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray, VariantNames};
+use utoipa::ToSchema;
+
+use crate::vocabulary::vocabulary;
+
+/// Semantic type of a work location (Graph enum: camelCase on the wire).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    ToSchema,
+    EnumString,
+    IntoStaticStr,
+    VariantNames,
+    VariantArray,
+)]
+#[serde(rename_all = "camelCase")]
+#[strum(serialize_all = "camelCase", ascii_case_insensitive)]
+pub enum WorkLocationType {
+    Unspecified,
+    Office,
+    Remote,
+    TimeOff,
+    UnknownFutureValue,
+}
+
+/// Which layer the effective work location comes from.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    ToSchema,
+    EnumString,
+    IntoStaticStr,
+    VariantNames,
+    VariantArray,
+)]
+#[serde(rename_all = "camelCase")]
+#[strum(serialize_all = "camelCase", ascii_case_insensitive)]
+pub enum WorkLocationSource {
+    None,
+    Manual,
+    Scheduled,
+    Automatic,
+    UnknownFutureValue,
+}
+
+vocabulary!(WorkLocationType, "workLocationType");
+vocabulary!(WorkLocationSource, "source");
+
+/// The `userWorkLocation` complex type: the effective location and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserWorkLocation {
+    pub work_location_type: WorkLocationType,
+    pub source: WorkLocationSource,
+    /// Identifier of the place, when one was given.
+    pub place_id: Option<String>,
+}
+
+impl Default for UserWorkLocation {
+    /// No layer set: `unspecified` from `none`.
+    fn default() -> Self {
+        Self {
+            work_location_type: WorkLocationType::Unspecified,
+            source: WorkLocationSource::None,
+            place_id: None,
+        }
+    }
+}
+
+/// Body of `setManualLocation` and `setAutomaticLocation`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SetLocationRequest {
+    pub work_location_type: WorkLocationType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camel_case_on_the_wire_any_case_on_input() {
+        let value: WorkLocationType = serde_json::from_str("\"TIMEOFF\"").expect("valid");
+        assert_eq!(value, WorkLocationType::TimeOff);
+        assert_eq!(
+            serde_json::to_string(&value).expect("serialises"),
+            "\"timeOff\""
+        );
+        assert_eq!(WorkLocationSource::Automatic.as_str(), "automatic");
+    }
+}

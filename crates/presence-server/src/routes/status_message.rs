@@ -1,0 +1,45 @@
+//! `setStatusMessage`.
+
+use actix_web::{HttpResponse, web};
+use presence_model::{ODataError, SetStatusMessageRequest};
+
+use super::target::TargetUser;
+use crate::app::AppState;
+use crate::engine::status_message;
+use crate::error::GraphError;
+use crate::store::Write;
+
+/// Set (or, with empty content, clear) the user's status message.
+#[utoipa::path(
+    post,
+    path = "/users/{id}/presence/setStatusMessage",
+    operation_id = "set_status_message",
+    tag = "presence",
+    params(("id" = String, Path, description = "The user's id (GUID).")),
+    request_body = SetStatusMessageRequest,
+    responses(
+        (status = 200, description = "The status message is set or cleared."),
+        (status = "4XX", description = "Client error.", body = ODataError),
+        (status = "5XX", description = "Server error.", body = ODataError),
+    )
+)]
+pub async fn set_status_message(
+    state: web::Data<AppState>,
+    target: TargetUser,
+    body: web::Json<SetStatusMessageRequest>,
+) -> Result<HttpResponse, GraphError> {
+    let now = state.clock.now();
+    let message =
+        status_message::from_request(body.status_message.as_ref(), now).map_err(|invalid| {
+            GraphError::invalid_argument(invalid.message).with_target(invalid.target)
+        })?;
+    state
+        .store
+        .write(Write::SetStatusMessage {
+            user: target.key,
+            message,
+            now,
+        })
+        .await?;
+    Ok(HttpResponse::Ok().finish())
+}

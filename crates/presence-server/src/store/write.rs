@@ -1,0 +1,226 @@
+//! The writes the server makes, and the SQL of each. Every write also advances the user's
+//! `changed_at`, which backs `sequenceNumber`.
+
+use jiff::Timestamp;
+use sqlx::SqliteConnection;
+
+use super::codec::to_millis;
+use crate::engine::Session;
+use crate::engine::location::Location;
+use crate::engine::preferred::Preferred;
+use crate::engine::status_message::StatusMessage;
+
+/// A user within a tenant; ids already normalised.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UserKey {
+    pub tenant: String,
+    pub user: String,
+}
+
+/// Which work-location layer a write sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocationLayer {
+    Manual,
+    Automatic,
+}
+
+/// One change to one user's state. `now` is the time of the request, taken from the clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    /// Create or refresh a session (`now` is its `refreshed_at`).
+    PutSession { user: UserKey, session: Session },
+    /// Remove a session; answers whether a live one existed.
+    RemoveSession {
+        user: UserKey,
+        session_id: String,
+        now: Timestamp,
+    },
+    SetPreferred {
+        user: UserKey,
+        preferred: Option<Preferred>,
+        now: Timestamp,
+    },
+    SetStatusMessage {
+        user: UserKey,
+        message: Option<StatusMessage>,
+        now: Timestamp,
+    },
+    SetLocation {
+        user: UserKey,
+        layer: LocationLayer,
+        location: Option<Location>,
+        now: Timestamp,
+    },
+    /// Clear both the manual and the automatic layer.
+    ClearLocation { user: UserKey, now: Timestamp },
+}
+
+/// What a write reports back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    Done,
+    /// For [`Write::RemoveSession`]: whether a live session was removed.
+    SessionRemoved(bool),
+}
+
+impl Write {
+    /// Runs the write's statements on `conn` (inside the caller's transaction).
+    pub(super) async fn apply(&self, conn: &mut SqliteConnection) -> Result<Written, sqlx::Error> {
+        match self {
+            Write::PutSession { user, session } => {
+                put_session(conn, user, session).await?;
+                touch(conn, user, session.refreshed_at).await?;
+                Ok(Written::Done)
+            }
+            Write::RemoveSession {
+                user,
+                session_id,
+                now,
+            } => {
+                let removed = remove_session(conn, user, session_id, *now).await?;
+                if removed {
+                    touch(conn, user, *now).await?;
+                }
+                Ok(Written::SessionRemoved(removed))
+            }
+            Write::SetPreferred {
+                user,
+                preferred,
+                now,
+            } => {
+                touch(conn, user, *now).await?;
+                sqlx::query(
+                    "UPDATE presence_users SET preferred_availability = ?, preferred_activity = ?, \
+                     preferred_expires_at = ? WHERE tenant_id = ? AND user_id = ?",
+                )
+                .bind(preferred.map(|p| p.availability.as_str()))
+                .bind(preferred.map(|p| p.activity.as_str()))
+                .bind(preferred.map(|p| to_millis(p.expires_at)))
+                .bind(&user.tenant)
+                .bind(&user.user)
+                .execute(conn)
+                .await?;
+                Ok(Written::Done)
+            }
+            Write::SetStatusMessage { user, message, now } => {
+                touch(conn, user, *now).await?;
+                sqlx::query(
+                    "UPDATE presence_users SET status_content = ?, status_expires_at = ?, \
+                     status_published_at = ? WHERE tenant_id = ? AND user_id = ?",
+                )
+                .bind(message.as_ref().map(|m| m.content.as_str()))
+                .bind(message.as_ref().and_then(|m| m.expires_at).map(to_millis))
+                .bind(message.as_ref().map(|m| to_millis(m.published_at)))
+                .bind(&user.tenant)
+                .bind(&user.user)
+                .execute(conn)
+                .await?;
+                Ok(Written::Done)
+            }
+            Write::SetLocation {
+                user,
+                layer,
+                location,
+                now,
+            } => {
+                touch(conn, user, *now).await?;
+                let sql = match layer {
+                    LocationLayer::Manual => {
+                        "UPDATE presence_users SET manual_location_type = ?, manual_place_id = ? \
+                         WHERE tenant_id = ? AND user_id = ?"
+                    }
+                    LocationLayer::Automatic => {
+                        "UPDATE presence_users SET automatic_location_type = ?, \
+                         automatic_place_id = ? WHERE tenant_id = ? AND user_id = ?"
+                    }
+                };
+                sqlx::query(sql)
+                    .bind(location.as_ref().map(|l| l.work_location_type.as_str()))
+                    .bind(location.as_ref().and_then(|l| l.place_id.as_deref()))
+                    .bind(&user.tenant)
+                    .bind(&user.user)
+                    .execute(conn)
+                    .await?;
+                Ok(Written::Done)
+            }
+            Write::ClearLocation { user, now } => {
+                touch(conn, user, *now).await?;
+                sqlx::query(
+                    "UPDATE presence_users SET manual_location_type = NULL, manual_place_id = NULL, \
+                     automatic_location_type = NULL, automatic_place_id = NULL \
+                     WHERE tenant_id = ? AND user_id = ?",
+                )
+                .bind(&user.tenant)
+                .bind(&user.user)
+                .execute(conn)
+                .await?;
+                Ok(Written::Done)
+            }
+        }
+    }
+}
+
+async fn put_session(
+    conn: &mut SqliteConnection,
+    user: &UserKey,
+    session: &Session,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO presence_sessions \
+           (tenant_id, user_id, session_id, availability, activity, refreshed_at, expires_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (tenant_id, user_id, session_id) DO UPDATE SET \
+           availability = excluded.availability, activity = excluded.activity, \
+           refreshed_at = excluded.refreshed_at, expires_at = excluded.expires_at",
+    )
+    .bind(&user.tenant)
+    .bind(&user.user)
+    .bind(&session.session_id)
+    .bind(session.availability.as_str())
+    .bind(session.activity.as_str())
+    .bind(to_millis(session.refreshed_at))
+    .bind(to_millis(session.expires_at))
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// Deletes the session; true when it was still live at `now` (an expired leftover is
+/// deleted too, but counts as absent).
+async fn remove_session(
+    conn: &mut SqliteConnection,
+    user: &UserKey,
+    session_id: &str,
+    now: Timestamp,
+) -> Result<bool, sqlx::Error> {
+    let expires_at: Option<i64> = sqlx::query_scalar(
+        "DELETE FROM presence_sessions \
+         WHERE tenant_id = ? AND user_id = ? AND session_id = ? RETURNING expires_at",
+    )
+    .bind(&user.tenant)
+    .bind(&user.user)
+    .bind(session_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(expires_at.is_some_and(|at| at > to_millis(now)))
+}
+
+/// Creates the user's row if needed and records a change at `now`, keeping `changed_at`
+/// strictly increasing even when two writes share a millisecond or the clock steps back.
+async fn touch(
+    conn: &mut SqliteConnection,
+    user: &UserKey,
+    now: Timestamp,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO presence_users (tenant_id, user_id, changed_at) VALUES (?, ?, ?) \
+         ON CONFLICT (tenant_id, user_id) DO UPDATE SET \
+           changed_at = MAX(excluded.changed_at, presence_users.changed_at + 1)",
+    )
+    .bind(&user.tenant)
+    .bind(&user.user)
+    .bind(to_millis(now))
+    .execute(conn)
+    .await
+    .map(drop)
+}
