@@ -26,7 +26,11 @@ impl AppState {
         let (clock, manual_clock): (SharedClock, _) = match mode {
             ClockMode::System => (Arc::new(SystemClock), None),
             ClockMode::Manual => {
-                let manual = Arc::new(ManualClock::new(jiff::Timestamp::now()));
+                // Whole seconds: times read back from the store (milliseconds) then match
+                // exactly what a test computes from the clock.
+                let start = jiff::Timestamp::now();
+                let start = start.round(jiff::Unit::Second).unwrap_or(start);
+                let manual = Arc::new(ManualClock::new(start));
                 (manual.clone(), Some(manual))
             }
         };

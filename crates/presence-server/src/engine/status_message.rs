@@ -135,7 +135,12 @@ pub fn expiry_to_utc(value: &DateTimeTimeZone) -> Result<Timestamp, Invalid> {
     civil
         .to_zoned_datetime(zone)
         .map(|zoned| zoned.timestamp())
-        .map_err(|e| invalid("expiryDateTime", format!("expiryDateTime is out of range: {e}.")))
+        .map_err(|e| {
+            invalid(
+                "expiryDateTime",
+                format!("expiryDateTime is out of range: {e}."),
+            )
+        })
 }
 
 /// Looks a zone up by IANA name, then as a Windows zone name (CLDR's mapping).

@@ -4,9 +4,13 @@
 //! One test binary with modules, not one per file: each binary links the whole stack, which
 //! is the slow part of a build on two cores.
 
+mod batch;
 mod errors;
 mod harness;
+mod location;
+mod preferred;
 mod restart;
 mod routing;
 mod sessions;
+mod status_message;
 mod time;

@@ -137,3 +137,43 @@ async fn the_admin_clock_does_not_exist_with_the_system_clock() {
         .expect("answers");
     assert_eq!(response.status(), 404);
 }
+
+#[tokio::test]
+async fn sequence_number_grows_when_time_alone_changes_the_presence() {
+    let server = TestServer::start_with(&["--clock", "manual"]).await;
+    let client = server.client();
+    client
+        .set_presence()
+        .id(USER)
+        .body(set_request(
+            APP,
+            Availability::Available,
+            Activity::Available,
+            Some("PT1H"),
+        ))
+        .send()
+        .await
+        .expect("set");
+    let sequence = || async {
+        client
+            .get_presence()
+            .id(USER)
+            .send()
+            .await
+            .expect("get")
+            .into_inner()
+            .sequence_number
+    };
+    let written = sequence().await;
+    server.advance_clock("PT4M").await;
+    assert_eq!(sequence().await, written, "nothing visible changed");
+    server.advance_clock("PT1M").await;
+    let idle = sequence().await;
+    assert!(
+        idle > written,
+        "the idle fade is a change: {written} then {idle}"
+    );
+    server.advance_clock("PT5M").await;
+    let away = sequence().await;
+    assert!(away > idle, "the away fade is a change: {idle} then {away}");
+}
