@@ -11,6 +11,7 @@ mod location;
 mod preferred;
 mod restart;
 mod routing;
+mod sdk_compat;
 mod sessions;
 mod status_message;
 mod time;
