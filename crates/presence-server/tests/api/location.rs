@@ -116,7 +116,7 @@ async fn placeholder_location_type_is_refused_and_clear_takes_an_empty_object() 
         "{refused:?}"
     );
     let http = reqwest::Client::new();
-    let url = server.url(&format!("/beta/me/presence/clearLocation"));
+    let url = server.url("/beta/me/presence/clearLocation");
     let me = http.post(&url).send().await.expect("answers");
     assert_eq!(me.status(), 400, "/me needs a delegated token");
     for body in ["", "{}", "  "] {
