@@ -1,6 +1,9 @@
 """Drive a presence server with the official Microsoft Graph Python SDK, unchanged.
 
-Usage: python graph_sdk_compat.py BASE_URL   (e.g. http://127.0.0.1:8465/v1.0)
+Usage: python graph_sdk_compat.py BASE_URL [APP_TOKEN [USER_TOKEN]]
+  BASE_URL    e.g. http://127.0.0.1:8465/v1.0
+  APP_TOKEN   application token with Presence.ReadWrite.All (any text with --auth none)
+  USER_TOKEN  delegated token of the user fa8bf3dc-… with Presence.ReadWrite
 
 Exits 0 when every step behaved as it would against Microsoft Graph; otherwise prints the
 failing step and exits 1. Run by the Rust test `sdk_compat` (see crates/presence-server/tests).
@@ -72,8 +75,9 @@ def check(condition: bool, what: str) -> None:
     print(f"ok: {what}")
 
 
-async def main(base_url: str, token: str) -> None:
+async def main(base_url: str, token: str, user_token: str) -> None:
     graph = client_for(base_url, token)
+    signed_in = client_for(base_url, user_token)
     presence = graph.users.by_user_id(USER).presence
 
     await presence.set_presence.post(
@@ -118,13 +122,14 @@ async def main(base_url: str, token: str) -> None:
           "setStatusMessage then get")
     check(got.status_message.published_date_time is not None, "publishedDateTime parses as a datetime")
 
-    await presence.set_manual_location.post(
+    # Location actions take delegated tokens only: the signed-in user, through /me.
+    await signed_in.me.presence.set_manual_location.post(
         SetManualLocationPostRequestBody(work_location_type=WorkLocationType.Office, place_id="building-1")
     )
-    got = await presence.get()
-    check(got.work_location.work_location_type == WorkLocationType.Office
-          and got.work_location.source == WorkLocationSource.Manual, "setManualLocation then get")
-    await presence.clear_location.post()
+    got = await signed_in.me.presence.get()
+    check(got.id == USER and got.work_location.work_location_type == WorkLocationType.Office
+          and got.work_location.source == WorkLocationSource.Manual, "setManualLocation then GET /me/presence")
+    await signed_in.me.presence.clear_location.post()
 
     batch = await graph.communications.get_presences_by_user_id.post(
         GetPresencesByUserIdPostRequestBody(ids=[OTHER_USER, USER])
@@ -156,9 +161,11 @@ async def main(base_url: str, token: str) -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) < 2:
-        sys.exit("usage: graph_sdk_compat.py BASE_URL [TOKEN]")
+        sys.exit("usage: graph_sdk_compat.py BASE_URL [APP_TOKEN [USER_TOKEN]]")
+    app_token = sys.argv[2] if len(sys.argv) > 2 else "development"
+    user_token = sys.argv[3] if len(sys.argv) > 3 else app_token
     try:
-        asyncio.run(main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "development"))
+        asyncio.run(main(sys.argv[1], app_token, user_token))
     except Exception as error:  # noqa: BLE001 - report any failure as a failed step
         print(f"FAILED: {type(error).__name__}: {error}", file=sys.stderr)
         sys.exit(1)

@@ -14,6 +14,7 @@ mod presence;
 mod requests;
 mod states;
 mod status_message;
+pub mod token;
 mod vocabulary;
 
 pub use error::{InnerError, MainError, ODataError};

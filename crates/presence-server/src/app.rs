@@ -7,6 +7,7 @@ use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use tracing::{info, warn};
 
+use crate::auth::Authenticator;
 use crate::clock::{ManualClock, SharedClock, SystemClock};
 use crate::config::{ClockMode, Config};
 use crate::routes;
@@ -16,13 +17,14 @@ use crate::{request_id, routes::body};
 /// What every handler can reach.
 pub struct AppState {
     pub store: Store,
+    pub auth: Authenticator,
     pub clock: SharedClock,
     /// Present only with `--clock manual`: the handle the admin clock endpoint moves.
     pub manual_clock: Option<Arc<ManualClock>>,
 }
 
 impl AppState {
-    pub fn new(store: Store, mode: ClockMode) -> Self {
+    pub fn new(store: Store, auth: Authenticator, mode: ClockMode) -> Self {
         let (clock, manual_clock): (SharedClock, _) = match mode {
             ClockMode::System => (Arc::new(SystemClock), None),
             ClockMode::Manual => {
@@ -36,6 +38,7 @@ impl AppState {
         };
         Self {
             store,
+            auth,
             clock,
             manual_clock,
         }
@@ -64,7 +67,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if config.clock == ClockMode::Manual {
         warn!("manual clock: time only moves through POST /admin/clock/advance");
     }
-    let state = web::Data::new(AppState::new(store.clone(), config.clock));
+    let auth = crate::auth::setup::authenticator(&config)?;
+    let state = web::Data::new(AppState::new(store.clone(), auth, config.clock));
     let configure = configure(state);
     let mut server = HttpServer::new(move || {
         App::new()

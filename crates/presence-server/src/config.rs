@@ -29,9 +29,40 @@ pub struct Config {
     #[arg(long, env = "PRESENCE_CLOCK", value_enum, default_value_t = ClockMode::System)]
     pub clock: ClockMode,
 
+    /// How callers are authenticated. `none` lets every request do everything (local
+    /// experiments only; a warning is logged).
+    #[arg(long, env = "PRESENCE_AUTH", value_enum, default_value_t = AuthMode::Jwt)]
+    pub auth: AuthMode,
+
+    /// Shared secret for HS256 tokens. Default: generated on first start and kept in
+    /// `DATA_DIR/jwt-secret` (owner-only), unless `--jwks` is given.
+    #[arg(long, env = "PRESENCE_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// JWKS file with the RS256/ES256 public keys tokens may be signed with.
+    #[arg(long, env = "PRESENCE_JWKS")]
+    pub jwks: Option<PathBuf>,
+
+    /// Accept only tokens whose `iss` is this.
+    #[arg(long, env = "PRESENCE_ISSUER")]
+    pub issuer: Option<String>,
+
+    /// Accept only tokens whose `aud` is (or contains) this.
+    #[arg(long, env = "PRESENCE_AUDIENCE")]
+    pub audience: Option<String>,
+
     /// Number of HTTP worker threads (default: one per CPU).
     #[arg(long, env = "PRESENCE_WORKERS")]
     pub workers: Option<usize>,
+}
+
+/// How requests are authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuthMode {
+    /// Bearer JWTs shaped like Microsoft Entra access tokens.
+    Jwt,
+    /// No authentication: every request may read and write everything (default tenant).
+    None,
 }
 
 /// Source of time for the whole server.

@@ -16,6 +16,8 @@ pub struct GraphError {
     pub message: String,
     /// The request property the error is about, when there is one.
     pub target: Option<&'static str>,
+    /// A `WWW-Authenticate` challenge, for 401 answers.
+    pub challenge: Option<String>,
 }
 
 impl GraphError {
@@ -25,6 +27,7 @@ impl GraphError {
             code,
             message: message.into(),
             target: None,
+            challenge: None,
         }
     }
 
@@ -32,6 +35,17 @@ impl GraphError {
     pub fn with_target(mut self, target: &'static str) -> Self {
         self.target = Some(target);
         self
+    }
+
+    /// Adds a `WWW-Authenticate` challenge to the answer.
+    pub fn with_challenge(mut self, challenge: String) -> Self {
+        self.challenge = Some(challenge);
+        self
+    }
+
+    /// The caller is known but may not do this.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "Forbidden", message)
     }
 
     /// The body could not be read as the operation's request (syntax, missing field, wrong type).
@@ -104,7 +118,14 @@ impl ResponseError for GraphError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status).json(self.envelope())
+        let mut response = HttpResponse::build(self.status);
+        if let Some(challenge) = &self.challenge {
+            response.insert_header((
+                actix_web::http::header::WWW_AUTHENTICATE,
+                challenge.as_str(),
+            ));
+        }
+        response.json(self.envelope())
     }
 }
 

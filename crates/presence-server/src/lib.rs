@@ -5,11 +5,13 @@
 //! - [`engine`]: the pure Graph presence rules (validation, fading, aggregation); no I/O;
 //! - [`store`]: SQLite through sqlx; the only module with SQL.
 //!
+//! [`auth`] turns bearer tokens into callers and applies Graph's permission table,
 //! [`error`] owns the Graph error envelope, [`request_id`] the correlation ids every response
 //! carries, [`clock`] the one source of time, and [`openapi`] the API description that
 //! `cargo xtask gen` turns into `openapi/presence.json` and the client crate.
 
 pub mod app;
+pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod engine;

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use presence_model::{ODataError, SetLocationRequest};
 
 use super::body::EmptyBody;
-use super::target::TargetUser;
+use super::target::{Target, ToWriteLocation};
 use crate::app::AppState;
 use crate::engine::location;
 use crate::error::GraphError;
@@ -26,7 +26,7 @@ use crate::store::{LocationLayer, Write};
 )]
 pub async fn set_manual_location(
     state: web::Data<AppState>,
-    target: TargetUser,
+    target: Target<ToWriteLocation>,
     body: web::Json<SetLocationRequest>,
 ) -> Result<HttpResponse, GraphError> {
     set_layer(&state, target, LocationLayer::Manual, &body).await
@@ -48,7 +48,7 @@ pub async fn set_manual_location(
 )]
 pub async fn set_automatic_location(
     state: web::Data<AppState>,
-    target: TargetUser,
+    target: Target<ToWriteLocation>,
     body: web::Json<SetLocationRequest>,
 ) -> Result<HttpResponse, GraphError> {
     set_layer(&state, target, LocationLayer::Automatic, &body).await
@@ -69,7 +69,7 @@ pub async fn set_automatic_location(
 )]
 pub async fn clear_automatic_location(
     state: web::Data<AppState>,
-    target: TargetUser,
+    target: Target<ToWriteLocation>,
     _body: EmptyBody,
 ) -> Result<HttpResponse, GraphError> {
     let now = state.clock.now();
@@ -98,7 +98,7 @@ pub async fn clear_automatic_location(
 )]
 pub async fn clear_location(
     state: web::Data<AppState>,
-    target: TargetUser,
+    target: Target<ToWriteLocation>,
     _body: EmptyBody,
 ) -> Result<HttpResponse, GraphError> {
     let now = state.clock.now();
@@ -114,7 +114,7 @@ pub async fn clear_location(
 
 async fn set_layer(
     state: &AppState,
-    target: TargetUser,
+    target: Target<ToWriteLocation>,
     layer: LocationLayer,
     body: &SetLocationRequest,
 ) -> Result<HttpResponse, GraphError> {

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use presence_model::{ODataError, SetUserPreferredPresenceRequest};
 
 use super::body::EmptyBody;
-use super::target::TargetUser;
+use super::target::{Target, ToWrite};
 use crate::app::AppState;
 use crate::engine::preferred::{Preferred, check_preferred_pair, preferred_expiration};
 use crate::error::GraphError;
@@ -27,7 +27,7 @@ use crate::store::Write;
 )]
 pub async fn set_user_preferred_presence(
     state: web::Data<AppState>,
-    target: TargetUser,
+    target: Target<ToWrite>,
     body: web::Json<SetUserPreferredPresenceRequest>,
 ) -> Result<HttpResponse, GraphError> {
     check_preferred_pair(body.availability, body.activity)
@@ -71,7 +71,7 @@ pub async fn set_user_preferred_presence(
 )]
 pub async fn clear_user_preferred_presence(
     state: web::Data<AppState>,
-    target: TargetUser,
+    target: Target<ToWrite>,
     _body: EmptyBody,
 ) -> Result<HttpResponse, GraphError> {
     let now = state.clock.now();

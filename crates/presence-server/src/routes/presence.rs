@@ -8,9 +8,10 @@ use presence_model::{
 };
 
 use super::odata::{collection_context, presence_context, sequence_number};
-use super::target::{TargetUser, normalise_user_id};
+use super::target::{Target, ToRead, normalise_user_id};
 use crate::app::AppState;
-use crate::engine::{Audience, PresenceView};
+use crate::auth::{Access, Caller};
+use crate::engine::PresenceView;
 use crate::error::GraphError;
 
 /// Most ids one `getPresencesByUserId` accepts (Graph's documented limit).
@@ -32,7 +33,7 @@ pub const MAX_BATCH_IDS: usize = 650;
 pub async fn get_presence(
     req: HttpRequest,
     state: web::Data<AppState>,
-    target: TargetUser,
+    target: Target<ToRead>,
 ) -> Result<web::Json<Presence>, GraphError> {
     let now = state.clock.now();
     let user = state
@@ -60,19 +61,21 @@ pub async fn get_presence(
 pub async fn get_presences_by_user_id(
     req: HttpRequest,
     state: web::Data<AppState>,
+    caller: Caller,
     body: web::Json<GetPresencesByUserIdRequest>,
 ) -> Result<web::Json<PresenceCollection>, GraphError> {
     let ids = distinct_ids(&body.ids)?;
-    let tenant = super::target::DEFAULT_TENANT;
+    let audiences = ids
+        .iter()
+        .map(|id| caller.authorize(Access::ReadMany, id))
+        .collect::<Result<Vec<_>, _>>()?;
     let now = state.clock.now();
-    let mut users = state.store.load_users(tenant, &ids).await?;
+    let mut users = state.store.load_users(&caller.tenant, &ids).await?;
     let value = ids
         .into_iter()
-        .map(|id| {
-            let view = users
-                .remove(&id)
-                .unwrap_or_default()
-                .view(now, Audience::Owner);
+        .zip(audiences)
+        .map(|(id, audience)| {
+            let view = users.remove(&id).unwrap_or_default().view(now, audience);
             presence_body(id, view)
         })
         .collect();

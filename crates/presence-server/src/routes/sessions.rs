@@ -3,8 +3,9 @@
 use actix_web::{HttpResponse, web};
 use presence_model::{ClearPresenceRequest, ODataError, SetPresenceRequest};
 
-use super::target::TargetUser;
+use super::target::{Target, ToWrite};
 use crate::app::AppState;
+use crate::auth::Caller;
 use crate::engine::{Session, check_session_pair, session_expiration};
 use crate::error::GraphError;
 use crate::store::{Write, Written};
@@ -28,11 +29,11 @@ const MAX_SESSION_ID: usize = 256;
 )]
 pub async fn set_presence(
     state: web::Data<AppState>,
-    target: TargetUser,
+    target: Target<ToWrite>,
     body: web::Json<SetPresenceRequest>,
 ) -> Result<HttpResponse, GraphError> {
     let body = body.into_inner();
-    let session_id = session_id(body.session_id.as_deref())?;
+    let session_id = session_id(&target.caller, body.session_id.as_deref())?;
     check_session_pair(body.availability, body.activity)
         .map_err(|message| GraphError::invalid_argument(message).with_target("availability"))?;
     let lifetime = session_expiration(body.expiration_duration.as_deref()).map_err(|message| {
@@ -75,10 +76,10 @@ pub async fn set_presence(
 )]
 pub async fn clear_presence(
     state: web::Data<AppState>,
-    target: TargetUser,
+    target: Target<ToWrite>,
     body: web::Json<ClearPresenceRequest>,
 ) -> Result<HttpResponse, GraphError> {
-    let session_id = session_id(body.session_id.as_deref())?;
+    let session_id = session_id(&target.caller, body.session_id.as_deref())?;
     let now = state.clock.now();
     let user = target.key.user.clone();
     let written = state
@@ -99,20 +100,35 @@ pub async fn clear_presence(
     }
 }
 
-/// The session key: the application id, trimmed and lowercased (GUIDs compare without case).
-fn session_id(given: Option<&str>) -> Result<String, GraphError> {
-    let id = given.map(str::trim).unwrap_or_default();
-    if id.is_empty() {
-        return Err(GraphError::bad_request(
-            "sessionId is required: provide the id of the calling application.",
-        )
-        .with_target("sessionId"));
-    }
+/// The session key: the calling application's id. Graph requires `sessionId` to be it, so
+/// an authenticated caller may omit it (it defaults to the token's `appid`/`azp`) but not
+/// name another application's session (403). Without authentication any id goes.
+/// Kept lowercased: GUIDs compare without case.
+fn session_id(caller: &Caller, given: Option<&str>) -> Result<String, GraphError> {
+    let given = given.map(str::trim).filter(|id| !id.is_empty());
+    let id = match (given, caller.app_id.as_deref()) {
+        (None, Some(app_id)) => return Ok(app_id.to_owned()),
+        (None, None) => {
+            return Err(GraphError::bad_request(
+                "sessionId is required: provide the id of the calling application.",
+            )
+            .with_target("sessionId"));
+        }
+        (Some(id), _) => id,
+    };
     if id.len() > MAX_SESSION_ID || id.chars().any(char::is_control) {
         return Err(GraphError::invalid_argument(format!(
             "sessionId must be at most {MAX_SESSION_ID} printable characters."
         ))
         .with_target("sessionId"));
     }
-    Ok(id.to_ascii_lowercase())
+    let id = id.to_ascii_lowercase();
+    match caller.app_id.as_deref() {
+        Some(app_id) if app_id != id => Err(GraphError::forbidden(format!(
+            "sessionId '{id}' is not the calling application's id; an application may only \
+             set or clear its own session ('{app_id}')."
+        ))
+        .with_target("sessionId")),
+        _ => Ok(id),
+    }
 }

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, web};
 use presence_model::{ODataError, SetStatusMessageRequest};
 
-use super::target::TargetUser;
+use super::target::{Target, ToWrite};
 use crate::app::AppState;
 use crate::engine::status_message;
 use crate::error::GraphError;
@@ -25,7 +25,7 @@ use crate::store::Write;
 )]
 pub async fn set_status_message(
     state: web::Data<AppState>,
-    target: TargetUser,
+    target: Target<ToWrite>,
     body: web::Json<SetStatusMessageRequest>,
 ) -> Result<HttpResponse, GraphError> {
     let now = state.clock.now();

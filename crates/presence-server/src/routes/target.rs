@@ -1,9 +1,17 @@
-//! Which user a presence request is about: the `{id}` path segment, or the caller for `/me`.
+//! Who is calling and whose presence they address, checked before a handler runs.
+//!
+//! Handlers name the access they need in their signature (`Target<ToWrite>`), so no
+//! operation can forget its permission check: the extractor authenticates the caller (401),
+//! resolves `{id}` or `/me` (400 for `/me` without a signed-in user), and authorizes (403).
 
 use std::future::{Ready, ready};
+use std::marker::PhantomData;
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload};
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
+use crate::app::AppState;
+use crate::auth::{Access, Caller};
 use crate::engine::Audience;
 use crate::error::GraphError;
 use crate::store::UserKey;
@@ -11,32 +19,89 @@ use crate::store::UserKey;
 /// Longest user id accepted; Entra object ids are 36 characters.
 pub const MAX_USER_ID: usize = 256;
 
-/// The tenant all state belongs to until tokens carry one (`tid`).
-pub const DEFAULT_TENANT: &str = "default";
-
-/// The user addressed by the request, and how much of their presence the caller may see.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TargetUser {
-    pub key: UserKey,
-    pub audience: Audience,
+/// The access an operation needs, as a type.
+pub trait Permission {
+    const ACCESS: Access;
 }
 
-impl TargetUser {
-    fn from_request(req: &HttpRequest) -> Result<Self, GraphError> {
-        let Some(raw) = req.match_info().get("id") else {
-            // `/me/...`: only a delegated token names a signed-in user.
-            return Err(GraphError::bad_request(
-                "/me request is only valid with delegated authentication flow.",
-            ));
+/// Reading one user's presence.
+pub struct ToRead;
+/// Changing a user's presence (sessions, preference, status message).
+pub struct ToWrite;
+/// Changing a user's work location (delegated callers only).
+pub struct ToWriteLocation;
+
+impl Permission for ToRead {
+    const ACCESS: Access = Access::Read;
+}
+impl Permission for ToWrite {
+    const ACCESS: Access = Access::Write;
+}
+impl Permission for ToWriteLocation {
+    const ACCESS: Access = Access::WriteLocation;
+}
+
+/// The user addressed by the request, with the caller, who has been allowed `P`.
+pub struct Target<P> {
+    pub key: UserKey,
+    /// How much of the presence the caller sees.
+    pub audience: Audience,
+    pub caller: Caller,
+    _permission: PhantomData<P>,
+}
+
+impl<P: Permission> Target<P> {
+    fn resolve(req: &HttpRequest) -> Result<Self, GraphError> {
+        let caller = authenticate(req)?;
+        let user = match req.match_info().get("id") {
+            Some(raw) => normalise_user_id(raw).map_err(|e| e.with_target("id"))?,
+            None => caller.signed_in_user().map(str::to_owned).ok_or_else(|| {
+                GraphError::bad_request(
+                    "/me request is only valid with delegated authentication flow.",
+                )
+            })?,
         };
+        let audience = caller.authorize(P::ACCESS, &user)?;
         Ok(Self {
             key: UserKey {
-                tenant: DEFAULT_TENANT.to_owned(),
-                user: normalise_user_id(raw).map_err(|e| e.with_target("id"))?,
+                tenant: caller.tenant.clone(),
+                user,
             },
-            audience: Audience::Owner,
+            audience,
+            caller,
+            _permission: PhantomData,
         })
     }
+}
+
+impl<P: Permission> FromRequest for Target<P> {
+    type Error = GraphError;
+    type Future = Ready<Result<Self, GraphError>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        ready(Self::resolve(req))
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = GraphError;
+    type Future = Ready<Result<Self, GraphError>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        ready(authenticate(req))
+    }
+}
+
+/// The caller of `req`, per the server's authenticator (401 when not authenticated).
+fn authenticate(req: &HttpRequest) -> Result<Caller, GraphError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| GraphError::internal(&std::io::Error::other("no application state")))?;
+    let header = req
+        .headers()
+        .get(AUTHORIZATION)
+        .map(|value| value.to_str().unwrap_or("\u{0}invalid"));
+    state.auth.authenticate(header).map_err(GraphError::from)
 }
 
 /// Validates a user id and returns its canonical form. Graph ids compare case-insensitively,
@@ -49,13 +114,4 @@ pub fn normalise_user_id(raw: &str) -> Result<String, GraphError> {
         )));
     }
     Ok(id.to_ascii_lowercase())
-}
-
-impl FromRequest for TargetUser {
-    type Error = GraphError;
-    type Future = Ready<Result<Self, GraphError>>;
-
-    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        ready(Self::from_request(req))
-    }
 }

@@ -2,7 +2,7 @@
 
 use presence_client::types::{Activity, Availability, GetPresencesByUserIdRequest};
 
-use crate::harness::{APP, TestServer, USER, set_request};
+use presence_test_support::{APP, TestServer, USER, set_request};
 
 const OTHER_USER: &str = "66825e03-7ef5-42da-9069-724602c31f6b";
 

@@ -3,7 +3,7 @@
 use reqwest::header::CONTENT_TYPE;
 use serde_json::{Value, json};
 
-use crate::harness::{TestServer, USER};
+use presence_test_support::{TestServer, USER};
 
 /// Sends `body` with `content_type` to setPresence; returns status and parsed envelope.
 async fn post_raw(

@@ -2,7 +2,7 @@
 
 use presence_client::types::{SetLocationRequest, WorkLocationSource, WorkLocationType};
 
-use crate::harness::{TestServer, USER};
+use presence_test_support::{TestServer, USER};
 
 async fn location(
     client: &presence_client::Client,

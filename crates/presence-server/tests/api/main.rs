@@ -4,9 +4,9 @@
 //! One test binary with modules, not one per file: each binary links the whole stack, which
 //! is the slow part of a build on two cores.
 
+mod auth;
 mod batch;
 mod errors;
-mod harness;
 mod location;
 mod preferred;
 mod restart;

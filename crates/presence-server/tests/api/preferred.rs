@@ -2,7 +2,7 @@
 
 use presence_client::types::{Activity, Availability, SetUserPreferredPresenceRequest};
 
-use crate::harness::{APP, TestServer, USER, clear_request, set_request};
+use presence_test_support::{APP, TestServer, USER, clear_request, set_request};
 
 async fn state(client: &presence_client::Client) -> (Availability, Activity) {
     let p = client
@@ -29,7 +29,7 @@ fn prefer(
 
 #[tokio::test]
 async fn preference_overrides_sessions_only_while_a_session_is_live() {
-    let server = TestServer::start_with(&["--clock", "manual"]).await;
+    let server = TestServer::start_with(&["--auth", "none", "--clock", "manual"]).await;
     let client = server.client();
     let status = client
         .set_user_preferred_presence()
@@ -110,7 +110,7 @@ async fn preference_overrides_sessions_only_while_a_session_is_live() {
 
 #[tokio::test]
 async fn busy_preference_defaults_to_one_day() {
-    let server = TestServer::start_with(&["--clock", "manual"]).await;
+    let server = TestServer::start_with(&["--auth", "none", "--clock", "manual"]).await;
     let client = server.client();
     client
         .set_presence()

@@ -2,12 +2,12 @@
 
 use presence_client::types::{Activity, Availability};
 
-use crate::harness::{APP, OTHER_APP, TestServer, USER, clear_request, set_request};
+use presence_test_support::{APP, OTHER_APP, TestServer, USER, clear_request, set_request};
 
 #[tokio::test]
 async fn sessions_survive_a_graceful_restart() {
     let dir = tempfile::tempdir().expect("temporary directory");
-    let first = TestServer::start_in(dir.path(), &[]).await;
+    let first = TestServer::start_in(dir.path(), &["--auth", "none"]).await;
     let client = first.client();
     for (app, availability, activity) in [
         (APP, Availability::Available, Activity::Available),
@@ -34,7 +34,7 @@ async fn sessions_survive_a_graceful_restart() {
         "the database is a file in the data dir"
     );
 
-    let second = TestServer::start_in(dir.path(), &[]).await;
+    let second = TestServer::start_in(dir.path(), &["--auth", "none"]).await;
     let client = second.client();
     let after = client
         .get_presence()

@@ -3,7 +3,7 @@
 use presence_client::types::{Activity, Availability};
 use serde_json::{Value, json};
 
-use crate::harness::{APP, TestServer, USER, set_request};
+use presence_test_support::{APP, TestServer, USER, set_request};
 
 #[tokio::test]
 async fn both_versions_and_every_alias_reach_the_same_presence() {

@@ -3,7 +3,7 @@
 use presence_client::Error;
 use presence_client::types::{Activity, Availability, Presence};
 
-use crate::harness::{APP, OTHER_APP, TestServer, USER, clear_request, set_request};
+use presence_test_support::{APP, OTHER_APP, TestServer, USER, clear_request, set_request};
 
 async fn presence(client: &presence_client::Client, user: &str) -> Presence {
     client

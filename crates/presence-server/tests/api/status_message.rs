@@ -5,7 +5,7 @@ use presence_client::types::{
 };
 use serde_json::{Value, json};
 
-use crate::harness::{TestServer, USER};
+use presence_test_support::{TestServer, USER};
 
 fn message(content: &str, expiry: Option<(&str, &str)>) -> SetStatusMessageRequest {
     SetStatusMessageRequest {
@@ -25,7 +25,7 @@ fn message(content: &str, expiry: Option<(&str, &str)>) -> SetStatusMessageReque
 
 #[tokio::test]
 async fn set_read_expire_and_clear_a_status_message() {
-    let server = TestServer::start_with(&["--clock", "manual"]).await;
+    let server = TestServer::start_with(&["--auth", "none", "--clock", "manual"]).await;
     let client = server.client();
     let clock: Value = reqwest::get(server.url("/admin/clock"))
         .await

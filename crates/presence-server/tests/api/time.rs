@@ -2,7 +2,7 @@
 
 use presence_client::types::{Activity, Availability};
 
-use crate::harness::{APP, OTHER_APP, TestServer, USER, clear_request, set_request};
+use presence_test_support::{APP, OTHER_APP, TestServer, USER, clear_request, set_request};
 
 async fn state(server: &TestServer) -> (Availability, Activity) {
     let presence = server
@@ -18,7 +18,7 @@ async fn state(server: &TestServer) -> (Availability, Activity) {
 
 #[tokio::test]
 async fn default_expiration_is_five_minutes_then_offline_and_clear_is_404() {
-    let server = TestServer::start_with(&["--clock", "manual"]).await;
+    let server = TestServer::start_with(&["--auth", "none", "--clock", "manual"]).await;
     let client = server.client();
     client
         .set_presence()
@@ -56,7 +56,7 @@ async fn default_expiration_is_five_minutes_then_offline_and_clear_is_404() {
 
 #[tokio::test]
 async fn available_fades_to_idle_then_away_and_a_refresh_resets_it() {
-    let server = TestServer::start_with(&["--clock", "manual"]).await;
+    let server = TestServer::start_with(&["--auth", "none", "--clock", "manual"]).await;
     let client = server.client();
     let set_available = || {
         client
@@ -87,7 +87,7 @@ async fn available_fades_to_idle_then_away_and_a_refresh_resets_it() {
 
 #[tokio::test]
 async fn an_expired_session_stops_counting_while_the_other_remains() {
-    let server = TestServer::start_with(&["--clock", "manual"]).await;
+    let server = TestServer::start_with(&["--auth", "none", "--clock", "manual"]).await;
     let client = server.client();
     client
         .set_presence()
@@ -140,7 +140,7 @@ async fn the_admin_clock_does_not_exist_with_the_system_clock() {
 
 #[tokio::test]
 async fn sequence_number_grows_when_time_alone_changes_the_presence() {
-    let server = TestServer::start_with(&["--clock", "manual"]).await;
+    let server = TestServer::start_with(&["--auth", "none", "--clock", "manual"]).await;
     let client = server.client();
     client
         .set_presence()

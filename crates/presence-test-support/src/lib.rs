@@ -1,6 +1,11 @@
-//! Starting and stopping a real server process for a test.
+//! Starting and stopping real `presence-server` processes for integration tests, and
+//! minting the tokens they accept.
+//!
+//! The binaries are found next to the running test executable (`target/<profile>/`): every
+//! test binary of the workspace lives in `target/<profile>/deps/`, and `cargo test
+//! --workspace` builds all binaries before it runs any test.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -22,14 +27,17 @@ pub struct TestServer {
     child: Child,
     /// `http://127.0.0.1:PORT`, without a version.
     pub origin: String,
+    /// The server's data directory.
+    pub data_dir: PathBuf,
     /// Keeps the temporary directory alive for the server's lifetime when we own it.
     _owned_dir: Option<TempDir>,
 }
 
 impl TestServer {
-    /// A server on a fresh temporary database.
+    /// A server on a fresh temporary database, without authentication (`--auth none`):
+    /// for tests of Graph's presence rules rather than of identity.
     pub async fn start() -> Self {
-        Self::start_with(&[]).await
+        Self::start_with(&["--auth", "none"]).await
     }
 
     /// A server on a fresh temporary database, with extra command-line arguments.
@@ -42,7 +50,7 @@ impl TestServer {
 
     /// A server on the database in `data_dir` (which the caller keeps alive).
     pub async fn start_in(data_dir: &Path, args: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_presence-server"))
+        let mut child = Command::new(binary("presence-server"))
             .arg("--listen")
             .arg("127.0.0.1:0")
             .arg("--data-dir")
@@ -75,6 +83,7 @@ impl TestServer {
         Self {
             child,
             origin,
+            data_dir: data_dir.to_path_buf(),
             _owned_dir: None,
         }
     }
@@ -82,6 +91,25 @@ impl TestServer {
     /// A generated client for the v1.0 base URL.
     pub fn client(&self) -> Client {
         Client::new(&format!("{}/v1.0", self.origin))
+    }
+
+    /// A generated client for the v1.0 base URL that sends `token` as its bearer token.
+    pub fn client_with_token(&self, token: &str) -> Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))
+            .expect("a token is a valid header value");
+        headers.insert(reqwest::header::AUTHORIZATION, value);
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .expect("an HTTP client");
+        Client::new_with_client(&format!("{}/v1.0", self.origin), http)
+    }
+
+    /// The HS256 secret this server generated in its data directory.
+    pub fn secret(&self) -> String {
+        presence_cli::token::secret_from_data_dir(&self.data_dir)
+            .expect("the server generated its secret")
     }
 
     /// A generated client for another version's base URL (`beta`).
@@ -92,6 +120,11 @@ impl TestServer {
     /// An absolute URL for a path on this server.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.origin)
+    }
+
+    /// Sends SIGKILL: the process dies at once, as in a crash.
+    pub async fn kill(mut self) {
+        self.child.kill().await.expect("the server can be killed");
     }
 
     /// Sends SIGTERM and waits for a graceful exit; returns whether it exited successfully.
@@ -141,4 +174,71 @@ pub fn clear_request(app: &str) -> presence_client::types::ClearPresenceRequest 
     presence_client::types::ClearPresenceRequest {
         session_id: Some(app.to_owned()),
     }
+}
+
+/// A workspace binary, built next to the running test executable.
+pub fn binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("the test knows its own path");
+    let dir = exe
+        .parent()
+        .and_then(|deps| {
+            if deps.ends_with("deps") {
+                deps.parent()
+            } else {
+                Some(deps)
+            }
+        })
+        .expect("the test executable is in target/<profile>/deps");
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run the tests with `cargo test --workspace`, which builds it",
+        path.display()
+    );
+    path
+}
+
+/// A token with `roles` for application `app`, in tenant `tenant`, signed with `secret`.
+pub fn app_token(secret: &str, tenant: &str, app: &str, roles: &[&str]) -> String {
+    token(
+        secret,
+        tenant,
+        app,
+        None,
+        roles,
+        jiff::SignedDuration::from_hours(1),
+    )
+}
+
+/// A delegated token for `user` with `scopes`, issued to `app`, signed with `secret`.
+pub fn user_token(secret: &str, tenant: &str, app: &str, user: &str, scopes: &[&str]) -> String {
+    token(
+        secret,
+        tenant,
+        app,
+        Some(user),
+        scopes,
+        jiff::SignedDuration::from_hours(1),
+    )
+}
+
+/// Any token: delegated when `user` is given.
+pub fn token(
+    secret: &str,
+    tenant: &str,
+    app: &str,
+    user: Option<&str>,
+    permissions: &[&str],
+    lifetime: jiff::SignedDuration,
+) -> String {
+    let request = presence_cli::token::TokenRequest {
+        tenant: tenant.to_owned(),
+        app_id: app.to_owned(),
+        user: user.map(str::to_owned),
+        permissions: permissions.iter().map(|p| (*p).to_owned()).collect(),
+        lifetime,
+        audience: None,
+        issuer: None,
+    };
+    presence_cli::token::mint(&request, secret, jiff::Timestamp::now()).expect("a signed token")
 }

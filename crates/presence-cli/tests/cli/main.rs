@@ -1,0 +1,3 @@
+//! presencectl, run as a real binary against a real server.
+
+mod token;

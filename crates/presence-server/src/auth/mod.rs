@@ -1,0 +1,22 @@
+//! Identity: turning a bearer token into a [`Caller`], and deciding what a caller may do.
+//!
+//! - [`verify`]: signature and claim checks (HS256 shared secret, RS256/ES256 keys from a
+//!   JWKS file), the 401 answers;
+//! - [`caller`]: who is calling (application or delegated user, tenant, app id);
+//! - [`permission`]: Graph's permission table, the 403 answers;
+//! - [`secret`]: the development secret kept in the data directory;
+//! - [`setup`]: the authenticator the command line asks for.
+
+pub mod caller;
+pub mod jwks;
+pub mod permission;
+pub mod secret;
+pub mod setup;
+pub mod verify;
+
+pub use caller::{Caller, CallerKind};
+pub use permission::Access;
+pub use verify::Authenticator;
+
+/// The tenant of every request when the server runs with `--auth none`.
+pub const DEFAULT_TENANT: &str = "default";

@@ -1,0 +1,177 @@
+//! Bearer token verification: the only place that answers 401.
+
+use actix_web::http::StatusCode;
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
+use presence_model::token::AccessTokenClaims;
+
+use super::caller::Caller;
+use super::jwks::PublicKey;
+use crate::error::GraphError;
+
+/// Seconds of clock skew tolerated on `exp` and `nbf`.
+const LEEWAY_SECONDS: u64 = 30;
+
+/// Why a request is not authenticated; becomes a 401 with a `WWW-Authenticate` challenge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthError {
+    pub message: String,
+    /// `invalid_token` for a token that failed a check; `None` when no token was sent.
+    pub oauth_error: Option<&'static str>,
+}
+
+impl AuthError {
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            oauth_error: Some("invalid_token"),
+        }
+    }
+
+    fn missing() -> Self {
+        Self {
+            message: "Access token is empty.".to_owned(),
+            oauth_error: None,
+        }
+    }
+}
+
+impl From<AuthError> for GraphError {
+    fn from(error: AuthError) -> Self {
+        let mut challenge = r#"Bearer realm="presence""#.to_owned();
+        if let Some(code) = error.oauth_error {
+            let description = error.message.replace('"', "'");
+            challenge.push_str(&format!(
+                r#", error="{code}", error_description="{description}""#
+            ));
+        }
+        GraphError::new(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            error.message,
+        )
+        .with_challenge(challenge)
+    }
+}
+
+/// Checks every request's credentials, as configured at start-up.
+#[derive(Debug)]
+pub enum Authenticator {
+    /// `--auth none`: nothing is checked; every request is [`Caller::anonymous`].
+    Disabled,
+    Jwt(JwtVerifier),
+}
+
+/// Verification keys and the claim checks that apply to every token.
+pub struct JwtVerifier {
+    /// HS256 shared secret, when one is configured (or generated).
+    pub secret: Option<DecodingKey>,
+    /// RS256/ES256 keys from `--jwks`.
+    pub public_keys: Vec<PublicKey>,
+    pub issuer: Option<String>,
+    pub audience: Option<String>,
+}
+
+impl std::fmt::Debug for JwtVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtVerifier")
+            .field("secret", &self.secret.is_some())
+            .field("public_keys", &self.public_keys)
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .finish()
+    }
+}
+
+impl Authenticator {
+    /// The caller of a request with this `Authorization` header value (if any).
+    pub fn authenticate(&self, authorization: Option<&str>) -> Result<Caller, AuthError> {
+        match self {
+            Authenticator::Disabled => Ok(Caller::anonymous()),
+            Authenticator::Jwt(verifier) => {
+                let header = authorization.map(str::trim).filter(|h| !h.is_empty());
+                let Some(header) = header else {
+                    return Err(AuthError::missing());
+                };
+                let token = header
+                    .strip_prefix("Bearer ")
+                    .or_else(|| header.strip_prefix("bearer "))
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .ok_or_else(|| {
+                        AuthError::invalid("The Authorization header must be 'Bearer <token>'.")
+                    })?;
+                Caller::from_claims(verifier.verify(token)?)
+            }
+        }
+    }
+}
+
+impl JwtVerifier {
+    /// Checks the signature, `exp`, `nbf`, and (when configured) `iss` and `aud`.
+    pub fn verify(&self, token: &str) -> Result<AccessTokenClaims, AuthError> {
+        let header = decode_header(token)
+            .map_err(|_| AuthError::invalid("The access token is malformed: not a JWT."))?;
+        let key = self.key_for(header.alg, header.kid.as_deref())?;
+        let mut validation = Validation::new(header.alg);
+        validation.leeway = LEEWAY_SECONDS;
+        validation.validate_nbf = true;
+        // A configured audience or issuer must be present, not merely not contradicted.
+        let mut required = vec!["exp"];
+        match &self.audience {
+            Some(audience) => {
+                validation.set_audience(&[audience]);
+                required.push("aud");
+            }
+            None => validation.validate_aud = false,
+        }
+        if let Some(issuer) = &self.issuer {
+            validation.set_issuer(&[issuer]);
+            required.push("iss");
+        }
+        validation.set_required_spec_claims(&required);
+        decode::<AccessTokenClaims>(token, key, &validation)
+            .map(|data| data.claims)
+            .map_err(|error| AuthError::invalid(describe(error.kind())))
+    }
+
+    fn key_for(&self, algorithm: Algorithm, kid: Option<&str>) -> Result<&DecodingKey, AuthError> {
+        if algorithm == Algorithm::HS256 {
+            return self.secret.as_ref().ok_or_else(|| {
+                AuthError::invalid("HS256 tokens are not accepted by this server.")
+            });
+        }
+        let candidates: Vec<&PublicKey> = self
+            .public_keys
+            .iter()
+            .filter(|k| k.algorithm == algorithm)
+            .collect();
+        let found = match kid {
+            Some(kid) => candidates
+                .into_iter()
+                .find(|k| k.kid.as_deref() == Some(kid)),
+            None if candidates.len() == 1 => candidates.into_iter().next(),
+            None => None,
+        };
+        found.map(|k| &k.key).ok_or_else(|| {
+            AuthError::invalid(format!(
+                "No {algorithm:?} key{} is configured to verify this token.",
+                kid.map(|k| format!(" with kid '{k}'")).unwrap_or_default()
+            ))
+        })
+    }
+}
+
+/// A message for each way a token can fail validation.
+fn describe(kind: &ErrorKind) -> String {
+    match kind {
+        ErrorKind::ExpiredSignature => "Lifetime validation failed, the token is expired.".into(),
+        ErrorKind::ImmatureSignature => "The token is not valid yet (nbf).".into(),
+        ErrorKind::InvalidSignature => "The token's signature is invalid.".into(),
+        ErrorKind::InvalidAudience => "The token's audience (aud) is not this server.".into(),
+        ErrorKind::InvalidIssuer => "The token's issuer (iss) is not trusted.".into(),
+        ErrorKind::InvalidAlgorithm => "The token's algorithm does not match its key.".into(),
+        ErrorKind::MissingRequiredClaim(claim) => format!("The token has no '{claim}' claim."),
+        _ => "The access token is malformed.".into(),
+    }
+}
