@@ -1,6 +1,7 @@
 //! Assembles the server: state, middleware, routes, error handlers; runs it until a signal.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
@@ -10,6 +11,7 @@ use tracing::{info, warn};
 use crate::auth::Authenticator;
 use crate::clock::{ManualClock, SharedClock, SystemClock};
 use crate::config::{ClockMode, Config};
+use crate::overload::{self, InFlightLimit};
 use crate::routes;
 use crate::store::Store;
 use crate::{request_id, routes::body};
@@ -69,15 +71,27 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let auth = crate::auth::setup::authenticator(&config)?;
     let state = web::Data::new(AppState::new(store.clone(), auth, config.clock));
+    let purge = tokio::spawn(crate::store::purge::run(
+        store.clone(),
+        state.clock.clone(),
+        config.purge_interval,
+    ));
     let configure = configure(state);
+    let in_flight = web::Data::new(InFlightLimit::new(config.max_in_flight));
     let mut server = HttpServer::new(move || {
         App::new()
+            .app_data(in_flight.clone())
+            .wrap(from_fn(overload::limit))
             .wrap(from_fn(request_id::assign))
             .configure(configure.clone())
             .default_service(web::to(routes::fallback::not_found))
     })
     .disable_signals()
-    .shutdown_timeout(10);
+    .shutdown_timeout(10)
+    // Clients refresh sessions every few minutes over kept-alive connections; a slow or
+    // silent client may not hold a worker's connection slot for long.
+    .keep_alive(Duration::from_secs(75))
+    .client_request_timeout(Duration::from_secs(10));
     if let Some(workers) = config.workers {
         server = server.workers(workers);
     }
@@ -95,6 +109,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         handle.stop(true).await;
     });
     server.await.context("the HTTP server failed")?;
+    purge.abort();
     store.close().await;
     info!("stopped");
     Ok(())

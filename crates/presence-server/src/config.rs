@@ -51,6 +51,14 @@ pub struct Config {
     #[arg(long, env = "PRESENCE_AUDIENCE")]
     pub audience: Option<String>,
 
+    /// Requests handled at once; more are answered 503 with Retry-After.
+    #[arg(long, env = "PRESENCE_MAX_IN_FLIGHT", default_value_t = 1024)]
+    pub max_in_flight: usize,
+
+    /// How often expired sessions are purged from the database, e.g. `60s`, `PT5M`.
+    #[arg(long, env = "PRESENCE_PURGE_INTERVAL", default_value = "60s", value_parser = parse_interval)]
+    pub purge_interval: std::time::Duration,
+
     /// Number of HTTP worker threads (default: one per CPU).
     #[arg(long, env = "PRESENCE_WORKERS")]
     pub workers: Option<usize>,
@@ -82,4 +90,18 @@ impl Config {
             None => format!("sqlite://{}", self.data_dir.join("presence.db").display()),
         }
     }
+}
+
+/// A positive duration, human (`60s`, `5m`) or ISO-8601 (`PT1M`).
+fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
+    let span: jiff::Span = text
+        .parse()
+        .map_err(|e| format!("'{text}' is not a duration: {e}"))?;
+    let duration = span
+        .to_duration(jiff::SpanRelativeTo::days_are_24_hours())
+        .map_err(|e| e.to_string())?;
+    std::time::Duration::try_from(duration)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("'{text}' must be positive"))
 }

@@ -16,8 +16,8 @@ pub struct GraphError {
     pub message: String,
     /// The request property the error is about, when there is one.
     pub target: Option<&'static str>,
-    /// A `WWW-Authenticate` challenge, for 401 answers.
-    pub challenge: Option<String>,
+    /// Extra response headers (`WWW-Authenticate` on 401, `Retry-After` on 503).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl GraphError {
@@ -27,7 +27,7 @@ impl GraphError {
             code,
             message: message.into(),
             target: None,
-            challenge: None,
+            headers: Vec::new(),
         }
     }
 
@@ -37,10 +37,20 @@ impl GraphError {
         self
     }
 
-    /// Adds a `WWW-Authenticate` challenge to the answer.
-    pub fn with_challenge(mut self, challenge: String) -> Self {
-        self.challenge = Some(challenge);
+    /// Adds a response header to the answer.
+    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
         self
+    }
+
+    /// The server is saturated; the client should retry after `seconds`.
+    pub fn overloaded(seconds: u32) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "serviceNotAvailable",
+            "The server is handling too many requests; retry after the delay in Retry-After.",
+        )
+        .with_header("retry-after", seconds.to_string())
     }
 
     /// The caller is known but may not do this.
@@ -119,11 +129,8 @@ impl ResponseError for GraphError {
 
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status);
-        if let Some(challenge) = &self.challenge {
-            response.insert_header((
-                actix_web::http::header::WWW_AUTHENTICATE,
-                challenge.as_str(),
-            ));
+        for (name, value) in &self.headers {
+            response.insert_header((*name, value.as_str()));
         }
         response.json(self.envelope())
     }

@@ -17,6 +17,7 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub mod openapi;
+pub mod overload;
 pub mod request_id;
 pub mod routes;
 pub mod store;

@@ -50,7 +50,7 @@ impl From<AuthError> for GraphError {
             "InvalidAuthenticationToken",
             error.message,
         )
-        .with_challenge(challenge)
+        .with_header("www-authenticate", challenge)
     }
 }
 

@@ -1,4 +1,6 @@
-//! `GET /healthz`: 200 while the database answers, 503 otherwise (for load balancers).
+//! `GET /healthz`: 200 while the database answers, 503 otherwise (readiness, for load
+//! balancers); `GET /livez`: 200 while the process serves HTTP (liveness; also the
+//! benchmark's baseline route, as it touches nothing but the HTTP stack).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -18,4 +20,8 @@ pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, GraphEr
             ))
         }
     }
+}
+
+pub async fn livez() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }

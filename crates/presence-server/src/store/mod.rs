@@ -9,6 +9,7 @@
 //!   between our own connections.
 
 mod codec;
+pub mod purge;
 mod read;
 mod write;
 mod writer;
@@ -78,9 +79,10 @@ impl Store {
         sqlx::query("SELECT 1").execute(&self.read).await.map(drop)
     }
 
-    /// Finishes queued writes, then closes every connection (checkpointing the WAL).
+    /// Finishes queued writes, then closes every connection. Readers close first, so the
+    /// writer is the last connection and checkpoints the WAL into the database file.
     pub async fn close(&self) {
-        self.writer.close().await;
         self.read.close().await;
+        self.writer.close().await;
     }
 }

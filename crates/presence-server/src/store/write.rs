@@ -53,6 +53,8 @@ pub enum Write {
     },
     /// Clear both the manual and the automatic layer.
     ClearLocation { user: UserKey, now: Timestamp },
+    /// Delete up to `limit` sessions that expired at or before `now` (housekeeping).
+    PurgeExpired { now: Timestamp, limit: u32 },
 }
 
 /// What a write reports back.
@@ -61,6 +63,8 @@ pub enum Written {
     Done,
     /// For [`Write::RemoveSession`]: whether a live session was removed.
     SessionRemoved(bool),
+    /// For [`Write::PurgeExpired`]: how many sessions were deleted.
+    Purged(u32),
 }
 
 impl Write {
@@ -143,6 +147,9 @@ impl Write {
                     .await?;
                 Ok(Written::Done)
             }
+            Write::PurgeExpired { now, limit } => {
+                purge_expired(conn, *now, *limit).await.map(Written::Purged)
+            }
             Write::ClearLocation { user, now } => {
                 touch(conn, user, *now).await?;
                 sqlx::query(
@@ -223,4 +230,36 @@ async fn touch(
     .execute(conn)
     .await
     .map(drop)
+}
+
+/// Deletes expired sessions, oldest first, and records each expiry as a change of its user
+/// (`changed_at`), so `sequenceNumber` never goes back when the session it was derived from
+/// disappears.
+async fn purge_expired(
+    conn: &mut SqliteConnection,
+    now: Timestamp,
+    limit: u32,
+) -> Result<u32, sqlx::Error> {
+    let purged: Vec<(String, String, i64)> = sqlx::query_as(
+        "DELETE FROM presence_sessions WHERE (tenant_id, user_id, session_id) IN ( \
+           SELECT tenant_id, user_id, session_id FROM presence_sessions \
+           WHERE expires_at <= ? ORDER BY expires_at LIMIT ?) \
+         RETURNING tenant_id, user_id, expires_at",
+    )
+    .bind(to_millis(now))
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (tenant, user, expires_at) in &purged {
+        sqlx::query(
+            "UPDATE presence_users SET changed_at = MAX(changed_at, ?) \
+             WHERE tenant_id = ? AND user_id = ?",
+        )
+        .bind(expires_at)
+        .bind(tenant)
+        .bind(user)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(u32::try_from(purged.len()).unwrap_or(u32::MAX))
 }

@@ -6,6 +6,7 @@
 
 mod auth;
 mod batch;
+mod durability;
 mod errors;
 mod location;
 mod preferred;
