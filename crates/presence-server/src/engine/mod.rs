@@ -17,6 +17,8 @@ pub mod expiration;
 pub mod location;
 pub mod pairs;
 pub mod preferred;
+#[cfg(test)]
+mod properties;
 pub mod session;
 pub mod status_message;
 pub mod user_state;

@@ -8,6 +8,7 @@ mod auth;
 mod batch;
 mod durability;
 mod errors;
+mod fuzz;
 mod location;
 mod preferred;
 mod restart;
