@@ -4,6 +4,7 @@
 //!   regenerate the client crate's code from it;
 //! - `cargo xtask gen --check`: fail, naming the file, when either committed file is stale.
 //!   (The test suite runs the same check: see `tests/generated_files_are_fresh.rs`.)
+//! - `cargo xtask bench`: the load benchmark (see `bench`).
 
 use clap::{Parser, Subcommand};
 
@@ -23,6 +24,9 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
+    /// Load benchmark of a release build: throughput and latency per scenario, as ratios to a
+    /// trivial route, on an almost empty and on a 1M-session database.
+    Bench(xtask::bench::BenchArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -33,6 +37,7 @@ fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Task::Bench(args) => xtask::bench::run(&args),
         Task::Gen { check: true } => {
             let stale = xtask::codegen::stale()?;
             if stale.is_empty() {

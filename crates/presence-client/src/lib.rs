@@ -6,11 +6,12 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), presence_client::Error<presence_client::types::ODataError>> {
-//! use presence_client::Client;
 //! use presence_client::types::{Activity, Availability, SetPresenceRequest};
 //!
 //! // The base URL includes the API version, as Graph's does.
-//! let client = Client::new("http://127.0.0.1:8465/v1.0");
+//! # let token = "";
+//! let client = presence_client::with_bearer_token("http://127.0.0.1:8465/v1.0", token)
+//!     .expect("a valid token");
 //! let user = "fa8bf3dc-eca7-46b7-bad1-db199b62afc3";
 //! client
 //!     .set_presence()
@@ -36,6 +37,9 @@
 mod generated;
 
 pub use generated::*;
+
+mod auth;
+pub use auth::{BuildError, with_bearer_token};
 
 /// The wire types: the model crate's, which the generated code uses directly.
 pub mod types {

@@ -93,19 +93,6 @@ impl TestServer {
         Client::new(&format!("{}/v1.0", self.origin))
     }
 
-    /// A generated client for the v1.0 base URL that sends `token` as its bearer token.
-    pub fn client_with_token(&self, token: &str) -> Client {
-        let mut headers = reqwest::header::HeaderMap::new();
-        let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))
-            .expect("a token is a valid header value");
-        headers.insert(reqwest::header::AUTHORIZATION, value);
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .build()
-            .expect("an HTTP client");
-        Client::new_with_client(&format!("{}/v1.0", self.origin), http)
-    }
-
     /// The HS256 secret this server generated in its data directory.
     pub fn secret(&self) -> String {
         presence_cli::token::secret_from_data_dir(&self.data_dir)

@@ -31,6 +31,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/healthz")
             .get(health::healthz)
             .default_service(web::to(fallback::method_not_allowed)),
+    )
+    .service(
+        web::resource("/livez")
+            .get(health::livez)
+            .default_service(web::to(fallback::method_not_allowed)),
     );
     for version in API_VERSIONS {
         cfg.service(web::scope(version).configure(graph_api));

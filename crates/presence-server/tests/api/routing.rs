@@ -170,3 +170,10 @@ async fn healthz_answers_while_the_database_is_reachable() {
     let body: Value = response.json().await.expect("JSON");
     assert_eq!(body["status"], "ok");
 }
+
+#[tokio::test]
+async fn livez_answers_without_touching_anything() {
+    let server = TestServer::start_with(&[]).await;
+    let response = reqwest::get(server.url("/livez")).await.expect("answers");
+    assert_eq!(response.status(), 200, "no token needed for liveness");
+}

@@ -1,0 +1,233 @@
+//! The command line: global options and every subcommand (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use presence_model::{Activity, Availability, WorkLocationType};
+
+use crate::token::{DEFAULT_APP_ID, DEFAULT_TENANT};
+
+/// Command-line client of the presence server (the Microsoft Graph presence API).
+///
+/// USER is a user id, or `me` for the signed-in user of a delegated --token.
+#[derive(Debug, Parser)]
+#[command(name = "presencectl", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Server address (without the API version).
+    #[arg(
+        long,
+        global = true,
+        env = "PRESENCE_URL",
+        default_value = "http://127.0.0.1:8465"
+    )]
+    pub url: String,
+    /// Bearer token (see `presencectl token`).
+    #[arg(long, global = true, env = "PRESENCE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Graph API version to call.
+    #[arg(long, global = true, value_enum, default_value_t = ApiVersion::V1)]
+    pub api_version: ApiVersion,
+    /// Output format; `table` on a terminal, `json` otherwise, unless given.
+    #[arg(long, short, global = true, value_enum)]
+    pub output: Option<OutputFormat>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ApiVersion {
+    #[value(name = "v1.0")]
+    V1,
+    #[value(name = "beta")]
+    Beta,
+}
+
+impl ApiVersion {
+    pub fn path(self) -> &'static str {
+        match self {
+            ApiVersion::V1 => "v1.0",
+            ApiVersion::Beta => "beta",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned columns for people.
+    Table,
+    /// Exactly the server's JSON.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the presence of one or more users.
+    Get {
+        #[arg(required = true)]
+        users: Vec<String>,
+    },
+    /// Show the presence of many users in one request (getPresencesByUserId); ids from the
+    /// arguments, or one per line on standard input.
+    Batch { users: Vec<String> },
+    /// Create or refresh this application's presence session for a user (setPresence).
+    Set(SetArgs),
+    /// Remove this application's presence session for a user (clearPresence).
+    Clear {
+        user: String,
+        /// Session id (default: the token's application id).
+        #[arg(long)]
+        session: Option<String>,
+    },
+    /// Set the user's preferred presence (setUserPreferredPresence).
+    Prefer(PreferArgs),
+    /// Remove the user's preferred presence (clearUserPreferredPresence).
+    Unprefer { user: String },
+    /// Set or clear the user's status message.
+    #[command(subcommand)]
+    Status(StatusCommand),
+    /// Set or clear the user's work location.
+    #[command(subcommand)]
+    Location(LocationCommand),
+    /// Follow users and print each change of their presence until interrupted.
+    Watch(WatchArgs),
+    /// Mint a development access token signed with the server's secret.
+    Token(TokenArgs),
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    pub user: String,
+    #[arg(long, short)]
+    pub availability: Availability,
+    #[arg(long, short = 'c')]
+    pub activity: Activity,
+    /// Session lifetime: 1h30m, 90m, PT1H (5 minutes to 4 hours; default 5 minutes).
+    #[arg(long = "for", value_parser = crate::duration::parse)]
+    pub lifetime: Option<jiff::SignedDuration>,
+    /// Session id (default: the token's application id).
+    #[arg(long)]
+    pub session: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PreferArgs {
+    pub user: String,
+    #[arg(long, short)]
+    pub availability: Availability,
+    #[arg(long, short = 'c')]
+    pub activity: Activity,
+    /// How long the preference holds (default 1 day for Busy/DoNotDisturb, else 7 days).
+    #[arg(long = "for", value_parser = crate::duration::parse)]
+    pub lifetime: Option<jiff::SignedDuration>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StatusCommand {
+    /// Set the status message.
+    Set {
+        user: String,
+        message: String,
+        /// When it stops showing, as wall-clock time in --time-zone (e.g. 2026-12-01T17:00).
+        #[arg(long)]
+        expires: Option<String>,
+        /// Windows or IANA zone of --expires (default UTC).
+        #[arg(long, requires = "expires")]
+        time_zone: Option<String>,
+    },
+    /// Clear the status message.
+    Clear { user: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LocationCommand {
+    /// Set the manual (or, with --automatic, the automatic) work location.
+    Set {
+        user: String,
+        #[arg(value_enum)]
+        kind: LocationKind,
+        #[arg(long)]
+        place: Option<String>,
+        #[arg(long)]
+        automatic: bool,
+    },
+    /// Clear the work location (both layers, or with --automatic only the automatic one).
+    Clear {
+        user: String,
+        #[arg(long)]
+        automatic: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LocationKind {
+    Unspecified,
+    Office,
+    Remote,
+    TimeOff,
+}
+
+impl From<LocationKind> for WorkLocationType {
+    fn from(kind: LocationKind) -> Self {
+        match kind {
+            LocationKind::Unspecified => WorkLocationType::Unspecified,
+            LocationKind::Office => WorkLocationType::Office,
+            LocationKind::Remote => WorkLocationType::Remote,
+            LocationKind::TimeOff => WorkLocationType::TimeOff,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[arg(required = true)]
+    pub users: Vec<String>,
+    /// How often to poll.
+    #[arg(long, default_value = "2s", value_parser = crate::duration::parse)]
+    pub interval: jiff::SignedDuration,
+    /// Stop after this many changes (default: run until interrupted).
+    #[arg(long)]
+    pub changes: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// Signed-in user (object id): makes a delegated token. Without it: an application token.
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Application roles (application token).
+    #[arg(long, value_delimiter = ',', default_value = "Presence.ReadWrite.All")]
+    pub roles: Vec<String>,
+    /// Delegated scopes (with --user).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "Presence.ReadWrite,Presence.Read.All"
+    )]
+    pub scopes: Vec<String>,
+    /// Application (client) id: the token's `appid`, and so the caller's sessionId.
+    #[arg(long, default_value = DEFAULT_APP_ID)]
+    pub app_id: String,
+    /// Tenant id (`tid`).
+    #[arg(long, default_value = DEFAULT_TENANT)]
+    pub tenant: String,
+    /// Lifetime, e.g. 1h, 90m, PT8H.
+    #[arg(long = "for", default_value = "1h", value_parser = crate::duration::parse)]
+    pub lifetime: jiff::SignedDuration,
+    /// Audience claim (`aud`), for a server started with --audience.
+    #[arg(long)]
+    pub audience: Option<String>,
+    /// Issuer claim (`iss`), for a server started with --issuer.
+    #[arg(long)]
+    pub issuer: Option<String>,
+    /// The HS256 secret. Default: the one the server keeps in its data directory.
+    #[arg(long, env = "PRESENCE_JWT_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
+    /// The server's data directory (where it keeps `jwt-secret`).
+    #[arg(long, env = "PRESENCE_DATA_DIR", default_value = "presence-data")]
+    pub data_dir: PathBuf,
+}

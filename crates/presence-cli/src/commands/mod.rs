@@ -1,0 +1,39 @@
+//! One function per subcommand; each uses only the generated client.
+
+mod location;
+mod read;
+mod status;
+mod token;
+mod watch;
+mod write;
+
+use crate::cli::{Cli, Command};
+use crate::connection::Connection;
+use crate::failure::Failure;
+use crate::output;
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> Result<(), Failure> {
+    let format = output::format(cli.output);
+    if let Command::Token(args) = &cli.command {
+        return token::run(args);
+    }
+    if let Command::Completions { shell } = &cli.command {
+        let mut command = <Cli as clap::CommandFactory>::command();
+        clap_complete::generate(*shell, &mut command, "presencectl", &mut std::io::stdout());
+        return Ok(());
+    }
+    let connection = Connection::new(&cli)?;
+    match cli.command {
+        Command::Get { users } => read::get(&connection, &users, format).await,
+        Command::Batch { users } => read::batch(&connection, users, format).await,
+        Command::Set(args) => write::set(&connection, args).await,
+        Command::Clear { user, session } => write::clear(&connection, &user, session).await,
+        Command::Prefer(args) => write::prefer(&connection, args).await,
+        Command::Unprefer { user } => write::unprefer(&connection, &user).await,
+        Command::Status(command) => status::run(&connection, command).await,
+        Command::Location(command) => location::run(&connection, command).await,
+        Command::Watch(args) => watch::run(&connection, args, format).await,
+        Command::Token(_) | Command::Completions { .. } => Ok(()),
+    }
+}

@@ -1,0 +1,28 @@
+//! `token`: a development token signed with the server's secret.
+
+use crate::cli::TokenArgs;
+use crate::failure::Failure;
+use crate::token::{TokenRequest, mint, secret_from_data_dir};
+
+pub fn run(args: &TokenArgs) -> Result<(), Failure> {
+    let secret = match &args.secret {
+        Some(secret) => secret.clone(),
+        None => secret_from_data_dir(&args.data_dir)?,
+    };
+    let delegated = args.user.is_some();
+    let request = TokenRequest {
+        tenant: args.tenant.clone(),
+        app_id: args.app_id.clone(),
+        user: args.user.clone(),
+        permissions: if delegated {
+            args.scopes.clone()
+        } else {
+            args.roles.clone()
+        },
+        lifetime: args.lifetime,
+        audience: args.audience.clone(),
+        issuer: args.issuer.clone(),
+    };
+    println!("{}", mint(&request, &secret, jiff::Timestamp::now())?);
+    Ok(())
+}

@@ -1,0 +1,50 @@
+//! The generated client, configured from the global options.
+
+use presence_client::Client;
+use presence_model::token::AccessTokenClaims;
+
+use crate::cli::Cli;
+use crate::failure::Failure;
+
+/// A client for the server and API version asked for, sending the token if one was given.
+pub struct Connection {
+    pub client: Client,
+    token: Option<String>,
+}
+
+impl Connection {
+    pub fn new(cli: &Cli) -> Result<Self, Failure> {
+        let base = format!(
+            "{}/{}",
+            cli.url.trim_end_matches('/'),
+            cli.api_version.path()
+        );
+        let client = match &cli.token {
+            Some(token) => presence_client::with_bearer_token(&base, token)
+                .map_err(|e| Failure::usage(format!("--token: {e}")))?,
+            None => Client::new(&base),
+        };
+        Ok(Self {
+            client,
+            token: cli.token.clone(),
+        })
+    }
+
+    /// The user id for a USER argument: `me` is the signed-in user of the token (its `oid`,
+    /// which is what the server's `/me` resolves to).
+    pub fn user(&self, user: &str) -> Result<String, Failure> {
+        if !user.eq_ignore_ascii_case("me") {
+            return Ok(user.to_owned());
+        }
+        let token = self
+            .token
+            .as_deref()
+            .ok_or_else(|| Failure::usage("`me` needs a delegated --token"))?;
+        let claims = jsonwebtoken::dangerous::insecure_decode::<AccessTokenClaims>(token.trim())
+            .map_err(|_| Failure::usage("--token is not a JWT"))?
+            .claims;
+        claims
+            .oid
+            .ok_or_else(|| Failure::usage("`me` needs a delegated token (one with a user, oid)"))
+    }
+}

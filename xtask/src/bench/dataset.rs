@@ -1,0 +1,88 @@
+//! The databases the benchmark runs against: created by the server itself (so the schema is
+//! the migrated one), then filled inside SQLite with one statement per table.
+
+use std::path::Path;
+
+use anyhow::Context;
+use sqlx::{Connection, SqliteConnection};
+
+/// Tenant of every generated row: the tenant of the benchmark's token.
+pub const TENANT: &str = "default";
+
+/// A population of users, each with the same number of sessions.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub name: String,
+    pub users: u32,
+    pub sessions_per_user: u32,
+}
+
+impl Dataset {
+    /// An almost empty database: 100 users.
+    pub fn small(sessions_per_user: u32) -> Self {
+        Self::new(100, sessions_per_user)
+    }
+
+    pub fn large(users: u32, sessions_per_user: u32) -> Self {
+        Self::new(users, sessions_per_user)
+    }
+
+    fn new(users: u32, sessions_per_user: u32) -> Self {
+        Self {
+            name: format!("{users} users, {} sessions", users * sessions_per_user),
+            users,
+            sessions_per_user,
+        }
+    }
+
+    pub fn sessions(&self) -> u64 {
+        u64::from(self.users) * u64::from(self.sessions_per_user)
+    }
+
+    /// The id of user `i`.
+    pub fn user(i: u32) -> String {
+        format!("user-{i:07}")
+    }
+
+    /// Fills the (migrated, empty) database in `data_dir`. User `i` is `user-000000i`; its
+    /// sessions are `app-00`, `app-01`, …; all are Busy/InACall (no fading) for four hours.
+    pub async fn populate(&self, data_dir: &Path) -> anyhow::Result<()> {
+        let url = format!("sqlite://{}", data_dir.join("presence.db").display());
+        let mut db = SqliteConnection::connect(&url)
+            .await
+            .context("cannot open the database")?;
+        let now = jiff::Timestamp::now().as_millisecond();
+        let expires = now + 4 * 3_600_000;
+        let mut tx = db.begin().await?;
+        sqlx::query(
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?1) \
+             INSERT INTO presence_users (tenant_id, user_id, changed_at) \
+             SELECT ?2, printf('user-%07d', i), ?3 FROM n",
+        )
+        .bind(self.users)
+        .bind(TENANT)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?1) \
+             INSERT INTO presence_sessions \
+               (tenant_id, user_id, session_id, availability, activity, refreshed_at, expires_at) \
+             SELECT ?2, printf('user-%07d', i % ?3), printf('app-%02d', i / ?3), \
+                    'Busy', 'InACall', ?4, ?5 FROM n",
+        )
+        .bind(i64::try_from(self.sessions()).unwrap_or(i64::MAX))
+        .bind(TENANT)
+        .bind(self.users)
+        .bind(now)
+        .bind(expires)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&mut db)
+            .await?;
+        db.close().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,178 @@
+//! The benchmark report: JSON for machines, markdown for people, and the targets of issue 6.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use super::load::Settings;
+use super::scenarios::DatasetResult;
+
+/// Everything one `cargo xtask bench` run measured.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Report {
+    pub date: String,
+    pub cores: usize,
+    pub concurrency: usize,
+    pub seconds_per_scenario: f64,
+    pub datasets: Vec<DatasetResult>,
+}
+
+impl Report {
+    pub fn new(settings: &Settings, datasets: Vec<DatasetResult>) -> Self {
+        Self {
+            date: jiff::Timestamp::now().to_string(),
+            cores: std::thread::available_parallelism().map_or(1, usize::from),
+            concurrency: settings.concurrency,
+            seconds_per_scenario: settings.measure.as_secs_f64(),
+            datasets,
+        }
+    }
+
+    /// Writes `<out>/bench-<date>.json` and `.md`, and `<out>/latest.{json,md}`.
+    pub fn write(&self, out: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
+        std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+        let stamp = self.date.replace([':', '.'], "-");
+        let json = serde_json::to_string_pretty(self)? + "\n";
+        let markdown = self.markdown();
+        let json_path = out.join(format!("bench-{stamp}.json"));
+        let md_path = out.join(format!("bench-{stamp}.md"));
+        for (path, text) in [
+            (&json_path, &json),
+            (&md_path, &markdown),
+            (&out.join("latest.json"), &json),
+            (&out.join("latest.md"), &markdown),
+        ] {
+            std::fs::write(path, text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        Ok((json_path, md_path))
+    }
+
+    pub fn markdown(&self) -> String {
+        let mut md = format!(
+            "# presence benchmark, {}\n\n{} cores, {} concurrent keep-alive connections, {} s per scenario \
+             after 1 s of warm-up; server and load generator share the machine.\n",
+            self.date, self.cores, self.concurrency, self.seconds_per_scenario
+        );
+        for dataset in &self.datasets {
+            md.push_str(&format!(
+                "\n## {}\n\nstart-up {:.0} ms, peak memory {:.1} MiB, database {:.1} MiB\n\n\
+                 | scenario | req/s | × baseline | p50 ms | p99 ms | p99.9 ms | errors |\n\
+                 |---|---:|---:|---:|---:|---:|---:|\n",
+                dataset.name, dataset.startup_ms, dataset.peak_memory_mb, dataset.database_mb
+            ));
+            for s in &dataset.scenarios {
+                md.push_str(&format!(
+                    "| {} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {} |\n",
+                    s.name,
+                    s.throughput,
+                    s.ratio_to_baseline,
+                    s.p50_ms,
+                    s.p99_ms,
+                    s.p999_ms,
+                    s.errors
+                ));
+            }
+        }
+        if let [small, large, ..] = self.datasets.as_slice() {
+            md.push_str(&format!(
+                "\n## {} against {}\n\n| scenario | req/s change | p99 change |\n|---|---:|---:|\n",
+                large.name, small.name
+            ));
+            for (a, b) in small.scenarios.iter().zip(&large.scenarios) {
+                md.push_str(&format!(
+                    "| {} | {:+.1} % | {:+.1} % |\n",
+                    a.name,
+                    change(a.throughput, b.throughput),
+                    change(a.p99_ms, b.p99_ms)
+                ));
+            }
+            md.push_str(&format!(
+                "| start-up | {:.0} ms → {:.0} ms | |\n| peak memory | {:.1} → {:.1} MiB | |\n| database | {:.1} → {:.1} MiB | |\n",
+                small.startup_ms, large.startup_ms, small.peak_memory_mb, large.peak_memory_mb, small.database_mb, large.database_mb
+            ));
+        }
+        md.push_str("\n## Targets (issue 6)\n\n");
+        for (target, met) in self.targets() {
+            md.push_str(&format!("- [{}] {target}\n", if met { "x" } else { " " }));
+        }
+        md
+    }
+
+    /// Each target with whether this run met it.
+    pub fn targets(&self) -> Vec<(String, bool)> {
+        let find =
+            |d: &DatasetResult, name: &str| d.scenarios.iter().find(|s| s.name == name).cloned();
+        let mut targets = Vec::new();
+        for d in &self.datasets {
+            if let Some(get) = find(d, "GET presence") {
+                targets.push((
+                    format!(
+                        "{}: GET presence ≥ 60 % of baseline ({:.0} %)",
+                        d.name,
+                        get.ratio_to_baseline * 100.0
+                    ),
+                    get.ratio_to_baseline >= 0.6,
+                ));
+            }
+            for name in ["setPresence (new sessions)", "setPresence (refresh)"] {
+                if let Some(set) = find(d, name) {
+                    targets.push((
+                        format!(
+                            "{}: durable {name} ≥ 35 % of baseline ({:.0} %)",
+                            d.name,
+                            set.ratio_to_baseline * 100.0
+                        ),
+                        set.ratio_to_baseline >= 0.35,
+                    ));
+                }
+            }
+            if let Some(half) = find(d, "GET presence at 50% of peak") {
+                targets.push((
+                    format!(
+                        "{}: GET p99 < 10 ms at half of peak ({:.2} ms)",
+                        d.name, half.p99_ms
+                    ),
+                    half.p99_ms < 10.0,
+                ));
+            }
+            targets.push((
+                format!("{}: start-up < 1 s ({:.0} ms)", d.name, d.startup_ms),
+                d.startup_ms < 1000.0,
+            ));
+            targets.push((
+                format!(
+                    "{}: peak memory < 150 MB ({:.1} MiB)",
+                    d.name, d.peak_memory_mb
+                ),
+                d.peak_memory_mb * 1.048_576 < 150.0,
+            ));
+        }
+        if let [small, large, ..] = self.datasets.as_slice() {
+            let worst = small
+                .scenarios
+                .iter()
+                .zip(&large.scenarios)
+                .map(|(a, b)| (a.name.clone(), change(a.throughput, b.throughput)))
+                .min_by(|a, b| a.1.total_cmp(&b.1));
+            if let Some((name, pct)) = worst {
+                targets.push((
+                    format!(
+                        "no throughput more than 20 % worse at {} (worst: {name}, {pct:+.1} %)",
+                        large.name
+                    ),
+                    pct >= -20.0,
+                ));
+            }
+        }
+        targets
+    }
+}
+
+fn change(before: f64, after: f64) -> f64 {
+    if before == 0.0 {
+        0.0
+    } else {
+        (after - before) / before * 100.0
+    }
+}

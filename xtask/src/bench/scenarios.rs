@@ -1,0 +1,230 @@
+//! The scenarios, and one dataset's run of all of them.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::json;
+
+use super::dataset::{Dataset, TENANT};
+use super::load::{self, Generator, Measured, Settings, Worker};
+use super::server::{self, Running};
+
+/// The benchmark's application id: session 0 of every populated user is its.
+const APP: &str = "app-00";
+
+/// Ids per bulk read in the mixed workload.
+const BATCH_IDS: u32 = 100;
+
+/// One scenario's figures.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ScenarioResult {
+    pub name: String,
+    pub requests: u64,
+    pub errors: u64,
+    pub throughput: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub p999_ms: f64,
+    /// Throughput relative to the baseline of the same dataset run.
+    pub ratio_to_baseline: f64,
+}
+
+/// One dataset's figures.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DatasetResult {
+    pub name: String,
+    pub users: u32,
+    pub sessions: u64,
+    pub startup_ms: f64,
+    pub peak_memory_mb: f64,
+    pub database_mb: f64,
+    pub scenarios: Vec<ScenarioResult>,
+}
+
+/// Starts a server on `dataset`, runs every scenario, and stops it.
+pub async fn run_dataset(
+    binary: &Path,
+    dataset: &Dataset,
+    settings: &Settings,
+) -> anyhow::Result<DatasetResult> {
+    let dir = tempfile_dir()?;
+    // First start creates and migrates the database; then it is filled while stopped.
+    Running::start(binary, dir.path()).await?.stop().await?;
+    eprintln!("   populating {} sessions", dataset.sessions());
+    dataset.populate(dir.path()).await?;
+    let server = Running::start(binary, dir.path()).await?;
+    let startup_ms = server.startup.as_secs_f64() * 1000.0;
+    eprintln!("   started in {startup_ms:.0} ms");
+    let token = mint_token()?;
+    let client = load::client(settings.concurrency)?;
+    let base = format!("{}/v1.0", server.origin);
+    let users = dataset.users;
+
+    let mut measured: Vec<(&str, Measured)> = Vec::new();
+    let scenarios: Vec<(&str, Generator)> = vec![
+        ("baseline GET /livez", baseline(&server.origin, &token)),
+        ("GET presence", get_presence(&base, &token, users)),
+        ("setPresence (new sessions)", set_new(&base, &token)),
+        ("setPresence (refresh)", set_refresh(&base, &token, users)),
+        ("mix", mix(&base, &token, users)),
+    ];
+    for (name, generator) in scenarios {
+        eprintln!("   {name}");
+        measured.push((name, load::closed_loop(settings, &client, generator).await));
+    }
+    let get_peak = measured
+        .iter()
+        .find(|(n, _)| *n == "GET presence")
+        .map_or(1.0, |(_, m)| m.throughput());
+    eprintln!(
+        "   GET presence at half of its peak ({:.0}/s)",
+        get_peak / 2.0
+    );
+    let half = load::open_loop(
+        settings,
+        &client,
+        get_presence(&base, &token, users),
+        get_peak / 2.0,
+    )
+    .await;
+    measured.push(("GET presence at 50% of peak", half));
+
+    let peak_memory = server.peak_memory()?;
+    server.stop().await?;
+    let baseline_rps = measured.first().map_or(1.0, |(_, m)| m.throughput());
+    let scenarios = measured
+        .into_iter()
+        .map(|(name, m)| ScenarioResult {
+            name: name.to_owned(),
+            requests: m.requests,
+            errors: m.errors,
+            throughput: m.throughput(),
+            p50_ms: m.percentile_ms(0.5),
+            p99_ms: m.percentile_ms(0.99),
+            p999_ms: m.percentile_ms(0.999),
+            ratio_to_baseline: m.throughput() / baseline_rps,
+        })
+        .collect();
+    Ok(DatasetResult {
+        name: dataset.name.clone(),
+        users: dataset.users,
+        sessions: dataset.sessions(),
+        startup_ms,
+        peak_memory_mb: peak_memory as f64 / 1_048_576.0,
+        database_mb: server::database_size(dir.path()) as f64 / 1_048_576.0,
+        scenarios,
+    })
+}
+
+fn tempfile_dir() -> anyhow::Result<tempfile::TempDir> {
+    Ok(tempfile::tempdir()?)
+}
+
+fn mint_token() -> anyhow::Result<String> {
+    let request = presence_cli::token::TokenRequest {
+        tenant: TENANT.to_owned(),
+        // The application whose sessions the dataset holds, so refreshes are refreshes.
+        app_id: APP.to_owned(),
+        user: None,
+        permissions: vec!["Presence.ReadWrite.All".to_owned()],
+        lifetime: jiff::SignedDuration::from_hours(4),
+        audience: None,
+        issuer: None,
+    };
+    presence_cli::token::mint(&request, server::SECRET, jiff::Timestamp::now())
+}
+
+fn baseline(origin: &str, token: &str) -> Generator {
+    let (url, token) = (format!("{origin}/livez"), token.to_owned());
+    Arc::new(move |client, _| (client.get(&url).bearer_auth(&token), 200))
+}
+
+fn get_presence(base: &str, token: &str, users: u32) -> Generator {
+    let (base, token) = (base.to_owned(), token.to_owned());
+    Arc::new(move |client, worker| {
+        let user = Dataset::user(worker.below(users));
+        (
+            client
+                .get(format!("{base}/users/{user}/presence"))
+                .bearer_auth(&token),
+            200,
+        )
+    })
+}
+
+/// Each request creates a session for a user that has none yet.
+fn set_new(base: &str, token: &str) -> Generator {
+    let (base, token) = (base.to_owned(), token.to_owned());
+    Arc::new(move |client, worker| {
+        let user = format!("new-{}-{}", worker.id, worker.counter);
+        (set(client, &base, &token, &user, APP), 200)
+    })
+}
+
+/// Each request refreshes the existing session of a populated user.
+fn set_refresh(base: &str, token: &str, users: u32) -> Generator {
+    let (base, token) = (base.to_owned(), token.to_owned());
+    Arc::new(move |client, worker| {
+        let user = Dataset::user(worker.below(users));
+        (set(client, &base, &token, &user, APP), 200)
+    })
+}
+
+/// 60 % reads, 25 % refreshes, 5 % bulk reads of 100 ids, 5 % new sessions, 5 % clears of
+/// sessions this worker created.
+fn mix(base: &str, token: &str, users: u32) -> Generator {
+    let (base, token) = (base.to_owned(), token.to_owned());
+    Arc::new(move |client, worker: &mut Worker| {
+        let roll = worker.below(100);
+        if roll < 60 {
+            let user = Dataset::user(worker.below(users));
+            (
+                client
+                    .get(format!("{base}/users/{user}/presence"))
+                    .bearer_auth(&token),
+                200,
+            )
+        } else if roll < 85 {
+            let user = Dataset::user(worker.below(users));
+            (set(client, &base, &token, &user, APP), 200)
+        } else if roll < 90 {
+            let ids: Vec<String> = (0..BATCH_IDS)
+                .map(|_| Dataset::user(worker.below(users)))
+                .collect();
+            let request = client
+                .post(format!("{base}/communications/getPresencesByUserId"))
+                .bearer_auth(&token)
+                .json(&json!({ "ids": ids }));
+            (request, 200)
+        } else if roll < 95 || worker.created.is_empty() {
+            let user = format!("mix-{}-{}", worker.id, worker.counter);
+            worker.created.push((user.clone(), APP.to_owned()));
+            (set(client, &base, &token, &user, APP), 200)
+        } else {
+            let (user, session) = worker.created.swap_remove(0);
+            let request = client
+                .post(format!("{base}/users/{user}/presence/clearPresence"))
+                .bearer_auth(&token)
+                .json(&json!({ "sessionId": session }));
+            (request, 200)
+        }
+    })
+}
+
+fn set(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    user: &str,
+    session: &str,
+) -> reqwest::RequestBuilder {
+    client
+        .post(format!("{base}/users/{user}/presence/setPresence"))
+        .bearer_auth(token)
+        .json(&json!({
+            "sessionId": session,
+            "availability": "Busy",
+            "activity": "InACall",
+            "expirationDuration": "PT1H",
+        }))
+}

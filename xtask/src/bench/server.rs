@@ -1,0 +1,120 @@
+//! The server under test: a release build, started and measured as a process.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// The HS256 secret the benchmark starts servers with (and signs its token with).
+pub const SECRET: &str = "benchmark-secret-0123456789abcdef";
+
+/// Builds the release binary and returns its path.
+pub fn build_release() -> anyhow::Result<PathBuf> {
+    eprintln!("== building presence-server (release)");
+    let status = std::process::Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "--release",
+            "--package",
+            "presence-server",
+            "--bin",
+            "presence-server",
+        ])
+        .current_dir(crate::codegen::workspace_root())
+        .status()
+        .context("cannot run cargo")?;
+    if !status.success() {
+        bail!("the release build failed");
+    }
+    Ok(crate::codegen::workspace_root().join("target/release/presence-server"))
+}
+
+/// A running server process.
+pub struct Running {
+    child: Child,
+    pub origin: String,
+    /// From spawning the process to its "listening" log line.
+    pub startup: Duration,
+}
+
+impl Running {
+    /// Starts `binary` on the database in `data_dir`, with JWT auth on the benchmark secret.
+    pub async fn start(binary: &Path, data_dir: &Path) -> anyhow::Result<Self> {
+        let started = Instant::now();
+        let mut child = Command::new(binary)
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--jwt-secret",
+                SECRET,
+                "--data-dir",
+            ])
+            .arg(data_dir)
+            .env("PRESENCE_LOG", "warn,presence_server::app=info")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .context("cannot start the server")?;
+        let stderr = child.stderr.take().context("stderr is piped")?;
+        let mut lines = BufReader::new(stderr).lines();
+        let origin = tokio::time::timeout(Duration::from_secs(120), async {
+            while let Some(line) = lines.next_line().await? {
+                if let Some(at) = line.find("listening on http://") {
+                    let url = &line[at + "listening on ".len()..];
+                    return Ok(url.split_whitespace().next().map(str::to_owned));
+                }
+            }
+            Ok::<_, std::io::Error>(None)
+        })
+        .await
+        .context("the server did not start in time")??
+        .context("the server exited before listening")?;
+        let startup = started.elapsed();
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(Self {
+            child,
+            origin,
+            startup,
+        })
+    }
+
+    /// Peak resident memory so far (VmHWM), in bytes.
+    pub fn peak_memory(&self) -> anyhow::Result<u64> {
+        let pid = self.child.id().context("the server has exited")?;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+        let kib: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            .context("no VmHWM in /proc status")?;
+        Ok(kib * 1024)
+    }
+
+    /// Stops the server gracefully (SIGTERM) and waits for it.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(pid) = self.child.id() {
+            std::process::Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status()?;
+        }
+        tokio::time::timeout(Duration::from_secs(30), self.child.wait())
+            .await
+            .context("the server did not stop")??;
+        Ok(())
+    }
+}
+
+/// Size of the database file and its WAL, in bytes.
+pub fn database_size(data_dir: &Path) -> u64 {
+    ["presence.db", "presence.db-wal"]
+        .iter()
+        .filter_map(|name| std::fs::metadata(data_dir.join(name)).ok())
+        .map(|meta| meta.len())
+        .sum()
+}
