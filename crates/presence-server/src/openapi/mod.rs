@@ -6,7 +6,8 @@
 
 pub mod downgrade;
 
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 
 use crate::routes;
 
@@ -33,6 +34,8 @@ use crate::routes;
         routes::location::clear_automatic_location,
         routes::location::clear_location,
     ),
+    modifiers(&BearerToken),
+    security(("bearer" = [])),
     tags(
         (name = "presence", description = "Presence sessions, preferred presence, status message."),
         (name = "location", description = "Work location layers."),
@@ -40,11 +43,36 @@ use crate::routes;
 )]
 pub struct ApiDoc;
 
-/// The OpenAPI 3.0 document, as JSON, exactly as committed in `openapi/presence.json`.
-pub fn document_json() -> anyhow::Result<String> {
+/// Declares the bearer token every operation takes (Swagger UI's "Authorize" button).
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("JWT")
+            .description(Some(
+                "An Entra-shaped access token; `presencectl token` mints development ones.",
+            ))
+            .build();
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// The OpenAPI 3.0 document: the one committed in `openapi/presence.json`, served at
+/// `/openapi.json`, and read by progenitor.
+pub fn document() -> anyhow::Result<serde_json::Value> {
     let mut document = serde_json::to_value(ApiDoc::openapi())?;
     downgrade::to_openapi_3_0(&mut document)?;
-    let mut text = serde_json::to_string_pretty(&document)?;
+    Ok(document)
+}
+
+/// [`document`] as the pretty-printed text committed in `openapi/presence.json`.
+pub fn document_json() -> anyhow::Result<String> {
+    let mut text = serde_json::to_string_pretty(&document()?)?;
     text.push('\n');
     Ok(text)
 }

@@ -3,6 +3,7 @@
 
 pub mod admin_clock;
 pub mod body;
+pub mod docs;
 pub mod fallback;
 pub mod health;
 pub mod location;
@@ -37,6 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .get(health::livez)
             .default_service(web::to(fallback::method_not_allowed)),
     );
+    cfg.configure(docs::configure);
     for version in API_VERSIONS {
         cfg.service(web::scope(version).configure(graph_api));
     }

@@ -27,6 +27,9 @@ pub use writer::StoreError;
 /// Migrations embedded in the binary, applied at start-up.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 
+/// Page cache per connection, in KiB (negative `cache_size` means KiB in SQLite).
+const CACHE_KIB: u32 = 16 * 1024;
+
 /// How many connections serve reads concurrently.
 const READ_CONNECTIONS: u32 = 4;
 
@@ -45,7 +48,10 @@ impl Store {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(Duration::from_secs(5))
+            // SQLite's default page cache is 2 MiB per connection; a database of a million
+            // sessions is ~100 MiB, and random reads and upserts would keep missing it.
+            .pragma("cache_size", format!("-{}", CACHE_KIB));
         let file = options.get_filename();
         if let Some(dir) = file.parent().filter(|dir| !dir.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)

@@ -177,3 +177,27 @@ async fn livez_answers_without_touching_anything() {
     let response = reqwest::get(server.url("/livez")).await.expect("answers");
     assert_eq!(response.status(), 200, "no token needed for liveness");
 }
+
+#[tokio::test]
+async fn the_openapi_document_and_an_offline_explorer_are_served() {
+    let server = TestServer::start_with(&[]).await;
+    let served: Value = reqwest::get(server.url("/openapi.json"))
+        .await
+        .expect("answers")
+        .json()
+        .await
+        .expect("JSON");
+    let committed: Value = serde_json::from_str(include_str!("../../../../openapi/presence.json"))
+        .expect("the committed spec is JSON");
+    assert_eq!(served, committed, "/openapi.json is the committed document");
+
+    let page = reqwest::get(server.url("/docs")).await.expect("answers");
+    assert_eq!(page.status(), 200, "/docs redirects to the explorer");
+    let html = page.text().await.expect("text");
+    assert!(html.contains("swagger-ui"), "{html}");
+    assert!(!html.contains("cdn.") && !html.contains("unpkg.com"), "no asset from a CDN");
+    let script = reqwest::get(server.url("/docs/swagger-ui-bundle.js")).await.expect("answers");
+    assert_eq!(script.status(), 200, "the explorer's assets are in the binary");
+    let config = reqwest::get(server.url("/docs/swagger-initializer.js")).await.expect("answers");
+    assert!(config.text().await.expect("text").contains("/openapi.json"));
+}
