@@ -18,10 +18,10 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// An almost empty database: 1,000 users with one session each (as many distinct users
-    /// as a 100-id batch read can ask for, so batches are comparable between datasets).
-    pub fn small() -> Self {
-        Self::new(1_000, 1)
+    /// An almost empty database: 100 users, with as many sessions each as in the large one,
+    /// so that the two differ in size only and not in the work one read does.
+    pub fn small(sessions_per_user: u32) -> Self {
+        Self::new(100, sessions_per_user)
     }
 
     pub fn large(users: u32, sessions_per_user: u32) -> Self {

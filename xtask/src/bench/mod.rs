@@ -32,7 +32,7 @@ pub struct BenchArgs {
     /// Users in the large dataset (each with `sessions-per-user` sessions).
     #[arg(long, default_value_t = 100_000)]
     pub large_users: u32,
-    /// Sessions per user in the large dataset.
+    /// Sessions per user in both datasets.
     #[arg(long, default_value_t = 10)]
     pub sessions_per_user: u32,
     /// Skip the large dataset (quick runs while tuning).
@@ -50,7 +50,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the load generator's runtime")?;
-    let mut datasets = vec![dataset::Dataset::small()];
+    let mut datasets = vec![dataset::Dataset::small(args.sessions_per_user)];
     if !args.small_only {
         datasets.push(dataset::Dataset::large(
             args.large_users,

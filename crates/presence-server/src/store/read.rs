@@ -13,11 +13,25 @@ use crate::engine::preferred::Preferred;
 use crate::engine::status_message::StatusMessage;
 use crate::engine::{Session, UserState};
 
-const USER_COLUMNS: &str = "user_id, changed_at, preferred_availability, preferred_activity, \
-    preferred_expires_at, status_content, status_expires_at, status_published_at, \
-    manual_location_type, manual_place_id, automatic_location_type, automatic_place_id";
-const SESSION_COLUMNS: &str =
-    "user_id, session_id, availability, activity, refreshed_at, expires_at";
+/// Separates the fields of one session, and sessions from each other, in the aggregated
+/// `sessions` column. Both are control characters, which ids may not contain (routes refuse
+/// them), and the other fields are vocabulary words and integers.
+const FIELD: char = '\u{1f}';
+const RECORD: char = '\u{1e}';
+
+/// One row per user: the user's columns, and all the user's sessions folded into one text
+/// column. One query and one row per user, whatever the number of sessions: a read is a single
+/// round trip to the database thread, and rows, the costly part of decoding, stay few.
+const SELECT_USERS: &str = "SELECT u.user_id, u.changed_at, u.preferred_availability, \
+    u.preferred_activity, u.preferred_expires_at, u.status_content, u.status_expires_at, \
+    u.status_published_at, u.manual_location_type, u.manual_place_id, \
+    u.automatic_location_type, u.automatic_place_id, \
+    (SELECT group_concat(s.session_id || char(31) || s.availability || char(31) || s.activity \
+        || char(31) || s.refreshed_at || char(31) || s.expires_at, char(30)) \
+     FROM presence_sessions s WHERE s.tenant_id = u.tenant_id AND s.user_id = u.user_id) \
+    AS sessions \
+    FROM presence_users u \
+    WHERE u.tenant_id = ? AND u.user_id IN (SELECT value FROM json_each(?))";
 
 impl Store {
     /// One user's state; the default (empty) state for a user never written.
@@ -27,45 +41,61 @@ impl Store {
         Ok(states.remove(user).unwrap_or_default())
     }
 
-    /// The state of each of `users` that has any, keyed by user id. Two queries whatever the
-    /// number of users: the ids travel as one JSON array.
+    /// The state of each of `users` that has any, keyed by user id. One query whatever the
+    /// number of users: the ids travel as one JSON array. (Every write to a user, sessions
+    /// included, creates the user's row, so users without a row have no state at all.)
     pub async fn load_users(
         &self,
         tenant: &str,
         users: &[String],
     ) -> Result<HashMap<String, UserState>, sqlx::Error> {
         let ids = serde_json::to_string(users).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        let mut conn = self.read.acquire().await?;
-        let user_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {USER_COLUMNS} FROM presence_users \
-             WHERE tenant_id = ? AND user_id IN (SELECT value FROM json_each(?))"
-        )))
-        .bind(tenant)
-        .bind(&ids)
-        .fetch_all(&mut *conn)
-        .await?;
-        let session_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {SESSION_COLUMNS} FROM presence_sessions \
-             WHERE tenant_id = ? AND user_id IN (SELECT value FROM json_each(?))"
-        )))
-        .bind(tenant)
-        .bind(&ids)
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut states = HashMap::with_capacity(user_rows.len());
-        for row in &user_rows {
-            let (user, state) = user_state(row)?;
-            states.insert(user, state);
-        }
-        for row in &session_rows {
-            let user: String = row.try_get("user_id")?;
-            states.entry(user).or_default().sessions.push(session(row)?);
-        }
-        Ok(states)
+        let rows = sqlx::query(SELECT_USERS)
+            .bind(tenant)
+            .bind(&ids)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(user_state).collect()
     }
 }
 
+/// Unfolds the aggregated `sessions` column.
+fn sessions(folded: Option<&str>) -> Result<Vec<Session>, sqlx::Error> {
+    let Some(folded) = folded.filter(|f| !f.is_empty()) else {
+        return Ok(Vec::new());
+    };
+    folded
+        .split(RECORD)
+        .map(|record| {
+            let mut fields = record.split(FIELD);
+            let mut next = || {
+                fields
+                    .next()
+                    .ok_or_else(|| sqlx::Error::Decode("truncated session record".into()))
+            };
+            let session_id = next()?.to_owned();
+            let availability = parse(next()?, Availability::parse)?;
+            let activity = parse(next()?, Activity::parse)?;
+            let refreshed_at = from_millis(millis(next()?)?)?;
+            let expires_at = from_millis(millis(next()?)?)?;
+            Ok(Session {
+                session_id,
+                availability,
+                activity,
+                refreshed_at,
+                expires_at,
+            })
+        })
+        .collect()
+}
+
+fn millis(text: &str) -> Result<i64, sqlx::Error> {
+    text.parse()
+        .map_err(|e: std::num::ParseIntError| sqlx::Error::Decode(Box::new(e)))
+}
+
 fn user_state(row: &SqliteRow) -> Result<(String, UserState), sqlx::Error> {
+    let sessions = sessions(row.try_get::<Option<&str>, _>("sessions")?)?;
     let preferred = match (
         row.try_get::<Option<&str>, _>("preferred_availability")?,
         row.try_get::<Option<&str>, _>("preferred_activity")?,
@@ -93,7 +123,7 @@ fn user_state(row: &SqliteRow) -> Result<(String, UserState), sqlx::Error> {
         _ => None,
     };
     let state = UserState {
-        sessions: Vec::new(),
+        sessions,
         preferred,
         status_message,
         location: LocationLayers {
@@ -114,14 +144,4 @@ fn location(row: &SqliteRow, kind: &str, place: &str) -> Result<Option<Location>
             })
         })
         .transpose()
-}
-
-fn session(row: &SqliteRow) -> Result<Session, sqlx::Error> {
-    Ok(Session {
-        session_id: row.try_get("session_id")?,
-        availability: parse(row.try_get("availability")?, Availability::parse)?,
-        activity: parse(row.try_get("activity")?, Activity::parse)?,
-        refreshed_at: from_millis(row.try_get("refreshed_at")?)?,
-        expires_at: from_millis(row.try_get("expires_at")?)?,
-    })
 }

@@ -195,9 +195,20 @@ async fn the_openapi_document_and_an_offline_explorer_are_served() {
     assert_eq!(page.status(), 200, "/docs redirects to the explorer");
     let html = page.text().await.expect("text");
     assert!(html.contains("swagger-ui"), "{html}");
-    assert!(!html.contains("cdn.") && !html.contains("unpkg.com"), "no asset from a CDN");
-    let script = reqwest::get(server.url("/docs/swagger-ui-bundle.js")).await.expect("answers");
-    assert_eq!(script.status(), 200, "the explorer's assets are in the binary");
-    let config = reqwest::get(server.url("/docs/swagger-initializer.js")).await.expect("answers");
+    assert!(
+        !html.contains("cdn.") && !html.contains("unpkg.com"),
+        "no asset from a CDN"
+    );
+    let script = reqwest::get(server.url("/docs/swagger-ui-bundle.js"))
+        .await
+        .expect("answers");
+    assert_eq!(
+        script.status(),
+        200,
+        "the explorer's assets are in the binary"
+    );
+    let config = reqwest::get(server.url("/docs/swagger-initializer.js"))
+        .await
+        .expect("answers");
     assert!(config.text().await.expect("text").contains("/openapi.json"));
 }
