@@ -14,6 +14,7 @@ use crate::config::{ClockMode, Config};
 use crate::overload::{self, InFlightLimit};
 use crate::routes;
 use crate::store::Store;
+use crate::throttle::Throttle;
 use crate::{request_id, routes::body};
 
 /// What every handler can reach.
@@ -23,10 +24,12 @@ pub struct AppState {
     pub clock: SharedClock,
     /// Present only with `--clock manual`: the handle the admin clock endpoint moves.
     pub manual_clock: Option<Arc<ManualClock>>,
+    /// Present only with `--throttle N`.
+    pub throttle: Option<Throttle>,
 }
 
 impl AppState {
-    pub fn new(store: Store, auth: Authenticator, mode: ClockMode) -> Self {
+    pub fn new(store: Store, auth: Authenticator, mode: ClockMode, throttle: Option<u32>) -> Self {
         let (clock, manual_clock): (SharedClock, _) = match mode {
             ClockMode::System => (Arc::new(SystemClock), None),
             ClockMode::Manual => {
@@ -43,6 +46,7 @@ impl AppState {
             auth,
             clock,
             manual_clock,
+            throttle: throttle.map(Throttle::new),
         }
     }
 }
@@ -70,7 +74,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         warn!("manual clock: time only moves through POST /admin/clock/advance");
     }
     let auth = crate::auth::setup::authenticator(&config)?;
-    let state = web::Data::new(AppState::new(store.clone(), auth, config.clock));
+    let state = web::Data::new(AppState::new(
+        store.clone(),
+        auth,
+        config.clock,
+        config.throttle,
+    ));
     let purge = tokio::spawn(crate::store::purge::run(
         store.clone(),
         state.clock.clone(),

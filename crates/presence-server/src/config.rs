@@ -59,6 +59,11 @@ pub struct Config {
     #[arg(long, env = "PRESENCE_PURGE_INTERVAL", default_value = "60s", value_parser = parse_interval)]
     pub purge_interval: std::time::Duration,
 
+    /// Throttle each application of each tenant to this many requests per 30 s (429 with
+    /// Retry-After beyond), as Graph does with 10000. Off when absent.
+    #[arg(long, env = "PRESENCE_THROTTLE")]
+    pub throttle: Option<u32>,
+
     /// Number of HTTP worker threads (default: one per CPU).
     #[arg(long, env = "PRESENCE_WORKERS")]
     pub workers: Option<usize>,

@@ -21,6 +21,7 @@ pub mod overload;
 pub mod request_id;
 pub mod routes;
 pub mod store;
+pub mod throttle;
 
 pub use app::serve;
 pub use config::Config;

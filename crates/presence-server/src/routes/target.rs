@@ -92,7 +92,8 @@ impl FromRequest for Caller {
     }
 }
 
-/// The caller of `req`, per the server's authenticator (401 when not authenticated).
+/// The caller of `req`, per the server's authenticator (401 when not authenticated), counted
+/// against its throttling budget (429) when throttling is on.
 fn authenticate(req: &HttpRequest) -> Result<Caller, GraphError> {
     let state = req
         .app_data::<web::Data<AppState>>()
@@ -101,7 +102,11 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, GraphError> {
         .headers()
         .get(AUTHORIZATION)
         .map(|value| value.to_str().unwrap_or("\u{0}invalid"));
-    state.auth.authenticate(header).map_err(GraphError::from)
+    let caller = state.auth.authenticate(header).map_err(GraphError::from)?;
+    if let Some(throttle) = &state.throttle {
+        throttle.admit(&caller, std::time::Instant::now())?;
+    }
+    Ok(caller)
 }
 
 /// Validates a user id and returns its canonical form. Graph ids compare case-insensitively,

@@ -8,6 +8,7 @@
 //!   share an fsync instead of queueing for one each, and "database is locked" cannot happen
 //!   between our own connections.
 
+mod checkpoint;
 mod codec;
 pub mod purge;
 mod read;
@@ -27,8 +28,14 @@ pub use writer::StoreError;
 /// Migrations embedded in the binary, applied at start-up.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 
-/// Page cache per connection, in KiB (negative `cache_size` means KiB in SQLite).
-const CACHE_KIB: u32 = 16 * 1024;
+/// Page cache of the writer and of each reader, in KiB. SQLite's default is 2 MiB per
+/// connection; a database of a million sessions is ~110 MiB, and random upserts would keep
+/// missing it. (A negative `cache_size` is in KiB.)
+const WRITER_CACHE_KIB: u32 = 64 * 1024;
+const READER_CACHE_KIB: u32 = 8 * 1024;
+
+/// How often the WAL is checkpointed into the database file, off the writer's path.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
 /// How many connections serve reads concurrently.
 const READ_CONNECTIONS: u32 = 4;
@@ -38,6 +45,7 @@ const READ_CONNECTIONS: u32 = 4;
 pub struct Store {
     read: SqlitePool,
     writer: writer::Writer,
+    checkpoints: std::sync::Arc<tokio::task::AbortHandle>,
 }
 
 impl Store {
@@ -48,30 +56,42 @@ impl Store {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(5))
-            // SQLite's default page cache is 2 MiB per connection; a database of a million
-            // sessions is ~100 MiB, and random reads and upserts would keep missing it.
-            .pragma("cache_size", format!("-{}", CACHE_KIB));
+            .busy_timeout(Duration::from_secs(5));
         let file = options.get_filename();
         if let Some(dir) = file.parent().filter(|dir| !dir.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
         }
-        let mut connection = sqlx::ConnectOptions::connect(&options)
+        // The writer never checkpoints itself (a checkpoint inside a commit stalls every
+        // write queued behind it); a separate connection does, passively, every second.
+        let writer_options = options
+            .clone()
+            .pragma("cache_size", format!("-{WRITER_CACHE_KIB}"))
+            .pragma("wal_autocheckpoint", "0");
+        let mut connection = sqlx::ConnectOptions::connect(&writer_options)
             .await
             .with_context(|| format!("cannot open the database {}", file.display()))?;
         MIGRATOR
             .run(&mut connection)
             .await
             .context("cannot apply the database migrations")?;
+        let checkpointer = sqlx::ConnectOptions::connect(&options)
+            .await
+            .context("cannot open the checkpointing connection")?;
         let read = SqlitePoolOptions::new()
             .max_connections(READ_CONNECTIONS)
-            .connect_with(options.read_only(true))
+            .connect_with(
+                options
+                    .pragma("cache_size", format!("-{READER_CACHE_KIB}"))
+                    .read_only(true),
+            )
             .await
             .context("cannot open read connections to the database")?;
+        let checkpoints = tokio::spawn(checkpoint::run(checkpointer, CHECKPOINT_EVERY));
         Ok(Self {
             read,
             writer: writer::Writer::spawn(connection),
+            checkpoints: std::sync::Arc::new(checkpoints.abort_handle()),
         })
     }
 
@@ -88,6 +108,7 @@ impl Store {
     /// Finishes queued writes, then closes every connection. Readers close first, so the
     /// writer is the last connection and checkpoints the WAL into the database file.
     pub async fn close(&self) {
+        self.checkpoints.abort();
         self.read.close().await;
         self.writer.close().await;
     }

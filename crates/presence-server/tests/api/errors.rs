@@ -252,3 +252,42 @@ async fn sdk_duration_forms_are_accepted() {
         assert_eq!(response.status(), 200, "{duration}");
     }
 }
+
+#[tokio::test]
+async fn throttling_answers_429_with_retry_after_per_application_and_tenant() {
+    let server = TestServer::start_with(&["--throttle", "3"]).await;
+    let secret = server.secret();
+    let ours = presence_test_support::app_token(&secret, "t1", "app-a", &["Presence.Read.All"]);
+    let other_app =
+        presence_test_support::app_token(&secret, "t1", "app-b", &["Presence.Read.All"]);
+    let get = |token: String| {
+        let url = server.url(&format!("/v1.0/users/{USER}/presence"));
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("answers")
+        }
+    };
+    for _ in 0..3 {
+        assert_eq!(get(ours.clone()).await.status(), 200);
+    }
+    let throttled = get(ours.clone()).await;
+    assert_eq!(throttled.status(), 429);
+    let retry_after: u64 = throttled
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After in seconds");
+    assert!((1..=30).contains(&retry_after), "{retry_after}");
+    let envelope: Value = throttled.json().await.expect("JSON");
+    assert_eq!(envelope["error"]["code"], "TooManyRequests");
+    assert_eq!(
+        get(other_app).await.status(),
+        200,
+        "another application has its own budget"
+    );
+}
