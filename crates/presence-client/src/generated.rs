@@ -109,6 +109,79 @@ let response = client.get_presences_by_user_id()
     pub fn get_presences_by_user_id(&self) -> builder::GetPresencesByUserId<'_> {
         builder::GetPresencesByUserId::new(self)
     }
+    /**The caller's live subscriptions
+
+Sends a `GET` request to `/subscriptions`
+
+```ignore
+let response = client.list_subscriptions()
+    .send()
+    .await;
+```*/
+    pub fn list_subscriptions(&self) -> builder::ListSubscriptions<'_> {
+        builder::ListSubscriptions::new(self)
+    }
+    /**Subscribe to changes of the presence of one user or of up to 650 users
+
+Sends a `POST` request to `/subscriptions`
+
+```ignore
+let response = client.create_subscription()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_subscription(&self) -> builder::CreateSubscription<'_> {
+        builder::CreateSubscription::new(self)
+    }
+    /**One of the caller's live subscriptions
+
+Sends a `GET` request to `/subscriptions/{subscription_id}`
+
+Arguments:
+- `subscription_id`: The subscription's id.
+```ignore
+let response = client.get_subscription()
+    .subscription_id(subscription_id)
+    .send()
+    .await;
+```*/
+    pub fn get_subscription(&self) -> builder::GetSubscription<'_> {
+        builder::GetSubscription::new(self)
+    }
+    /**Delete a subscription: no notification is delivered for it any more
+
+Sends a `DELETE` request to `/subscriptions/{subscription_id}`
+
+Arguments:
+- `subscription_id`: The subscription's id.
+```ignore
+let response = client.delete_subscription()
+    .subscription_id(subscription_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_subscription(&self) -> builder::DeleteSubscription<'_> {
+        builder::DeleteSubscription::new(self)
+    }
+    /**Renew a subscription (new `expirationDateTime`, at most an hour ahead) or move it to a new
+`notificationUrl` (validated with the handshake)
+
+Sends a `PATCH` request to `/subscriptions/{subscription_id}`
+
+Arguments:
+- `subscription_id`: The subscription's id.
+- `body`
+```ignore
+let response = client.update_subscription()
+    .subscription_id(subscription_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_subscription(&self) -> builder::UpdateSubscription<'_> {
+        builder::UpdateSubscription::new(self)
+    }
     /**Get a user's presence: the aggregate of the user's live sessions and preference
 
 Sends a `GET` request to `/users/{id}/presence`
@@ -342,6 +415,422 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_presences_by_user_id",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_subscriptions`]
+
+[`Client::list_subscriptions`]: super::Client::list_subscriptions*/
+    #[derive(Debug, Clone)]
+    pub struct ListSubscriptions<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListSubscriptions<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/subscriptions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::SubscriptionCollection>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/subscriptions", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_subscriptions",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_subscription`]
+
+[`Client::create_subscription`]: super::Client::create_subscription*/
+    #[derive(Debug, Clone)]
+    pub struct CreateSubscription<'a> {
+        client: &'a super::Client,
+        body: Result<presence_model::Subscription, String>,
+    }
+    impl<'a> CreateSubscription<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<presence_model::Subscription>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `presence_model :: Subscription` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/subscriptions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::Subscription>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client, body } = self;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/subscriptions", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_subscription",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_subscription`]
+
+[`Client::get_subscription`]: super::Client::get_subscription*/
+    #[derive(Debug, Clone)]
+    pub struct GetSubscription<'a> {
+        client: &'a super::Client,
+        subscription_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetSubscription<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                subscription_id: Err("subscription_id was not initialized".to_string()),
+            }
+        }
+        pub fn subscription_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.subscription_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for subscription_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/subscriptions/{subscription_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::Subscription>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client, subscription_id } = self;
+            let subscription_id = subscription_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/subscriptions/{}", client.baseurl, encode_path(& subscription_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_subscription",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_subscription`]
+
+[`Client::delete_subscription`]: super::Client::delete_subscription*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteSubscription<'a> {
+        client: &'a super::Client,
+        subscription_id: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteSubscription<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                subscription_id: Err("subscription_id was not initialized".to_string()),
+            }
+        }
+        pub fn subscription_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.subscription_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for subscription_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/subscriptions/{subscription_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<presence_model::ODataError>> {
+            let Self { client, subscription_id } = self;
+            let subscription_id = subscription_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/subscriptions/{}", client.baseurl, encode_path(& subscription_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_subscription",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_subscription`]
+
+[`Client::update_subscription`]: super::Client::update_subscription*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateSubscription<'a> {
+        client: &'a super::Client,
+        subscription_id: Result<::std::string::String, String>,
+        body: Result<presence_model::SubscriptionPatch, String>,
+    }
+    impl<'a> UpdateSubscription<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                subscription_id: Err("subscription_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn subscription_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.subscription_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for subscription_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<presence_model::SubscriptionPatch>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `presence_model :: SubscriptionPatch` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `PATCH` request to `/subscriptions/{subscription_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::Subscription>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client, subscription_id, body } = self;
+            let subscription_id = subscription_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/subscriptions/{}", client.baseurl, encode_path(& subscription_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_subscription",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -14,6 +14,7 @@ mod presence;
 mod requests;
 mod states;
 mod status_message;
+mod subscription;
 pub mod token;
 mod vocabulary;
 
@@ -27,5 +28,9 @@ pub use requests::{
 pub use states::{Activity, Availability};
 pub use status_message::{
     BodyType, DateTimeTimeZone, ItemBody, PresenceStatusMessage, SetStatusMessageRequest,
+};
+pub use subscription::{
+    ChangeNotification, ChangeNotificationCollection, PresenceResourceData, Subscription,
+    SubscriptionCollection, SubscriptionPatch,
 };
 pub use vocabulary::{UNKNOWN_VALUE_MARKER, UnknownValue};

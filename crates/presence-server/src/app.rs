@@ -26,6 +26,8 @@ pub struct AppState {
     pub manual_clock: Option<Arc<ManualClock>>,
     /// Present only with `--throttle N`.
     pub throttle: Option<Throttle>,
+    /// Outgoing HTTP (validation handshakes).
+    pub http: reqwest::Client,
 }
 
 impl AppState {
@@ -47,6 +49,7 @@ impl AppState {
             clock,
             manual_clock,
             throttle: throttle.map(Throttle::new),
+            http: reqwest::Client::new(),
         }
     }
 }
@@ -80,10 +83,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         config.clock,
         config.throttle,
     ));
-    let purge = tokio::spawn(crate::store::purge::run(
+    let mut background = vec![tokio::spawn(crate::store::purge::run(
         store.clone(),
         state.clock.clone(),
         config.purge_interval,
+    ))];
+    background.extend(crate::notify::spawn(
+        store.clone(),
+        state.clock.clone(),
+        state.http.clone(),
+        config.notification_scan_interval,
     ));
     let configure = configure(state);
     let in_flight = web::Data::new(InFlightLimit::new(config.max_in_flight));
@@ -118,7 +127,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         handle.stop(true).await;
     });
     server.await.context("the HTTP server failed")?;
-    purge.abort();
+    for task in background {
+        task.abort();
+    }
     store.close().await;
     info!("stopped");
     Ok(())

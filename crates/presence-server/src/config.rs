@@ -59,6 +59,11 @@ pub struct Config {
     #[arg(long, env = "PRESENCE_PURGE_INTERVAL", default_value = "60s", value_parser = parse_interval)]
     pub purge_interval: std::time::Duration,
 
+    /// How often followed users are checked for changes time alone makes (fades, expiries),
+    /// which then produce notifications.
+    #[arg(long, env = "PRESENCE_NOTIFICATION_SCAN_INTERVAL", default_value = "1s", value_parser = parse_interval)]
+    pub notification_scan_interval: std::time::Duration,
+
     /// Throttle each application of each tenant to this many requests per 30 s (429 with
     /// Retry-After beyond), as Graph does with 10000. Off when absent.
     #[arg(long, env = "PRESENCE_THROTTLE")]

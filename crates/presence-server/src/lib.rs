@@ -16,6 +16,7 @@ pub mod clock;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod notify;
 pub mod openapi;
 pub mod overload;
 pub mod request_id;

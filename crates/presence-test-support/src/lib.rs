@@ -5,6 +5,8 @@
 //! test binary of the workspace lives in `target/<profile>/deps/`, and `cargo test
 //! --workspace` builds all binaries before it runs any test.
 
+mod webhook;
+
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
@@ -13,6 +15,8 @@ use presence_client::Client;
 use tempfile::TempDir;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
+
+pub use webhook::WebhookReceiver;
 
 /// How long a server may take to report that it listens.
 const START_TIMEOUT: Duration = Duration::from_secs(30);

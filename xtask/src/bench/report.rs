@@ -76,14 +76,17 @@ impl Report {
         }
         if let [small, large, ..] = self.datasets.as_slice() {
             md.push_str(&format!(
-                "\n## {} against {}\n\n| scenario | req/s change | p99 change |\n|---|---:|---:|\n",
+                "\n## {} against {}\n\nThe × baseline change divides out what the machine itself did \
+                 between the two runs (each ratio is to the baseline measured minutes apart on the \
+                 same server).\n\n| scenario | req/s change | × baseline change | p99 change |\n|---|---:|---:|---:|\n",
                 large.name, small.name
             ));
             for (a, b) in small.scenarios.iter().zip(&large.scenarios) {
                 md.push_str(&format!(
-                    "| {} | {:+.1} % | {:+.1} % |\n",
+                    "| {} | {:+.1} % | {:+.1} % | {:+.1} % |\n",
                     a.name,
                     change(a.throughput, b.throughput),
+                    change(a.ratio_to_baseline, b.ratio_to_baseline),
                     change(a.p99_ms, b.p99_ms)
                 ));
             }

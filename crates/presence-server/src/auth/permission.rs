@@ -20,6 +20,8 @@ pub enum Access {
     Write,
     /// The work location actions: delegated only.
     WriteLocation,
+    /// Subscribing to presence changes: delegated only (Graph reference §11.1).
+    Subscribe,
 }
 
 impl Caller {
@@ -37,9 +39,9 @@ impl Caller {
                         Ok(Audience::Owner)
                     }
                     Access::Write if has(&[PRESENCE_READ_WRITE_ALL]) => Ok(Audience::Owner),
-                    Access::WriteLocation => Err(GraphError::forbidden(
+                    Access::WriteLocation | Access::Subscribe => Err(GraphError::forbidden(
                         "This operation does not support application permissions; call it with a \
-                         delegated token (Presence.ReadWrite).",
+                         delegated token.",
                     )),
                     _ => Err(missing_permission(access, "application permission (roles)")),
                 }
@@ -60,7 +62,7 @@ impl Caller {
                             Err(missing_permission(access, "delegated scope (scp)"))
                         }
                     }
-                    Access::Read | Access::ReadMany => {
+                    Access::Read | Access::ReadMany | Access::Subscribe => {
                         if has(&[PRESENCE_READ_ALL, PRESENCE_READ_WRITE_ALL]) {
                             Ok(if myself {
                                 Audience::Owner
@@ -95,6 +97,7 @@ fn missing_permission(access: Access, kind: &str) -> GraphError {
         Access::ReadMany => "Presence.Read.All",
         Access::Write => "Presence.ReadWrite (delegated) or Presence.ReadWrite.All (application)",
         Access::WriteLocation => "Presence.ReadWrite (delegated)",
+        Access::Subscribe => "Presence.Read.All (delegated)",
     };
     GraphError::forbidden(format!(
         "Insufficient privileges: the token's {kind} do not include {needed}."

@@ -14,6 +14,7 @@
 pub mod aggregate;
 pub mod duration;
 pub mod expiration;
+pub mod graph_time;
 pub mod location;
 pub mod pairs;
 pub mod preferred;
@@ -21,6 +22,7 @@ pub mod preferred;
 mod properties;
 pub mod session;
 pub mod status_message;
+pub mod subscription;
 pub mod user_state;
 
 pub use aggregate::{EffectivePresence, aggregate};

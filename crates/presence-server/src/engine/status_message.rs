@@ -6,6 +6,7 @@ use jiff::tz::TimeZone;
 use presence_model::{BodyType, DateTimeTimeZone, ItemBody, PresenceStatusMessage};
 
 use super::Audience;
+use super::graph_time::{graph_date_time, graph_timestamp};
 
 /// Longest message accepted, in characters (Teams' own limit).
 pub const MAX_CHARS: usize = 280;
@@ -41,7 +42,7 @@ impl StatusMessage {
                     date_time: graph_date_time(at),
                     time_zone: Some("UTC".to_owned()),
                 }),
-                published_date_time: Some(format!("{}Z", graph_date_time(self.published_at))),
+                published_date_time: Some(graph_timestamp(self.published_at)),
             },
         }
     }
@@ -160,21 +161,6 @@ pub fn resolve_time_zone(name: &str) -> Result<TimeZone, Invalid> {
                 format!("'{name}' is not a known Windows or IANA time zone name."),
             )
         })
-}
-
-/// Graph's `dateTime` shape: `YYYY-MM-DDTHH:MM:SS.fffffff` in UTC, without offset.
-fn graph_date_time(at: Timestamp) -> String {
-    let utc = at.to_zoned_datetime(TimeZone::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:07}",
-        utc.year(),
-        utc.month(),
-        utc.day(),
-        utc.hour(),
-        utc.minute(),
-        utc.second(),
-        utc.subsec_nanosecond() / 100
-    )
 }
 
 #[cfg(test)]

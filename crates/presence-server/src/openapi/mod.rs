@@ -33,12 +33,18 @@ use crate::routes;
         routes::location::set_automatic_location,
         routes::location::clear_automatic_location,
         routes::location::clear_location,
+        routes::subscriptions::create_subscription,
+        routes::subscriptions::list_subscriptions,
+        routes::subscriptions::get_subscription,
+        routes::subscriptions::update_subscription,
+        routes::subscriptions::delete_subscription,
     ),
     modifiers(&BearerToken),
     security(("bearer" = [])),
     tags(
         (name = "presence", description = "Presence sessions, preferred presence, status message."),
         (name = "location", description = "Work location layers."),
+        (name = "subscriptions", description = "Change notifications (webhooks)."),
     )
 )]
 pub struct ApiDoc;

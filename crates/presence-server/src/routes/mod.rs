@@ -12,6 +12,7 @@ pub mod preferred;
 pub mod presence;
 pub mod sessions;
 pub mod status_message;
+pub mod subscriptions;
 pub mod target;
 
 use actix_web::{FromRequest, Handler, Responder, web};
@@ -97,6 +98,19 @@ fn graph_api(cfg: &mut web::ServiceConfig) {
         "/communications",
         "getPresencesByUserId",
         presence::get_presences_by_user_id,
+    );
+    cfg.service(
+        web::resource("/subscriptions")
+            .post(subscriptions::create_subscription)
+            .get(subscriptions::list_subscriptions)
+            .default_service(web::to(fallback::method_not_allowed)),
+    )
+    .service(
+        web::resource("/subscriptions/{subscription_id}")
+            .get(subscriptions::get_subscription)
+            .patch(subscriptions::update_subscription)
+            .delete(subscriptions::delete_subscription)
+            .default_service(web::to(fallback::method_not_allowed)),
     );
 }
 

@@ -13,6 +13,11 @@ pub fn collection_context(req: &HttpRequest) -> String {
     format!("{}#Collection(microsoft.graph.presence)", metadata_url(req))
 }
 
+/// `{metadata}#{fragment}` for any other entity or collection.
+pub fn metadata_context(req: &HttpRequest, fragment: &str) -> String {
+    format!("{}#{fragment}", metadata_url(req))
+}
+
 /// `{scheme}://{host}/{version}/$metadata`, for the version the request was made under.
 fn metadata_url(req: &HttpRequest) -> String {
     let info = req.connection_info();

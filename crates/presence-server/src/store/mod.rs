@@ -12,6 +12,7 @@ mod checkpoint;
 mod codec;
 pub mod purge;
 mod read;
+mod subscriptions;
 mod write;
 mod writer;
 
@@ -22,6 +23,7 @@ use anyhow::Context;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
+pub use subscriptions::{Follow, PendingNotification, SubscriptionRecord, by_user};
 pub use write::{LocationLayer, UserKey, Write, Written};
 pub use writer::StoreError;
 

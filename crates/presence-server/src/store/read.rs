@@ -49,14 +49,26 @@ impl Store {
         tenant: &str,
         users: &[String],
     ) -> Result<HashMap<String, UserState>, sqlx::Error> {
-        let ids = serde_json::to_string(users).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        let rows = sqlx::query(SELECT_USERS)
-            .bind(tenant)
-            .bind(&ids)
-            .fetch_all(&self.read)
-            .await?;
-        rows.iter().map(user_state).collect()
+        fetch_users(&self.read, tenant, users).await
     }
+}
+
+/// [`Store::load_users`] on any connection (the writer uses it inside its transactions).
+pub(super) async fn fetch_users<'c, E>(
+    executor: E,
+    tenant: &str,
+    users: &[String],
+) -> Result<HashMap<String, UserState>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Sqlite>,
+{
+    let ids = serde_json::to_string(users).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let rows = sqlx::query(SELECT_USERS)
+        .bind(tenant)
+        .bind(&ids)
+        .fetch_all(executor)
+        .await?;
+    rows.iter().map(user_state).collect()
 }
 
 /// Unfolds the aggregated `sessions` column.

@@ -5,6 +5,7 @@ use jiff::Timestamp;
 use sqlx::SqliteConnection;
 
 use super::codec::to_millis;
+use super::subscriptions::{self, SubscriptionRecord};
 use crate::engine::Session;
 use crate::engine::location::Location;
 use crate::engine::preferred::Preferred;
@@ -55,6 +56,33 @@ pub enum Write {
     ClearLocation { user: UserKey, now: Timestamp },
     /// Delete up to `limit` sessions that expired at or before `now` (housekeeping).
     PurgeExpired { now: Timestamp, limit: u32 },
+    /// Create a subscription following `users`.
+    CreateSubscription {
+        record: SubscriptionRecord,
+        users: Vec<String>,
+        now: Timestamp,
+    },
+    /// Renew (and optionally move) a live subscription; answers whether it existed.
+    UpdateSubscription {
+        tenant: String,
+        id: String,
+        expires_at: Option<Timestamp>,
+        notification_url: Option<String>,
+        now: Timestamp,
+    },
+    /// Delete a subscription and its pending notifications; answers whether it existed.
+    DeleteSubscription { tenant: String, id: String },
+    /// Delete subscriptions that expired at or before `now` (they stop delivering).
+    DropExpiredSubscriptions { now: Timestamp },
+    /// Announce what time alone changed for `user` (a fade, an expiry).
+    Announce { user: UserKey, now: Timestamp },
+    /// A notification was delivered.
+    Delivered { outbox_id: i64 },
+    /// A delivery failed: try again at `retry_at` (wall clock), or give up.
+    DeliveryFailed {
+        outbox_id: i64,
+        retry_at: Option<Timestamp>,
+    },
 }
 
 /// What a write reports back.
@@ -65,11 +93,37 @@ pub enum Written {
     SessionRemoved(bool),
     /// For [`Write::PurgeExpired`]: how many sessions were deleted.
     Purged(u32),
+    /// For subscription updates and deletes: whether the subscription existed.
+    Found(bool),
 }
 
 impl Write {
-    /// Runs the write's statements on `conn` (inside the caller's transaction).
+    /// Runs the write's statements on `conn` (inside the caller's transaction), and, when it
+    /// changed a user's presence, writes the notifications its subscribers are owed in the
+    /// same transaction.
     pub(super) async fn apply(&self, conn: &mut SqliteConnection) -> Result<Written, sqlx::Error> {
+        let written = self.apply_change(conn).await?;
+        if let Some((user, now)) = self.changed_user(written) {
+            subscriptions::announce(conn, user, now).await?;
+        }
+        Ok(written)
+    }
+
+    /// The user whose presence this write may have changed, and when.
+    fn changed_user(&self, written: Written) -> Option<(&UserKey, Timestamp)> {
+        match self {
+            Write::PutSession { user, session } => Some((user, session.refreshed_at)),
+            Write::RemoveSession { user, now, .. } if written == Written::SessionRemoved(true) => {
+                Some((user, *now))
+            }
+            Write::SetPreferred { user, now, .. } | Write::Announce { user, now } => {
+                Some((user, *now))
+            }
+            _ => None,
+        }
+    }
+
+    async fn apply_change(&self, conn: &mut SqliteConnection) -> Result<Written, sqlx::Error> {
         match self {
             Write::PutSession { user, session } => {
                 put_session(conn, user, session).await?;
@@ -149,6 +203,73 @@ impl Write {
             }
             Write::PurgeExpired { now, limit } => {
                 purge_expired(conn, *now, *limit).await.map(Written::Purged)
+            }
+            Write::CreateSubscription { record, users, now } => {
+                subscriptions::create(conn, record, users, *now).await?;
+                Ok(Written::Done)
+            }
+            Write::UpdateSubscription {
+                tenant,
+                id,
+                expires_at,
+                notification_url,
+                now,
+            } => {
+                let updated = sqlx::query(
+                    "UPDATE subscriptions SET expires_at = COALESCE(?, expires_at), \
+                       notification_url = COALESCE(?, notification_url) \
+                     WHERE tenant_id = ? AND id = ? AND expires_at > ?",
+                )
+                .bind(expires_at.map(to_millis))
+                .bind(notification_url)
+                .bind(tenant)
+                .bind(id)
+                .bind(to_millis(*now))
+                .execute(conn)
+                .await?;
+                Ok(Written::Found(updated.rows_affected() > 0))
+            }
+            Write::DeleteSubscription { tenant, id } => {
+                let deleted =
+                    sqlx::query("DELETE FROM subscriptions WHERE tenant_id = ? AND id = ?")
+                        .bind(tenant)
+                        .bind(id)
+                        .execute(conn)
+                        .await?;
+                Ok(Written::Found(deleted.rows_affected() > 0))
+            }
+            Write::DropExpiredSubscriptions { now } => {
+                sqlx::query("DELETE FROM subscriptions WHERE expires_at <= ?")
+                    .bind(to_millis(*now))
+                    .execute(conn)
+                    .await?;
+                Ok(Written::Done)
+            }
+            Write::Announce { .. } => Ok(Written::Done),
+            Write::Delivered { outbox_id } => {
+                sqlx::query("DELETE FROM notification_outbox WHERE id = ?")
+                    .bind(outbox_id)
+                    .execute(conn)
+                    .await?;
+                Ok(Written::Done)
+            }
+            Write::DeliveryFailed {
+                outbox_id,
+                retry_at,
+            } => {
+                let query = match retry_at {
+                    Some(at) => sqlx::query(
+                        "UPDATE notification_outbox SET attempts = attempts + 1, \
+                         next_attempt_at = ? WHERE id = ?",
+                    )
+                    .bind(to_millis(*at))
+                    .bind(outbox_id),
+                    None => {
+                        sqlx::query("DELETE FROM notification_outbox WHERE id = ?").bind(outbox_id)
+                    }
+                };
+                query.execute(conn).await?;
+                Ok(Written::Done)
             }
             Write::ClearLocation { user, now } => {
                 touch(conn, user, *now).await?;

@@ -36,7 +36,8 @@ impl From<sqlx::Error> for StoreError {
 }
 
 enum Message {
-    Write(Write, oneshot::Sender<Result<Written, StoreError>>),
+    // Boxed: a `Write` is large, a close message tiny, and the queue holds thousands.
+    Write(Box<Write>, oneshot::Sender<Result<Written, StoreError>>),
     Close(oneshot::Sender<()>),
 }
 
@@ -67,7 +68,7 @@ impl Writer {
     pub async fn submit(&self, write: Write) -> Result<Written, StoreError> {
         let (reply, answer) = oneshot::channel();
         self.queue
-            .send(Message::Write(write, reply))
+            .send(Message::Write(Box::new(write), reply))
             .await
             .map_err(|_| StoreError::stopped())?;
         answer.await.map_err(|_| StoreError::stopped())?
@@ -82,7 +83,7 @@ impl Writer {
     }
 }
 
-type Job = (Write, oneshot::Sender<Result<Written, StoreError>>);
+type Job = (Box<Write>, oneshot::Sender<Result<Written, StoreError>>);
 
 async fn run(mut connection: SqliteConnection, mut inbox: mpsc::Receiver<Message>) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
@@ -115,7 +116,7 @@ async fn commit(connection: &mut SqliteConnection, batch: &mut Vec<Job>) {
     if batch.is_empty() {
         return;
     }
-    let writes: Vec<&Write> = batch.iter().map(|(write, _)| write).collect();
+    let writes: Vec<&Write> = batch.iter().map(|(write, _)| write.as_ref()).collect();
     match transaction(connection, &writes).await {
         Ok(results) => {
             for ((_, reply), result) in batch.drain(..).zip(results) {
@@ -129,7 +130,7 @@ async fn commit(connection: &mut SqliteConnection, batch: &mut Vec<Job>) {
         }
         Err(_) => {
             for (write, reply) in batch.drain(..) {
-                let result = transaction(connection, &[&write])
+                let result = transaction(connection, &[write.as_ref()])
                     .await
                     .map(|results| results.first().copied().unwrap_or(Written::Done));
                 let _ = reply.send(result);

@@ -10,6 +10,7 @@ mod durability;
 mod errors;
 mod fuzz;
 mod location;
+mod notifications;
 mod preferred;
 mod restart;
 mod routing;

@@ -1,0 +1,109 @@
+//! Change notifications: subscriptions to presence changes, and what is delivered.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A subscription to presence changes (Graph's `subscription` entity).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Subscription {
+    /// OData context URL of the response.
+    #[serde(
+        rename = "@odata.context",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub odata_context: Option<String>,
+    /// Set by the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `communications/presences/{id}` or
+    /// `/communications/presences?$filter=id in ('{id}', ...)` (at most 650 ids).
+    pub resource: String,
+    /// `updated`, the only change type presence supports.
+    pub change_type: String,
+    /// Where notifications are POSTed; validated with a handshake before creation.
+    pub notification_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle_notification_url: Option<String>,
+    /// RFC 3339; at most one hour ahead.
+    pub expiration_date_time: String,
+    /// Echoed in every notification (at most 128 characters).
+    #[serde(default)]
+    pub client_state: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_resource_data: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption_certificate: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption_certificate_id: Option<String>,
+    /// The subscribing application (set by the server).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<String>,
+    /// The signed-in user who subscribed (set by the server).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_supported_tls_version: Option<String>,
+}
+
+/// Body of `PATCH /subscriptions/{id}`: renew (or move) a subscription.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiration_date_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_url: Option<String>,
+}
+
+/// The answer of `GET /subscriptions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SubscriptionCollection {
+    #[serde(
+        rename = "@odata.context",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub odata_context: Option<String>,
+    pub value: Vec<Subscription>,
+}
+
+/// What a notification endpoint receives: a `changeNotificationCollection`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ChangeNotificationCollection {
+    pub value: Vec<ChangeNotification>,
+}
+
+/// One change of one user's presence, for one subscription.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeNotification {
+    pub id: String,
+    pub subscription_id: String,
+    pub subscription_expiration_date_time: String,
+    pub client_state: Option<String>,
+    pub change_type: String,
+    /// `communications/presences/{user id}`.
+    pub resource: String,
+    pub tenant_id: String,
+    /// Legacy duplicate of `tenantId` that Graph still sends.
+    pub organization_id: String,
+    pub resource_data: PresenceResourceData,
+}
+
+/// `resourceData` of a presence notification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PresenceResourceData {
+    /// `users/{user id}/presence`.
+    #[serde(rename = "@odata.id")]
+    pub odata_id: String,
+    /// `#microsoft.graph.presence`.
+    #[serde(rename = "@odata.type")]
+    pub odata_type: String,
+    pub id: String,
+    /// The new availability (Graph puts it only in encrypted rich notifications; sent in
+    /// clear here so receivers need no second request).
+    pub availability: crate::Availability,
+    pub activity: crate::Activity,
+}

@@ -1,0 +1,290 @@
+//! `/subscriptions`: Graph's subscription API, for presence resources.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use presence_model::{ODataError, Subscription, SubscriptionCollection, SubscriptionPatch};
+
+use crate::app::AppState;
+use crate::auth::{Access, Caller};
+use crate::engine::graph_time::graph_timestamp;
+use crate::engine::subscription::{check_fields, check_url, expiration, users_of_resource};
+use crate::error::GraphError;
+use crate::notify::handshake;
+use crate::store::{SubscriptionRecord, Write, Written};
+
+/// Subscribe to changes of the presence of one user or of up to 650 users.
+#[utoipa::path(
+    post,
+    path = "/subscriptions",
+    operation_id = "create_subscription",
+    tag = "subscriptions",
+    request_body = Subscription,
+    responses(
+        (status = 201, description = "The subscription; its endpoint passed the validation handshake.", body = Subscription),
+        (status = "4XX", description = "Client error.", body = ODataError),
+        (status = "5XX", description = "Server error.", body = ODataError),
+    )
+)]
+pub async fn create_subscription(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<Subscription>,
+) -> Result<HttpResponse, GraphError> {
+    caller.authorize(Access::Subscribe, "")?;
+    let body = body.into_inner();
+    let users = users_of_resource(&body.resource)
+        .map_err(|m| GraphError::invalid_argument(m).with_target("resource"))?;
+    check_fields(
+        &body.change_type,
+        body.client_state.as_deref(),
+        &body.notification_url,
+    )
+    .map_err(|(target, m)| GraphError::invalid_argument(m).with_target(target))?;
+    if body.include_resource_data == Some(true) {
+        return Err(GraphError::invalid_argument(
+            "includeResourceData (encrypted rich notifications) is not supported by this server; \
+             notifications carry availability and activity in clear in resourceData.",
+        )
+        .with_target("includeResourceData"));
+    }
+    let now = state.clock.now();
+    let expires_at = expiration(&body.expiration_date_time, now)
+        .map_err(|m| GraphError::invalid_argument(m).with_target("expirationDateTime"))?;
+    if let Some(url) = &body.lifecycle_notification_url {
+        check_url(url)
+            .map_err(|m| GraphError::invalid_argument(m).with_target("lifecycleNotificationUrl"))?;
+    }
+    for url in std::iter::once(&body.notification_url).chain(&body.lifecycle_notification_url) {
+        handshake::validate(&state.http, url)
+            .await
+            .map_err(validation_failed)?;
+    }
+    let record = SubscriptionRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        tenant: caller.tenant.clone(),
+        application_id: caller.app_id.clone().unwrap_or_default(),
+        creator_id: caller.signed_in_user().unwrap_or_default().to_owned(),
+        resource: body.resource.clone(),
+        notification_url: body.notification_url.clone(),
+        lifecycle_notification_url: body.lifecycle_notification_url.clone(),
+        client_state: body.client_state.clone(),
+        expires_at,
+        created_at: now,
+    };
+    state
+        .store
+        .write(Write::CreateSubscription {
+            record: record.clone(),
+            users,
+            now,
+        })
+        .await?;
+    let mut answer = view(&record);
+    answer.odata_context = Some(context(&req, "subscriptions/$entity"));
+    Ok(HttpResponse::Created().json(answer))
+}
+
+/// The caller's live subscriptions.
+#[utoipa::path(
+    get,
+    path = "/subscriptions",
+    operation_id = "list_subscriptions",
+    tag = "subscriptions",
+    responses(
+        (status = 200, description = "The calling application's live subscriptions.", body = SubscriptionCollection),
+        (status = "4XX", description = "Client error.", body = ODataError),
+        (status = "5XX", description = "Server error.", body = ODataError),
+    )
+)]
+pub async fn list_subscriptions(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<web::Json<SubscriptionCollection>, GraphError> {
+    caller.authorize(Access::Subscribe, "")?;
+    let records = state
+        .store
+        .list_subscriptions(&caller.tenant, caller.app_id.as_deref(), state.clock.now())
+        .await?;
+    Ok(web::Json(SubscriptionCollection {
+        odata_context: Some(context(&req, "subscriptions")),
+        value: records.iter().map(view).collect(),
+    }))
+}
+
+/// One of the caller's live subscriptions.
+#[utoipa::path(
+    get,
+    path = "/subscriptions/{subscription_id}",
+    operation_id = "get_subscription",
+    tag = "subscriptions",
+    params(("subscription_id" = String, Path, description = "The subscription's id.")),
+    responses(
+        (status = 200, description = "The subscription.", body = Subscription),
+        (status = "4XX", description = "Client error; 404 when it does not exist (or expired).", body = ODataError),
+        (status = "5XX", description = "Server error.", body = ODataError),
+    )
+)]
+pub async fn get_subscription(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<web::Json<Subscription>, GraphError> {
+    caller.authorize(Access::Subscribe, "")?;
+    let record = own(&state, &caller, &id).await?;
+    let mut answer = view(&record);
+    answer.odata_context = Some(context(&req, "subscriptions/$entity"));
+    Ok(web::Json(answer))
+}
+
+/// Renew a subscription (new `expirationDateTime`, at most an hour ahead) or move it to a new
+/// `notificationUrl` (validated with the handshake).
+#[utoipa::path(
+    patch,
+    path = "/subscriptions/{subscription_id}",
+    operation_id = "update_subscription",
+    tag = "subscriptions",
+    params(("subscription_id" = String, Path, description = "The subscription's id.")),
+    request_body = SubscriptionPatch,
+    responses(
+        (status = 200, description = "The renewed subscription.", body = Subscription),
+        (status = "4XX", description = "Client error.", body = ODataError),
+        (status = "5XX", description = "Server error.", body = ODataError),
+    )
+)]
+pub async fn update_subscription(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: web::Json<SubscriptionPatch>,
+) -> Result<web::Json<Subscription>, GraphError> {
+    caller.authorize(Access::Subscribe, "")?;
+    own(&state, &caller, &id).await?;
+    let now = state.clock.now();
+    let expires_at = body
+        .expiration_date_time
+        .as_deref()
+        .map(|requested| expiration(requested, now))
+        .transpose()
+        .map_err(|m| GraphError::invalid_argument(m).with_target("expirationDateTime"))?;
+    if let Some(url) = &body.notification_url {
+        check_url(url)
+            .map_err(|m| GraphError::invalid_argument(m).with_target("notificationUrl"))?;
+        handshake::validate(&state.http, url)
+            .await
+            .map_err(validation_failed)?;
+    }
+    let written = state
+        .store
+        .write(Write::UpdateSubscription {
+            tenant: caller.tenant.clone(),
+            id: id.clone(),
+            expires_at,
+            notification_url: body.notification_url.clone(),
+            now,
+        })
+        .await?;
+    if written != Written::Found(true) {
+        return Err(not_found(&id));
+    }
+    let mut answer = view(&own(&state, &caller, &id).await?);
+    answer.odata_context = Some(context(&req, "subscriptions/$entity"));
+    Ok(web::Json(answer))
+}
+
+/// Delete a subscription: no notification is delivered for it any more.
+#[utoipa::path(
+    delete,
+    path = "/subscriptions/{subscription_id}",
+    operation_id = "delete_subscription",
+    tag = "subscriptions",
+    params(("subscription_id" = String, Path, description = "The subscription's id.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = "4XX", description = "Client error.", body = ODataError),
+        (status = "5XX", description = "Server error.", body = ODataError),
+    )
+)]
+pub async fn delete_subscription(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, GraphError> {
+    caller.authorize(Access::Subscribe, "")?;
+    own(&state, &caller, &id).await?;
+    let written = state
+        .store
+        .write(Write::DeleteSubscription {
+            tenant: caller.tenant.clone(),
+            id: id.clone(),
+        })
+        .await?;
+    if written == Written::Found(true) {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(not_found(&id))
+    }
+}
+
+/// The subscription `id` if it is live and the caller's (tenant and application); 404
+/// otherwise, so nobody learns of another tenant's or application's subscriptions.
+async fn own(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<SubscriptionRecord, GraphError> {
+    let record = state
+        .store
+        .get_subscription(&caller.tenant, id, state.clock.now())
+        .await?
+        .filter(|r| {
+            caller
+                .app_id
+                .as_deref()
+                .is_none_or(|app| app == r.application_id)
+        })
+        .ok_or_else(|| not_found(id))?;
+    Ok(record)
+}
+
+fn not_found(id: &str) -> GraphError {
+    GraphError::not_found(format!("The subscription '{id}' does not exist."))
+}
+
+fn validation_failed(reason: String) -> GraphError {
+    GraphError::new(
+        actix_web::http::StatusCode::BAD_REQUEST,
+        "InvalidRequest",
+        format!(
+            "Subscription validation request failed. Notification endpoint must respond with \
+             200 OK to validation request: {reason}."
+        ),
+    )
+    .with_target("notificationUrl")
+}
+
+fn context(req: &HttpRequest, fragment: &str) -> String {
+    super::odata::metadata_context(req, fragment)
+}
+
+/// The wire form of a stored subscription.
+fn view(record: &SubscriptionRecord) -> Subscription {
+    Subscription {
+        odata_context: None,
+        id: Some(record.id.clone()),
+        resource: record.resource.clone(),
+        change_type: "updated".to_owned(),
+        notification_url: record.notification_url.clone(),
+        lifecycle_notification_url: record.lifecycle_notification_url.clone(),
+        expiration_date_time: graph_timestamp(record.expires_at),
+        client_state: record.client_state.clone(),
+        include_resource_data: Some(false),
+        encryption_certificate: None,
+        encryption_certificate_id: None,
+        application_id: Some(record.application_id.clone()),
+        creator_id: Some(record.creator_id.clone()),
+        latest_supported_tls_version: Some("v1_2".to_owned()),
+    }
+}

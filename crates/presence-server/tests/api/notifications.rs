@@ -1,0 +1,503 @@
+//! Change notifications end to end, with a webhook receiver started in the test.
+
+use std::time::Duration;
+
+use presence_test_support::{TestServer, WebhookReceiver, app_token, user_token};
+use serde_json::{Value, json};
+
+const TENANT: &str = "6b0d8f0e-6c2e-4c8e-9a51-1a2b3c4d5e6f";
+const USER: &str = "fa8bf3dc-eca7-46b7-bad1-db199b62afc3";
+const WATCHER: &str = "66825e03-7ef5-42da-9069-724602c31f6b";
+const APP: &str = "22553876-f5ab-4529-bffb-cfe50aa89f87";
+const WAIT: Duration = Duration::from_secs(10);
+
+struct Setup {
+    server: TestServer,
+    /// A delegated token that may subscribe (Presence.Read.All).
+    subscriber: String,
+    /// An application token that may write presence.
+    writer: String,
+}
+
+async fn setup(extra: &[&str]) -> Setup {
+    let mut args = vec!["--notification-scan-interval", "100ms"];
+    args.extend_from_slice(extra);
+    let server = TestServer::start_with(&args).await;
+    let secret = server.secret();
+    Setup {
+        subscriber: user_token(&secret, TENANT, APP, WATCHER, &["Presence.Read.All"]),
+        writer: app_token(&secret, TENANT, APP, &["Presence.ReadWrite.All"]),
+        server,
+    }
+}
+
+async fn call(
+    server: &TestServer,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = reqwest::Client::new()
+        .request(method, server.url(path))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn in_minutes(minutes: i64) -> String {
+    (jiff::Timestamp::now() + jiff::SignedDuration::from_mins(minutes)).to_string()
+}
+
+async fn subscribe(setup: &Setup, receiver: &WebhookReceiver, resource: &str) -> (u16, Value) {
+    let body = json!({
+        "changeType": "updated",
+        "notificationUrl": receiver.url,
+        "resource": resource,
+        "expirationDateTime": in_minutes(50),
+        "clientState": "secret-client-state",
+    });
+    call(
+        &setup.server,
+        reqwest::Method::POST,
+        "/v1.0/subscriptions",
+        &setup.subscriber,
+        Some(body),
+    )
+    .await
+}
+
+async fn set(setup: &Setup, user: &str, availability: &str, activity: &str, token: &str) {
+    let (status, body) = call(
+        &setup.server,
+        reqwest::Method::POST,
+        &format!("/v1.0/users/{user}/presence/setPresence"),
+        token,
+        Some(json!({"availability": availability, "activity": activity, "expirationDuration": "PT1H"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn subscription_lifecycle_with_the_validation_handshake() {
+    let setup = setup(&[]).await;
+    let receiver = WebhookReceiver::start().await;
+    let (status, created) = subscribe(
+        &setup,
+        &receiver,
+        &format!("communications/presences/{USER}"),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(
+        receiver.validations(),
+        1,
+        "the endpoint was validated first"
+    );
+    let id = created["id"].as_str().expect("an id").to_owned();
+    assert_eq!(created["changeType"], "updated");
+    assert_eq!(created["clientState"], "secret-client-state");
+    assert_eq!(created["applicationId"], APP);
+    assert_eq!(created["creatorId"], WATCHER);
+
+    let (status, listed) = call(
+        &setup.server,
+        reqwest::Method::GET,
+        "/beta/subscriptions",
+        &setup.subscriber,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(listed["value"][0]["id"], id.as_str());
+
+    let renewed_to = in_minutes(59);
+    let (status, renewed) = call(
+        &setup.server,
+        reqwest::Method::PATCH,
+        &format!("/v1.0/subscriptions/{id}"),
+        &setup.subscriber,
+        Some(json!({"expirationDateTime": renewed_to})),
+    )
+    .await;
+    assert_eq!(status, 200, "{renewed}");
+    let renewed_at: jiff::Timestamp = renewed["expirationDateTime"]
+        .as_str()
+        .expect("date")
+        .parse()
+        .expect("RFC 3339");
+    let asked: jiff::Timestamp = renewed_to.parse().expect("RFC 3339");
+    assert!(
+        renewed_at.duration_since(asked).abs() < jiff::SignedDuration::from_millis(2),
+        "{renewed}"
+    );
+
+    let (status, body) = call(
+        &setup.server,
+        reqwest::Method::PATCH,
+        &format!("/v1.0/subscriptions/{id}"),
+        &setup.subscriber,
+        Some(json!({"expirationDateTime": in_minutes(120)})),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("InvalidArgument")),
+        "more than an hour ahead"
+    );
+
+    let (status, _) = call(
+        &setup.server,
+        reqwest::Method::DELETE,
+        &format!("/v1.0/subscriptions/{id}"),
+        &setup.subscriber,
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, _) = call(
+        &setup.server,
+        reqwest::Method::GET,
+        &format!("/v1.0/subscriptions/{id}"),
+        &setup.subscriber,
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn a_failed_handshake_creates_nothing_and_bad_subscriptions_are_refused() {
+    let setup = setup(&[]).await;
+    let receiver = WebhookReceiver::start().await;
+    receiver.refuse_validation();
+    let (status, body) = subscribe(
+        &setup,
+        &receiver,
+        &format!("communications/presences/{USER}"),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["code"], "InvalidRequest");
+    let (_, listed) = call(
+        &setup.server,
+        reqwest::Method::GET,
+        "/v1.0/subscriptions",
+        &setup.subscriber,
+        None,
+    )
+    .await;
+    assert_eq!(listed["value"], json!([]));
+
+    let good = WebhookReceiver::start().await;
+    let base = json!({"changeType": "updated", "notificationUrl": good.url, "resource": format!("communications/presences/{USER}"), "expirationDateTime": in_minutes(30)});
+    let with = |key: &str, value: Value| {
+        let mut body = base.clone();
+        body[key] = value;
+        body
+    };
+    for (body, target) in [
+        (with("changeType", json!("created")), "changeType"),
+        (with("resource", json!("users/x/presence")), "resource"),
+        (
+            with("expirationDateTime", json!(in_minutes(90))),
+            "expirationDateTime",
+        ),
+        (with("clientState", json!("c".repeat(129))), "clientState"),
+        (
+            with("includeResourceData", json!(true)),
+            "includeResourceData",
+        ),
+    ] {
+        let (status, envelope) = call(
+            &setup.server,
+            reqwest::Method::POST,
+            "/v1.0/subscriptions",
+            &setup.subscriber,
+            Some(body),
+        )
+        .await;
+        assert_eq!(status, 400, "{envelope}");
+        assert_eq!(envelope["error"]["target"], target, "{envelope}");
+    }
+    let (status, _) = call(
+        &setup.server,
+        reqwest::Method::POST,
+        "/v1.0/subscriptions",
+        &setup.writer,
+        Some(base),
+    )
+    .await;
+    assert_eq!(
+        status, 403,
+        "application permissions cannot subscribe to presence"
+    );
+}
+
+#[tokio::test]
+async fn every_change_is_delivered_with_graphs_payload_in_order() {
+    let setup = setup(&[]).await;
+    let receiver = WebhookReceiver::start().await;
+    let resource = format!("/communications/presences?$filter=id in ('{USER}', '{WATCHER}')");
+    let (status, created) = subscribe(&setup, &receiver, &resource).await;
+    assert_eq!(status, 201, "{created}");
+    set(&setup, USER, "Available", "Available", &setup.writer).await;
+    set(&setup, USER, "Busy", "InACall", &setup.writer).await;
+    set(&setup, USER, "Busy", "InACall", &setup.writer).await; // a refresh: no visible change
+    set(&setup, WATCHER, "DoNotDisturb", "Presenting", &setup.writer).await;
+    let received = receiver.wait_for(3, WAIT).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let received = if received.len() == 3 {
+        receiver.notifications()
+    } else {
+        received
+    };
+    let seen: Vec<(String, String)> = received
+        .iter()
+        .map(|n| {
+            (
+                n["resourceData"]["id"].as_str().unwrap_or("").to_owned(),
+                n["resourceData"]["activity"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (USER.to_owned(), "Available".to_owned()),
+            (USER.to_owned(), "InACall".to_owned()),
+            (WATCHER.to_owned(), "Presenting".to_owned())
+        ]
+    );
+    let first = &received[0];
+    assert_eq!(first["subscriptionId"], created["id"]);
+    assert_eq!(first["clientState"], "secret-client-state");
+    assert_eq!(first["changeType"], "updated");
+    assert_eq!(first["tenantId"], TENANT);
+    assert_eq!(
+        first["resource"],
+        format!("communications/presences/{USER}")
+    );
+    assert_eq!(
+        first["resourceData"]["@odata.type"],
+        "#microsoft.graph.presence"
+    );
+    assert_eq!(
+        first["resourceData"]["@odata.id"],
+        format!("users/{USER}/presence")
+    );
+    assert_eq!(
+        first["subscriptionExpirationDateTime"],
+        created["expirationDateTime"]
+    );
+}
+
+#[tokio::test]
+async fn time_alone_triggers_a_notification_under_the_manual_clock() {
+    let setup = setup(&["--clock", "manual"]).await;
+    let receiver = WebhookReceiver::start().await;
+    set(&setup, USER, "Available", "Available", &setup.writer).await;
+    let clock: Value = reqwest::get(setup.server.url("/admin/clock"))
+        .await
+        .expect("clock")
+        .json()
+        .await
+        .expect("JSON");
+    let now: jiff::Timestamp = clock["now"]
+        .as_str()
+        .expect("now")
+        .parse()
+        .expect("timestamp");
+    let body = json!({"changeType": "updated", "notificationUrl": receiver.url, "resource": format!("communications/presences/{USER}"),
+        "expirationDateTime": (now + jiff::SignedDuration::from_mins(50)).to_string()});
+    let (status, created) = call(
+        &setup.server,
+        reqwest::Method::POST,
+        "/v1.0/subscriptions",
+        &setup.subscriber,
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    setup.server.advance_clock("PT5M").await;
+    let received = receiver.wait_for(1, WAIT).await;
+    assert_eq!(
+        received.len(),
+        1,
+        "the idle fade is announced without any request"
+    );
+    assert_eq!(received[0]["resourceData"]["availability"], "AvailableIdle");
+    setup.server.advance_clock("PT5M").await;
+    let received = receiver.wait_for(2, WAIT).await;
+    assert_eq!(received[1]["resourceData"]["availability"], "Away");
+}
+
+#[tokio::test]
+async fn a_failed_delivery_is_retried_and_order_is_kept() {
+    let setup = setup(&[]).await;
+    let receiver = WebhookReceiver::start().await;
+    subscribe(
+        &setup,
+        &receiver,
+        &format!("communications/presences/{USER}"),
+    )
+    .await;
+    receiver.answer_next_with(&[503]);
+    set(&setup, USER, "Available", "Available", &setup.writer).await;
+    set(&setup, USER, "Away", "Away", &setup.writer).await;
+    let received = receiver.wait_for(2, WAIT).await;
+    let activities: Vec<&str> = received
+        .iter()
+        .filter_map(|n| n["resourceData"]["activity"].as_str())
+        .collect();
+    assert_eq!(
+        activities,
+        ["Available", "Away"],
+        "redelivered after the 503, still in order"
+    );
+}
+
+#[tokio::test]
+async fn pending_notifications_survive_a_crash_of_the_server() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let args = [
+        "--notification-scan-interval",
+        "100ms",
+        "--jwt-secret",
+        "a-test-secret-long-enough",
+    ];
+    let server = TestServer::start_in(dir.path(), &args).await;
+    let subscriber = user_token(
+        "a-test-secret-long-enough",
+        TENANT,
+        APP,
+        WATCHER,
+        &["Presence.Read.All"],
+    );
+    let writer = app_token(
+        "a-test-secret-long-enough",
+        TENANT,
+        APP,
+        &["Presence.ReadWrite.All"],
+    );
+    let receiver = WebhookReceiver::start().await;
+    let setup = Setup {
+        server,
+        subscriber,
+        writer,
+    };
+    subscribe(
+        &setup,
+        &receiver,
+        &format!("communications/presences/{USER}"),
+    )
+    .await;
+    // The receiver is down (answers 503) when the change happens…
+    receiver.answer_next_with(&[503; 50]);
+    set(&setup, USER, "DoNotDisturb", "Presenting", &setup.writer).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    setup.server.kill().await;
+    assert!(receiver.notifications().is_empty());
+    // …comes back, and the restarted server delivers what was pending.
+    receiver.clear_failures();
+    let restarted = TestServer::start_in(dir.path(), &args).await;
+    let received = receiver.wait_for(1, Duration::from_secs(40)).await;
+    assert_eq!(
+        received
+            .last()
+            .map(|n| n["resourceData"]["activity"].clone()),
+        Some(json!("Presenting"))
+    );
+    drop(restarted);
+}
+
+#[tokio::test]
+async fn no_delivery_after_delete_and_tenants_stay_apart() {
+    let setup = setup(&[]).await;
+    let receiver = WebhookReceiver::start().await;
+    let (_, created) = subscribe(
+        &setup,
+        &receiver,
+        &format!("communications/presences/{USER}"),
+    )
+    .await;
+    let other_tenant = app_token(
+        &setup.server.secret(),
+        "another-tenant",
+        APP,
+        &["Presence.ReadWrite.All"],
+    );
+    set(&setup, USER, "Away", "Away", &other_tenant).await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert!(
+        receiver.notifications().is_empty(),
+        "a change in another tenant is not ours"
+    );
+
+    let id = created["id"].as_str().expect("id");
+    let (status, _) = call(
+        &setup.server,
+        reqwest::Method::DELETE,
+        &format!("/v1.0/subscriptions/{id}"),
+        &setup.subscriber,
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    set(&setup, USER, "Busy", "InACall", &setup.writer).await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert!(receiver.notifications().is_empty(), "nothing after DELETE");
+}
+
+#[tokio::test]
+async fn an_expired_subscription_stops_delivering_and_disappears() {
+    let setup = setup(&["--clock", "manual"]).await;
+    let receiver = WebhookReceiver::start().await;
+    let clock: Value = reqwest::get(setup.server.url("/admin/clock"))
+        .await
+        .expect("clock")
+        .json()
+        .await
+        .expect("JSON");
+    let now: jiff::Timestamp = clock["now"]
+        .as_str()
+        .expect("now")
+        .parse()
+        .expect("timestamp");
+    let body = json!({"changeType": "updated", "notificationUrl": receiver.url, "resource": format!("communications/presences/{USER}"),
+        "expirationDateTime": (now + jiff::SignedDuration::from_mins(10)).to_string()});
+    let (status, created) = call(
+        &setup.server,
+        reqwest::Method::POST,
+        "/v1.0/subscriptions",
+        &setup.subscriber,
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    setup.server.advance_clock("PT10M").await;
+    set(&setup, USER, "Busy", "InACall", &setup.writer).await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert!(
+        receiver.notifications().is_empty(),
+        "an expired subscription delivers nothing"
+    );
+    let id = created["id"].as_str().expect("id");
+    let (status, _) = call(
+        &setup.server,
+        reqwest::Method::GET,
+        &format!("/v1.0/subscriptions/{id}"),
+        &setup.subscriber,
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+}
