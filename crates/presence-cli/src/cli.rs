@@ -88,7 +88,8 @@ pub enum Command {
     /// Set or clear the user's work location.
     #[command(subcommand)]
     Location(LocationCommand),
-    /// Follow users and print each change of their presence until interrupted.
+    /// Follow users and print each change of their presence until interrupted (a live
+    /// server-sent events stream).
     Watch(WatchArgs),
     /// Mint a development access token signed with the server's secret.
     Token(TokenArgs),
@@ -186,9 +187,6 @@ impl From<LocationKind> for WorkLocationType {
 pub struct WatchArgs {
     #[arg(required = true)]
     pub users: Vec<String>,
-    /// How often to poll.
-    #[arg(long, default_value = "2s", value_parser = crate::duration::parse)]
-    pub interval: jiff::SignedDuration,
     /// Stop after this many changes (default: run until interrupted).
     #[arg(long)]
     pub changes: Option<usize>,

@@ -109,6 +109,21 @@ let response = client.get_presences_by_user_id()
     pub fn get_presences_by_user_id(&self) -> builder::GetPresencesByUserId<'_> {
         builder::GetPresencesByUserId::new(self)
     }
+    /**Stream the presence of users as it changes (text/event-stream)
+
+Sends a `GET` request to `/events/presence`
+
+Arguments:
+- `ids`: Comma-separated user ids (at most 650).
+```ignore
+let response = client.presence_events()
+    .ids(ids)
+    .send()
+    .await;
+```*/
+    pub fn presence_events(&self) -> builder::PresenceEvents<'_> {
+        builder::PresenceEvents::new(self)
+    }
     /**The caller's live subscriptions
 
 Sends a `GET` request to `/subscriptions`
@@ -422,6 +437,82 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::presence_events`]
+
+[`Client::presence_events`]: super::Client::presence_events*/
+    #[derive(Debug, Clone)]
+    pub struct PresenceEvents<'a> {
+        client: &'a super::Client,
+        ids: Result<::std::string::String, String>,
+    }
+    impl<'a> PresenceEvents<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ids: Err("ids was not initialized".to_string()),
+            }
+        }
+        pub fn ids<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ids = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ids failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/events/presence`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<presence_model::ODataError>> {
+            let Self { client, ids } = self;
+            let ids = ids.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/events/presence", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("ids", &ids))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "presence_events",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(

@@ -1,18 +1,19 @@
-//! `watch`: follow users and print each change of their presence (by polling the batch read;
-//! a push stream can replace the polling without changing the output).
+//! `watch`: follow users through the server's presence event stream (`/events/presence`,
+//! server-sent events, read through the generated client) and print each change.
 
 use std::collections::HashMap;
 
 use presence_model::Presence;
+use tokio_stream::StreamExt;
 
 use crate::cli::{OutputFormat, WatchArgs};
 use crate::connection::Connection;
-use crate::failure::Failure;
-
-use super::read::read_many;
+use crate::failure::{Class, Failure};
 
 /// What a change is judged on: what a person looking at the presence would notice.
-fn visible(p: &Presence) -> (String, String, Option<String>, String) {
+type Visible = (String, String, Option<String>, String);
+
+fn visible(p: &Presence) -> Visible {
     let message = p
         .status_message
         .as_ref()
@@ -31,19 +32,44 @@ pub async fn run(
     args: WatchArgs,
     format: OutputFormat,
 ) -> Result<(), Failure> {
-    let interval = std::time::Duration::try_from(args.interval)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| Failure::usage("--interval must be positive"))?;
-    let mut last: HashMap<String, (String, String, Option<String>, String)> = HashMap::new();
+    let ids = args
+        .users
+        .iter()
+        .map(|user| connection.user(user))
+        .collect::<Result<Vec<_>, _>>()?
+        .join(",");
+    let mut stream = connection
+        .client
+        .presence_events()
+        .ids(ids)
+        .send()
+        .await?
+        .into_inner()
+        .into_inner();
+    let mut buffer = String::new();
+    let mut last: HashMap<String, Visible> = HashMap::new();
     let mut changes = 0usize;
-    let mut ticker = tokio::time::interval(interval);
     loop {
-        tokio::select! {
-            _ = ticker.tick() => {}
+        let chunk = tokio::select! {
+            chunk = stream.next() => chunk,
             _ = tokio::signal::ctrl_c() => return Ok(()),
-        }
-        for presence in read_many(connection, &args.users).await? {
+        };
+        let Some(chunk) = chunk else {
+            return Err(Failure {
+                class: Class::Server,
+                message: "the server closed the event stream".into(),
+            });
+        };
+        let chunk = chunk.map_err(|e| Failure {
+            class: Class::Server,
+            message: format!("event stream: {e}"),
+        })?;
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buffer.find("\n\n") {
+            let event: String = buffer.drain(..end + 2).collect();
+            let Some(presence) = parse_event(&event) else {
+                continue;
+            };
             let now = visible(&presence);
             let before = last.insert(presence.id.clone(), now.clone());
             if before.as_ref() == Some(&now) {
@@ -52,19 +78,28 @@ pub async fn run(
             print_change(format, &presence, before.as_ref());
             if before.is_some() {
                 changes += 1;
+                if args.changes.is_some_and(|wanted| changes >= wanted) {
+                    return Ok(());
+                }
             }
-        }
-        if args.changes.is_some_and(|wanted| changes >= wanted) {
-            return Ok(());
         }
     }
 }
 
-fn print_change(
-    format: OutputFormat,
-    presence: &Presence,
-    before: Option<&(String, String, Option<String>, String)>,
-) {
+/// The presence carried by one server-sent event (`data:` lines), if it is one.
+fn parse_event(event: &str) -> Option<Presence> {
+    let data: Vec<&str> = event
+        .lines()
+        .filter_map(|line| line.strip_prefix("data:"))
+        .map(str::trim_start)
+        .collect();
+    if data.is_empty() {
+        return None;
+    }
+    serde_json::from_str(&data.join("\n")).ok()
+}
+
+fn print_change(format: OutputFormat, presence: &Presence, before: Option<&Visible>) {
     let at = jiff::Timestamp::now()
         .round(jiff::Unit::Second)
         .unwrap_or_else(|_| jiff::Timestamp::now());
@@ -82,5 +117,21 @@ fn print_change(
                 None => println!("{at}  {}  {now}", presence.id),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_with_data_are_presences_comments_are_not() {
+        let event = "event: presence\ndata: {\"id\":\"u\",\"availability\":\"Busy\",\"activity\":\"InACall\",\
+            \"outOfOfficeSettings\":{\"message\":null,\"isOutOfOffice\":false},\"sequenceNumber\":\"A1\",\
+            \"statusMessage\":null,\"workLocation\":{\"workLocationType\":\"office\",\"source\":\"manual\",\"placeId\":null}}\n\n";
+        let presence = parse_event(event).expect("a presence");
+        assert_eq!(presence.id, "u");
+        assert_eq!(presence.activity.to_string(), "InACall");
+        assert!(parse_event(": keep-alive\n\n").is_none());
     }
 }

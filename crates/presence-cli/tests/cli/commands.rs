@@ -238,7 +238,7 @@ async fn watch_prints_each_change_as_it_happens() {
             "--output",
             "json",
         ])
-        .args(["watch", USER, "--interval", "100ms", "--changes", "2"])
+        .args(["watch", USER, "--changes", "2"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true)

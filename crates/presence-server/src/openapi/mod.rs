@@ -33,6 +33,7 @@ use crate::routes;
         routes::location::set_automatic_location,
         routes::location::clear_automatic_location,
         routes::location::clear_location,
+        routes::events::presence_events,
         routes::subscriptions::create_subscription,
         routes::subscriptions::list_subscriptions,
         routes::subscriptions::get_subscription,

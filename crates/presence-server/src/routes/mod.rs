@@ -4,6 +4,7 @@
 pub mod admin_clock;
 pub mod body;
 pub mod docs;
+pub mod events;
 pub mod fallback;
 pub mod health;
 pub mod location;
@@ -98,6 +99,11 @@ fn graph_api(cfg: &mut web::ServiceConfig) {
         "/communications",
         "getPresencesByUserId",
         presence::get_presences_by_user_id,
+    );
+    cfg.service(
+        web::resource("/events/presence")
+            .get(events::presence_events)
+            .default_service(web::to(fallback::method_not_allowed)),
     );
     cfg.service(
         web::resource("/subscriptions")

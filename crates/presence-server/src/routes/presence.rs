@@ -86,7 +86,7 @@ pub async fn get_presences_by_user_id(
 }
 
 /// Validated, normalised ids, each once, in the order first asked.
-fn distinct_ids(ids: &[String]) -> Result<Vec<String>, GraphError> {
+pub(super) fn distinct_ids(ids: &[String]) -> Result<Vec<String>, GraphError> {
     if ids.is_empty() {
         return Err(
             GraphError::bad_request("ids must contain at least one user id.").with_target("ids"),
@@ -111,7 +111,7 @@ fn distinct_ids(ids: &[String]) -> Result<Vec<String>, GraphError> {
 }
 
 /// The wire form of a user's presence view (without `@odata.context`).
-fn presence_body(id: String, view: PresenceView) -> Presence {
+pub(super) fn presence_body(id: String, view: PresenceView) -> Presence {
     Presence {
         odata_context: None,
         id,

@@ -102,6 +102,11 @@ impl Store {
         self.writer.submit(write).await
     }
 
+    /// Users whose state changes from now on, as each change commits.
+    pub fn changes(&self) -> tokio::sync::broadcast::Receiver<UserKey> {
+        self.writer.changes()
+    }
+
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.read).await.map(drop)

@@ -109,6 +109,22 @@ impl Write {
         Ok(written)
     }
 
+    /// The user whose stored state this write changed (any part of it), for live streams.
+    pub(super) fn touched_user(&self, written: Written) -> Option<&UserKey> {
+        match self {
+            Write::PutSession { user, .. }
+            | Write::SetPreferred { user, .. }
+            | Write::SetStatusMessage { user, .. }
+            | Write::SetLocation { user, .. }
+            | Write::ClearLocation { user, .. }
+            | Write::Announce { user, .. } => Some(user),
+            Write::RemoveSession { user, .. } if written == Written::SessionRemoved(true) => {
+                Some(user)
+            }
+            _ => None,
+        }
+    }
+
     /// The user whose presence this write may have changed, and when.
     fn changed_user(&self, written: Written) -> Option<(&UserKey, Timestamp)> {
         match self {

@@ -9,9 +9,9 @@
 use std::sync::Arc;
 
 use sqlx::{Connection, SqliteConnection};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc, oneshot};
 
-use super::write::{Write, Written};
+use super::write::{UserKey, Write, Written};
 
 /// Most writes committed in one transaction; bounds the latency a batch adds.
 const MAX_BATCH: usize = 256;
@@ -45,7 +45,12 @@ enum Message {
 #[derive(Debug, Clone)]
 pub struct Writer {
     queue: mpsc::Sender<Message>,
+    /// Users whose state a committed write changed, for live streams.
+    changes: broadcast::Sender<UserKey>,
 }
+
+/// Changes remembered for slow stream readers before they are told they lagged.
+const CHANGE_BACKLOG: usize = 4096;
 
 impl std::fmt::Debug for Message {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -60,8 +65,14 @@ impl Writer {
     /// Starts the writer task on the current runtime; it owns `connection` from now on.
     pub fn spawn(connection: SqliteConnection) -> Self {
         let (queue, inbox) = mpsc::channel(QUEUE);
-        tokio::spawn(run(connection, inbox));
-        Self { queue }
+        let (changes, _) = broadcast::channel(CHANGE_BACKLOG);
+        tokio::spawn(run(connection, inbox, changes.clone()));
+        Self { queue, changes }
+    }
+
+    /// A receiver of every user whose state changes from now on (after the commit).
+    pub fn changes(&self) -> broadcast::Receiver<UserKey> {
+        self.changes.subscribe()
     }
 
     /// Queues a write and waits until the transaction containing it is committed.
@@ -85,7 +96,11 @@ impl Writer {
 
 type Job = (Box<Write>, oneshot::Sender<Result<Written, StoreError>>);
 
-async fn run(mut connection: SqliteConnection, mut inbox: mpsc::Receiver<Message>) {
+async fn run(
+    mut connection: SqliteConnection,
+    mut inbox: mpsc::Receiver<Message>,
+    changes: broadcast::Sender<UserKey>,
+) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     let mut closing = None;
     while let Some(first) = inbox.recv().await {
@@ -99,7 +114,7 @@ async fn run(mut connection: SqliteConnection, mut inbox: mpsc::Receiver<Message
                 next = inbox.try_recv().ok();
             }
         }
-        commit(&mut connection, &mut batch).await;
+        commit(&mut connection, &mut batch, &changes).await;
         if let Some(done) = closing.take() {
             if let Err(error) = connection.close().await {
                 tracing::warn!(%error, "closing the writer connection");
@@ -112,14 +127,21 @@ async fn run(mut connection: SqliteConnection, mut inbox: mpsc::Receiver<Message
 
 /// Commits `batch` in one transaction and answers every submitter. If the shared
 /// transaction fails, each write is retried alone, so one bad write cannot fail the others.
-async fn commit(connection: &mut SqliteConnection, batch: &mut Vec<Job>) {
+async fn commit(
+    connection: &mut SqliteConnection,
+    batch: &mut Vec<Job>,
+    changes: &broadcast::Sender<UserKey>,
+) {
     if batch.is_empty() {
         return;
     }
     let writes: Vec<&Write> = batch.iter().map(|(write, _)| write.as_ref()).collect();
     match transaction(connection, &writes).await {
         Ok(results) => {
-            for ((_, reply), result) in batch.drain(..).zip(results) {
+            for ((write, reply), result) in batch.drain(..).zip(results) {
+                if let Some(user) = write.touched_user(result) {
+                    let _ = changes.send(user.clone());
+                }
                 let _ = reply.send(Ok(result));
             }
         }
@@ -133,6 +155,9 @@ async fn commit(connection: &mut SqliteConnection, batch: &mut Vec<Job>) {
                 let result = transaction(connection, &[write.as_ref()])
                     .await
                     .map(|results| results.first().copied().unwrap_or(Written::Done));
+                if let Some(user) = result.as_ref().ok().and_then(|r| write.touched_user(*r)) {
+                    let _ = changes.send(user.clone());
+                }
                 let _ = reply.send(result);
             }
         }

@@ -8,6 +8,7 @@ mod auth;
 mod batch;
 mod durability;
 mod errors;
+mod events;
 mod fuzz;
 mod location;
 mod notifications;

@@ -1,0 +1,150 @@
+//! `GET /events/presence?ids=…`: a server-sent events stream of presence changes (beyond
+//! Graph, for local use: `presencectl watch` follows it). Same authorization as reading those
+//! presences. Each event is `event: presence` with the presence JSON a GET would return;
+//! the first events give every user's current presence.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::time::Duration;
+
+use actix_web::web::Bytes;
+use actix_web::{HttpResponse, web};
+use presence_model::{ODataError, Presence};
+use serde::Deserialize;
+use tokio::sync::{broadcast, mpsc};
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::ReceiverStream;
+
+use super::presence::{distinct_ids, presence_body};
+use crate::app::AppState;
+use crate::auth::{Access, Caller};
+use crate::engine::Audience;
+use crate::error::GraphError;
+
+/// How often the stream re-reads its users anyway: changes time alone makes (fades, expiries)
+/// reach the stream within this delay.
+const RECHECK: Duration = Duration::from_secs(1);
+/// A comment line every so often keeps proxies from closing an idle stream.
+const KEEP_ALIVE_EVERY: u32 = 15;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventsQuery {
+    /// Comma-separated user ids (at most 650).
+    pub ids: String,
+}
+
+/// Stream the presence of users as it changes (text/event-stream).
+#[utoipa::path(
+    get,
+    path = "/events/presence",
+    operation_id = "presence_events",
+    tag = "presence",
+    params(EventsQuery),
+    responses(
+        (status = 200, description = "Server-sent events: `event: presence`, data = the presence JSON.", body = String, content_type = "text/event-stream"),
+        (status = "4XX", description = "Client error.", body = ODataError),
+        (status = "5XX", description = "Server error.", body = ODataError),
+    )
+)]
+pub async fn presence_events(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<EventsQuery>,
+) -> Result<HttpResponse, GraphError> {
+    let asked: Vec<String> = query.ids.split(',').map(str::to_owned).collect();
+    let ids = distinct_ids(&asked)?;
+    let audiences: HashMap<String, Audience> = ids
+        .iter()
+        .map(|id| Ok((id.clone(), caller.authorize(Access::Read, id)?)))
+        .collect::<Result<_, GraphError>>()?;
+    let (events, stream) = mpsc::channel::<Bytes>(64);
+    let changes = state.store.changes();
+    actix_web::rt::spawn(follow(state, caller.tenant, audiences, changes, events));
+    let body = ReceiverStream::new(stream).map(Ok::<_, Infallible>);
+    Ok(HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header(("cache-control", "no-cache"))
+        .streaming(body))
+}
+
+/// Feeds one stream until its client goes away.
+async fn follow(
+    state: web::Data<AppState>,
+    tenant: String,
+    audiences: HashMap<String, Audience>,
+    mut changes: broadcast::Receiver<crate::store::UserKey>,
+    events: mpsc::Sender<Bytes>,
+) {
+    let ids: Vec<String> = audiences.keys().cloned().collect();
+    let mut last: HashMap<String, Presence> = HashMap::new();
+    let mut ticks = tokio::time::interval(RECHECK);
+    let mut idle_ticks = 0u32;
+    loop {
+        let due: Vec<String> = tokio::select! {
+            _ = ticks.tick() => {
+                idle_ticks += 1;
+                ids.clone()
+            }
+            change = changes.recv() => match change {
+                Ok(user) if user.tenant == tenant && audiences.contains_key(&user.user) => vec![user.user],
+                Ok(_) => continue,
+                Err(broadcast::error::RecvError::Lagged(_)) => ids.clone(),
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+            () = events.closed() => return,
+        };
+        let now = state.clock.now();
+        let Ok(mut states) = state.store.load_users(&tenant, &due).await else {
+            continue;
+        };
+        for id in due {
+            let audience = audiences.get(&id).copied().unwrap_or(Audience::Other);
+            let view = states.remove(&id).unwrap_or_default().view(now, audience);
+            let presence = presence_body(id.clone(), view);
+            if last
+                .get(&id)
+                .is_some_and(|seen| same_state(seen, &presence))
+            {
+                continue;
+            }
+            let Ok(json) = serde_json::to_string(&presence) else {
+                continue;
+            };
+            last.insert(id, presence);
+            idle_ticks = 0;
+            if events
+                .send(Bytes::from(format!("event: presence\ndata: {json}\n\n")))
+                .await
+                .is_err()
+            {
+                return;
+            }
+        }
+        if idle_ticks >= KEEP_ALIVE_EVERY {
+            idle_ticks = 0;
+            if events
+                .send(Bytes::from_static(b": keep-alive\n\n"))
+                .await
+                .is_err()
+            {
+                return;
+            }
+        }
+    }
+}
+
+/// Whether two presences show the same thing (the version stamp aside).
+fn same_state(a: &Presence, b: &Presence) -> bool {
+    (
+        a.availability,
+        a.activity,
+        &a.status_message,
+        &a.work_location,
+    ) == (
+        b.availability,
+        b.activity,
+        &b.status_message,
+        &b.work_location,
+    )
+}
