@@ -30,7 +30,7 @@ pub use status_message::{
     BodyType, DateTimeTimeZone, ItemBody, PresenceStatusMessage, SetStatusMessageRequest,
 };
 pub use subscription::{
-    ChangeNotification, ChangeNotificationCollection, PresenceResourceData, Subscription,
-    SubscriptionCollection, SubscriptionPatch,
+    ChangeNotification, ChangeNotificationCollection, ChangeNotificationEncryptedContent,
+    PresenceResourceData, Subscription, SubscriptionCollection, SubscriptionPatch,
 };
 pub use vocabulary::{UNKNOWN_VALUE_MARKER, UnknownValue};

@@ -90,6 +90,24 @@ pub struct ChangeNotification {
     /// Legacy duplicate of `tenantId` that Graph still sends.
     pub organization_id: String,
     pub resource_data: PresenceResourceData,
+    /// Rich notifications only: the resource data, encrypted for the subscriber.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted_content: Option<ChangeNotificationEncryptedContent>,
+}
+
+/// The encrypted resource data of a rich notification (Graph reference §11.6-11.7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeNotificationEncryptedContent {
+    /// Base64 AES-256-CBC ciphertext (PKCS7; IV = first 16 bytes of the key).
+    pub data: String,
+    /// Base64 HMAC-SHA256 of the ciphertext, keyed with the symmetric key.
+    pub data_signature: String,
+    /// Base64 symmetric key, RSA-OAEP (SHA-1) encrypted with the subscriber's certificate.
+    pub data_key: String,
+    pub encryption_certificate_id: String,
+    /// SHA-1 thumbprint of the certificate, upper-case hex.
+    pub encryption_certificate_thumbprint: String,
 }
 
 /// `resourceData` of a presence notification.

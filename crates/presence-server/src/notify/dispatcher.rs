@@ -57,13 +57,16 @@ pub async fn run(store: Store, http: reqwest::Client) {
 
 /// One attempt, and its outcome recorded durably.
 async fn deliver(store: &Store, http: &reqwest::Client, pending: PendingNotification) {
-    let body = payload::collection(&pending);
-    let sent = http
-        .post(&pending.notification_url)
-        .json(&body)
-        .timeout(DELIVERY_TIMEOUT)
-        .send()
-        .await;
+    let sent = match payload::collection(&pending) {
+        Ok(body) => http
+            .post(&pending.notification_url)
+            .json(&body)
+            .timeout(DELIVERY_TIMEOUT)
+            .send()
+            .await
+            .map_err(|e| e.to_string()),
+        Err(error) => Err(format!("cannot build the notification: {error}")),
+    };
     let write = match sent {
         Ok(response) if response.status().is_success() => Write::Delivered {
             outbox_id: pending.outbox_id,
@@ -74,7 +77,7 @@ async fn deliver(store: &Store, http: &reqwest::Client, pending: PendingNotifica
             let give_up = retry_at.duration_since(pending.created_at) > GIVE_UP_AFTER;
             let reason = match &outcome {
                 Ok(response) => response.status().to_string(),
-                Err(error) => error.to_string(),
+                Err(error) => error.clone(),
             };
             if give_up {
                 tracing::warn!(subscription = %pending.subscription_id, %reason, "notification dropped after 4 hours of retries");

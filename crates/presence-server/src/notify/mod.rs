@@ -13,6 +13,7 @@
 //! Because the outbox is in the database, pending notifications survive a restart.
 
 pub mod dispatcher;
+pub mod encryption;
 pub mod handshake;
 pub mod payload;
 pub mod scanner;

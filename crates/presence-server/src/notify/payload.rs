@@ -2,13 +2,31 @@
 
 use presence_model::{ChangeNotification, ChangeNotificationCollection, PresenceResourceData};
 
+use super::encryption;
 use crate::engine::graph_time::graph_timestamp;
 use crate::store::PendingNotification;
 
-/// The `changeNotificationCollection` for one pending notification.
-pub fn collection(pending: &PendingNotification) -> ChangeNotificationCollection {
+/// The `changeNotificationCollection` for one pending notification; for a rich subscription
+/// the resource data is also sent encrypted with the subscriber's certificate.
+pub fn collection(pending: &PendingNotification) -> Result<ChangeNotificationCollection, String> {
     let user = &pending.user;
-    ChangeNotificationCollection {
+    let resource_data = PresenceResourceData {
+        odata_id: format!("users/{user}/presence"),
+        odata_type: "#microsoft.graph.presence".to_owned(),
+        id: user.clone(),
+        availability: pending.presence.availability,
+        activity: pending.presence.activity,
+    };
+    let encrypted_content = match &pending.encryption {
+        Some(encryption) => {
+            let key =
+                encryption::parse_certificate(&encryption.certificate, &encryption.certificate_id)?;
+            let data = serde_json::to_vec(&resource_data).map_err(|e| e.to_string())?;
+            Some(encryption::encrypt(&key, &data)?)
+        }
+        None => None,
+    };
+    Ok(ChangeNotificationCollection {
         value: vec![ChangeNotification {
             id: pending.notification_id.clone(),
             subscription_id: pending.subscription_id.clone(),
@@ -18,13 +36,8 @@ pub fn collection(pending: &PendingNotification) -> ChangeNotificationCollection
             resource: format!("communications/presences/{user}"),
             tenant_id: pending.tenant.clone(),
             organization_id: pending.tenant.clone(),
-            resource_data: PresenceResourceData {
-                odata_id: format!("users/{user}/presence"),
-                odata_type: "#microsoft.graph.presence".to_owned(),
-                id: user.clone(),
-                availability: pending.presence.availability,
-                activity: pending.presence.activity,
-            },
+            resource_data,
+            encrypted_content,
         }],
-    }
+    })
 }

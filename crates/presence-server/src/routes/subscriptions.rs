@@ -8,8 +8,8 @@ use crate::auth::{Access, Caller};
 use crate::engine::graph_time::graph_timestamp;
 use crate::engine::subscription::{check_fields, check_url, expiration, users_of_resource};
 use crate::error::GraphError;
-use crate::notify::handshake;
-use crate::store::{SubscriptionRecord, Write, Written};
+use crate::notify::{encryption, handshake};
+use crate::store::{Encryption, SubscriptionRecord, Write, Written};
 
 /// Subscribe to changes of the presence of one user or of up to 650 users.
 #[utoipa::path(
@@ -40,13 +40,7 @@ pub async fn create_subscription(
         &body.notification_url,
     )
     .map_err(|(target, m)| GraphError::invalid_argument(m).with_target(target))?;
-    if body.include_resource_data == Some(true) {
-        return Err(GraphError::invalid_argument(
-            "includeResourceData (encrypted rich notifications) is not supported by this server; \
-             notifications carry availability and activity in clear in resourceData.",
-        )
-        .with_target("includeResourceData"));
-    }
+    let encryption = rich_notifications(&body)?;
     let now = state.clock.now();
     let expires_at = expiration(&body.expiration_date_time, now)
         .map_err(|m| GraphError::invalid_argument(m).with_target("expirationDateTime"))?;
@@ -70,6 +64,7 @@ pub async fn create_subscription(
         client_state: body.client_state.clone(),
         expires_at,
         created_at: now,
+        encryption,
     };
     state
         .store
@@ -249,6 +244,36 @@ async fn own(
     Ok(record)
 }
 
+/// For `includeResourceData: true`, the certificate notifications are encrypted with: it must
+/// be given, with an id, and hold an RSA key of 2048 to 4096 bits.
+fn rich_notifications(body: &Subscription) -> Result<Option<Encryption>, GraphError> {
+    if body.include_resource_data != Some(true) {
+        return Ok(None);
+    }
+    let certificate = body.encryption_certificate.clone().ok_or_else(|| {
+        GraphError::invalid_argument(
+            "encryptionCertificate is required when includeResourceData is true.",
+        )
+        .with_target("encryptionCertificate")
+    })?;
+    let certificate_id = body
+        .encryption_certificate_id
+        .clone()
+        .filter(|id| !id.is_empty() && id.chars().count() <= 128)
+        .ok_or_else(|| {
+            GraphError::invalid_argument(
+                "encryptionCertificateId (at most 128 characters) is required when includeResourceData is true.",
+            )
+            .with_target("encryptionCertificateId")
+        })?;
+    encryption::parse_certificate(&certificate, &certificate_id)
+        .map_err(|m| GraphError::invalid_argument(m).with_target("encryptionCertificate"))?;
+    Ok(Some(Encryption {
+        certificate,
+        certificate_id,
+    }))
+}
+
 fn not_found(id: &str) -> GraphError {
     GraphError::not_found(format!("The subscription '{id}' does not exist."))
 }
@@ -280,9 +305,9 @@ fn view(record: &SubscriptionRecord) -> Subscription {
         lifecycle_notification_url: record.lifecycle_notification_url.clone(),
         expiration_date_time: graph_timestamp(record.expires_at),
         client_state: record.client_state.clone(),
-        include_resource_data: Some(false),
+        include_resource_data: Some(record.encryption.is_some()),
         encryption_certificate: None,
-        encryption_certificate_id: None,
+        encryption_certificate_id: record.encryption.as_ref().map(|e| e.certificate_id.clone()),
         application_id: Some(record.application_id.clone()),
         creator_id: Some(record.creator_id.clone()),
         latest_supported_tls_version: Some("v1_2".to_owned()),

@@ -23,7 +23,7 @@ use anyhow::Context;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-pub use subscriptions::{Follow, PendingNotification, SubscriptionRecord, by_user};
+pub use subscriptions::{Encryption, Follow, PendingNotification, SubscriptionRecord, by_user};
 pub use write::{LocationLayer, UserKey, Write, Written};
 pub use writer::StoreError;
 

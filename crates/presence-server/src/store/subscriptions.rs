@@ -24,6 +24,15 @@ pub struct SubscriptionRecord {
     pub client_state: Option<String>,
     pub expires_at: Timestamp,
     pub created_at: Timestamp,
+    /// Rich notifications: the base64 certificate to encrypt with, and its id.
+    pub encryption: Option<Encryption>,
+}
+
+/// The certificate a subscription's notifications are encrypted with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Encryption {
+    pub certificate: String,
+    pub certificate_id: String,
 }
 
 /// A notification waiting for delivery, with what is needed to send it.
@@ -41,6 +50,7 @@ pub struct PendingNotification {
     pub notification_url: String,
     pub client_state: Option<String>,
     pub subscription_expires_at: Timestamp,
+    pub encryption: Option<Encryption>,
 }
 
 /// One followed user of one subscription, and what was last announced for them.
@@ -52,7 +62,8 @@ pub struct Follow {
 }
 
 const SUBSCRIPTION_COLUMNS: &str = "id, tenant_id, application_id, creator_id, resource, \
-    notification_url, lifecycle_notification_url, client_state, expires_at, created_at";
+    notification_url, lifecycle_notification_url, client_state, expires_at, created_at, \
+    include_resource_data, encryption_certificate, encryption_certificate_id";
 
 impl Store {
     /// The live subscriptions of `tenant` made by `application` (all of the tenant's with
@@ -136,7 +147,8 @@ impl Store {
         let rows = sqlx::query(
             "SELECT o.id, o.notification_id, o.subscription_id, o.user_id, o.availability, \
                     o.activity, o.attempts, o.created_at, s.tenant_id, s.notification_url, \
-                    s.client_state, s.expires_at \
+                    s.client_state, s.expires_at, s.include_resource_data, \
+                    s.encryption_certificate, s.encryption_certificate_id \
              FROM notification_outbox o JOIN subscriptions s ON s.id = o.subscription_id \
              WHERE o.id IN (SELECT MIN(id) FROM notification_outbox GROUP BY subscription_id) \
                AND o.next_attempt_at <= ? \
@@ -162,6 +174,7 @@ impl Store {
                     notification_url: row.try_get("notification_url")?,
                     client_state: row.try_get("client_state")?,
                     subscription_expires_at: from_millis(row.try_get("expires_at")?)?,
+                    encryption: encryption(row)?,
                 })
             })
             .collect()
@@ -180,7 +193,22 @@ fn subscription(row: &sqlx::sqlite::SqliteRow) -> Result<SubscriptionRecord, sql
         client_state: row.try_get("client_state")?,
         expires_at: from_millis(row.try_get("expires_at")?)?,
         created_at: from_millis(row.try_get("created_at")?)?,
+        encryption: encryption(row)?,
     })
+}
+
+fn encryption(row: &sqlx::sqlite::SqliteRow) -> Result<Option<Encryption>, sqlx::Error> {
+    if !row.try_get::<bool, _>("include_resource_data")? {
+        return Ok(None);
+    }
+    Ok(Some(Encryption {
+        certificate: row
+            .try_get::<Option<String>, _>("encryption_certificate")?
+            .unwrap_or_default(),
+        certificate_id: row
+            .try_get::<Option<String>, _>("encryption_certificate_id")?
+            .unwrap_or_default(),
+    }))
 }
 
 /// Creates a subscription following `users`, remembering their presence at `now` as already
@@ -192,7 +220,8 @@ pub(super) async fn create(
     now: Timestamp,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO subscriptions ({SUBSCRIPTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO subscriptions ({SUBSCRIPTION_COLUMNS}) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )))
     .bind(&record.id)
     .bind(&record.tenant)
@@ -204,6 +233,14 @@ pub(super) async fn create(
     .bind(&record.client_state)
     .bind(to_millis(record.expires_at))
     .bind(to_millis(record.created_at))
+    .bind(record.encryption.is_some())
+    .bind(record.encryption.as_ref().map(|e| e.certificate.as_str()))
+    .bind(
+        record
+            .encryption
+            .as_ref()
+            .map(|e| e.certificate_id.as_str()),
+    )
     .execute(&mut *conn)
     .await?;
     let states = fetch_users(&mut *conn, &record.tenant, users).await?;

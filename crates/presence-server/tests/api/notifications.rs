@@ -211,7 +211,7 @@ async fn a_failed_handshake_creates_nothing_and_bad_subscriptions_are_refused() 
         (with("clientState", json!("c".repeat(129))), "clientState"),
         (
             with("includeResourceData", json!(true)),
-            "includeResourceData",
+            "encryptionCertificate",
         ),
     ] {
         let (status, envelope) = call(
@@ -500,4 +500,139 @@ async fn an_expired_subscription_stops_delivering_and_disappears() {
     )
     .await;
     assert_eq!(status, 404);
+}
+
+/// Runs openssl with `args`; returns stdout.
+fn openssl(args: &[&str]) -> Vec<u8> {
+    let output = std::process::Command::new("openssl")
+        .args(args)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        output.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[tokio::test]
+async fn rich_notifications_decrypt_with_the_subscribers_own_key() {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let setup = setup(&[]).await;
+    let receiver = WebhookReceiver::start().await;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = |name: &str| dir.path().join(name).to_str().expect("utf-8").to_owned();
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        &path("key.pem"),
+        "-out",
+        &path("cert.pem"),
+        "-days",
+        "1",
+        "-subj",
+        "/CN=presence-test",
+    ]);
+    let der = openssl(&["x509", "-in", &path("cert.pem"), "-outform", "DER"]);
+    let body = json!({
+        "changeType": "updated",
+        "notificationUrl": receiver.url,
+        "resource": format!("communications/presences/{USER}"),
+        "expirationDateTime": in_minutes(30),
+        "includeResourceData": true,
+        "encryptionCertificate": b64.encode(&der),
+        "encryptionCertificateId": "my-cert-1",
+    });
+    let (status, created) = call(
+        &setup.server,
+        reqwest::Method::POST,
+        "/v1.0/subscriptions",
+        &setup.subscriber,
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["includeResourceData"], true);
+    set(&setup, USER, "Busy", "InACall", &setup.writer).await;
+    let received = receiver.wait_for(1, WAIT).await;
+    let content = &received[0]["encryptedContent"];
+    assert_eq!(content["encryptionCertificateId"], "my-cert-1");
+    let thumbprint = String::from_utf8(openssl(&[
+        "x509",
+        "-in",
+        &path("cert.pem"),
+        "-noout",
+        "-fingerprint",
+        "-sha1",
+    ]))
+    .expect("text");
+    let thumbprint: String = thumbprint
+        .trim()
+        .rsplit('=')
+        .next()
+        .unwrap_or_default()
+        .replace(':', "");
+    assert_eq!(
+        content["encryptionCertificateThumbprint"],
+        thumbprint.as_str()
+    );
+
+    // Decrypt as a Graph receiver does, with openssl: RSA-OAEP for the key, then check the
+    // HMAC-SHA256 signature, then AES-256-CBC with the key's first 16 bytes as IV.
+    let field = |name: &str| {
+        b64.decode(content[name].as_str().expect(name))
+            .expect("base64")
+    };
+    std::fs::write(path("key.bin"), field("dataKey")).expect("written");
+    let key = openssl(&[
+        "pkeyutl",
+        "-decrypt",
+        "-inkey",
+        &path("key.pem"),
+        "-pkeyopt",
+        "rsa_padding_mode:oaep",
+        "-in",
+        &path("key.bin"),
+    ]);
+    assert_eq!(key.len(), 32);
+    std::fs::write(path("data.bin"), field("data")).expect("written");
+    let signature = openssl(&[
+        "dgst",
+        "-sha256",
+        "-mac",
+        "HMAC",
+        "-macopt",
+        &format!("hexkey:{}", hex(&key)),
+        "-binary",
+        &path("data.bin"),
+    ]);
+    assert_eq!(signature, field("dataSignature"), "the signature verifies");
+    let plain = openssl(&[
+        "enc",
+        "-d",
+        "-aes-256-cbc",
+        "-K",
+        &hex(&key),
+        "-iv",
+        &hex(&key[..16]),
+        "-in",
+        &path("data.bin"),
+    ]);
+    let data: Value = serde_json::from_slice(&plain).expect("the decrypted data is JSON");
+    assert_eq!(data["@odata.type"], "#microsoft.graph.presence");
+    assert_eq!(data["id"], USER);
+    assert_eq!(
+        (data["availability"].as_str(), data["activity"].as_str()),
+        (Some("Busy"), Some("InACall"))
+    );
 }
