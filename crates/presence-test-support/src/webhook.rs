@@ -16,6 +16,8 @@ struct Shared {
     next_statuses: VecDeque<u16>,
     refuse_validation: bool,
     validations: usize,
+    /// Never answer deliveries (a receiver that hangs).
+    hang: bool,
 }
 
 /// A running receiver on a loopback port.
@@ -51,6 +53,11 @@ impl WebhookReceiver {
     /// Fail the validation handshake from now on.
     pub fn refuse_validation(&self) {
         self.lock().refuse_validation = true;
+    }
+
+    /// Accept connections but never answer a delivery (validation still works).
+    pub fn hang(&self) {
+        self.lock().hang = true;
     }
 
     /// Answer the next deliveries with these statuses (then 202 again).
@@ -113,6 +120,14 @@ async fn serve(stream: tokio::net::TcpStream, shared: Arc<Mutex<Shared>>) -> std
             .nth(1)
             .unwrap_or_default()
             .to_owned();
+        let hang = {
+            let state = shared.lock().unwrap_or_else(PoisonError::into_inner);
+            state.hang && validation_token(&target).is_none()
+        };
+        if hang {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            return Ok(());
+        }
         let (status, content_type, reply) = {
             let mut state = shared.lock().unwrap_or_else(PoisonError::into_inner);
             match validation_token(&target) {

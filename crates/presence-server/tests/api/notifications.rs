@@ -636,3 +636,34 @@ async fn rich_notifications_decrypt_with_the_subscribers_own_key() {
         (Some("Busy"), Some("InACall"))
     );
 }
+
+#[tokio::test]
+async fn a_hanging_receiver_delays_neither_requests_nor_other_receivers() {
+    let setup = setup(&[]).await;
+    let stuck = WebhookReceiver::start().await;
+    let healthy = WebhookReceiver::start().await;
+    subscribe(&setup, &stuck, &format!("communications/presences/{USER}")).await;
+    subscribe(
+        &setup,
+        &healthy,
+        &format!("communications/presences/{USER}"),
+    )
+    .await;
+    stuck.hang();
+    let started = std::time::Instant::now();
+    for (availability, activity) in [
+        ("Available", "Available"),
+        ("Busy", "InACall"),
+        ("Away", "Away"),
+    ] {
+        set(&setup, USER, availability, activity, &setup.writer).await;
+    }
+    let received = healthy.wait_for(3, WAIT).await;
+    assert_eq!(received.len(), 3, "the healthy receiver got every change");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "writes and the other receiver were not held up by the stuck one ({:?})",
+        started.elapsed()
+    );
+    assert!(stuck.notifications().is_empty());
+}
