@@ -133,6 +133,20 @@ impl TestServer {
         status.success()
     }
 
+    /// The server's clock (the server must run with `--clock manual`).
+    pub async fn clock_now(&self) -> jiff::Timestamp {
+        let reading: serde_json::Value = reqwest::get(self.url("/admin/clock"))
+            .await
+            .expect("the admin endpoint answers")
+            .json()
+            .await
+            .expect("JSON");
+        reading["now"]
+            .as_str()
+            .and_then(|now| now.parse().ok())
+            .expect("an RFC 3339 time")
+    }
+
     /// Moves the manual clock forward (the server must run with `--clock manual`).
     pub async fn advance_clock(&self, by: &str) {
         let response = reqwest::Client::new()

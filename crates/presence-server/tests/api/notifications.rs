@@ -54,11 +54,22 @@ fn in_minutes(minutes: i64) -> String {
 }
 
 async fn subscribe(setup: &Setup, receiver: &WebhookReceiver, resource: &str) -> (u16, Value) {
+    let expires = jiff::Timestamp::now() + jiff::SignedDuration::from_mins(50);
+    subscribe_until(setup, receiver, resource, expires).await
+}
+
+/// Subscribes `receiver` to `resource` until `expires`.
+async fn subscribe_until(
+    setup: &Setup,
+    receiver: &WebhookReceiver,
+    resource: &str,
+    expires: jiff::Timestamp,
+) -> (u16, Value) {
     let body = json!({
         "changeType": "updated",
         "notificationUrl": receiver.url,
         "resource": resource,
-        "expirationDateTime": in_minutes(50),
+        "expirationDateTime": expires.to_string(),
         "clientState": "secret-client-state",
     });
     call(
@@ -305,25 +316,12 @@ async fn time_alone_triggers_a_notification_under_the_manual_clock() {
     let setup = setup(&["--clock", "manual"]).await;
     let receiver = WebhookReceiver::start().await;
     set(&setup, USER, "Available", "Available", &setup.writer).await;
-    let clock: Value = reqwest::get(setup.server.url("/admin/clock"))
-        .await
-        .expect("clock")
-        .json()
-        .await
-        .expect("JSON");
-    let now: jiff::Timestamp = clock["now"]
-        .as_str()
-        .expect("now")
-        .parse()
-        .expect("timestamp");
-    let body = json!({"changeType": "updated", "notificationUrl": receiver.url, "resource": format!("communications/presences/{USER}"),
-        "expirationDateTime": (now + jiff::SignedDuration::from_mins(50)).to_string()});
-    let (status, created) = call(
-        &setup.server,
-        reqwest::Method::POST,
-        "/v1.0/subscriptions",
-        &setup.subscriber,
-        Some(body),
+    let expires = setup.server.clock_now().await + jiff::SignedDuration::from_mins(50);
+    let (status, created) = subscribe_until(
+        &setup,
+        &receiver,
+        &format!("communications/presences/{USER}"),
+        expires,
     )
     .await;
     assert_eq!(status, 201, "{created}");
@@ -461,25 +459,12 @@ async fn no_delivery_after_delete_and_tenants_stay_apart() {
 async fn an_expired_subscription_stops_delivering_and_disappears() {
     let setup = setup(&["--clock", "manual"]).await;
     let receiver = WebhookReceiver::start().await;
-    let clock: Value = reqwest::get(setup.server.url("/admin/clock"))
-        .await
-        .expect("clock")
-        .json()
-        .await
-        .expect("JSON");
-    let now: jiff::Timestamp = clock["now"]
-        .as_str()
-        .expect("now")
-        .parse()
-        .expect("timestamp");
-    let body = json!({"changeType": "updated", "notificationUrl": receiver.url, "resource": format!("communications/presences/{USER}"),
-        "expirationDateTime": (now + jiff::SignedDuration::from_mins(10)).to_string()});
-    let (status, created) = call(
-        &setup.server,
-        reqwest::Method::POST,
-        "/v1.0/subscriptions",
-        &setup.subscriber,
-        Some(body),
+    let expires = setup.server.clock_now().await + jiff::SignedDuration::from_mins(10);
+    let (status, created) = subscribe_until(
+        &setup,
+        &receiver,
+        &format!("communications/presences/{USER}"),
+        expires,
     )
     .await;
     assert_eq!(status, 201, "{created}");

@@ -27,17 +27,7 @@ fn message(content: &str, expiry: Option<(&str, &str)>) -> SetStatusMessageReque
 async fn set_read_expire_and_clear_a_status_message() {
     let server = TestServer::start_with(&["--auth", "none", "--clock", "manual"]).await;
     let client = server.client();
-    let clock: Value = reqwest::get(server.url("/admin/clock"))
-        .await
-        .expect("clock")
-        .json()
-        .await
-        .expect("JSON");
-    let now: jiff::Timestamp = clock["now"]
-        .as_str()
-        .expect("now")
-        .parse()
-        .expect("timestamp");
+    let now = server.clock_now().await;
     // One hour from now, written as Los Angeles wall-clock time with a Windows zone name.
     let expiry = (now + jiff::SignedDuration::from_hours(1))
         .to_zoned_datetime(jiff::tz::TimeZone::get("America/Los_Angeles").expect("zone"))
