@@ -109,14 +109,20 @@ fn print_change(format: OutputFormat, presence: &Presence, before: Option<&Visib
             println!("{line}");
         }
         OutputFormat::Table => {
-            let now = format!("{}/{}", presence.availability, presence.activity);
+            let now = describe(&visible(presence));
             match before {
-                Some((availability, activity, _, _)) => {
-                    println!("{at}  {}  {availability}/{activity} -> {now}", presence.id);
-                }
+                Some(before) => println!("{at}  {}  {} -> {now}", presence.id, describe(before)),
                 None => println!("{at}  {}  {now}", presence.id),
             }
         }
+    }
+}
+
+/// `Availability/Activity`, with the status message in quotes when there is one.
+fn describe((availability, activity, message, _): &Visible) -> String {
+    match message {
+        Some(message) => format!("{availability}/{activity} \"{message}\""),
+        None => format!("{availability}/{activity}"),
     }
 }
 
