@@ -99,14 +99,31 @@ pub enum Written {
 
 impl Write {
     /// Runs the write's statements on `conn` (inside the caller's transaction), and, when it
-    /// changed a user's presence, writes the notifications its subscribers are owed in the
-    /// same transaction.
-    pub(super) async fn apply(&self, conn: &mut SqliteConnection) -> Result<Written, sqlx::Error> {
+    /// changed a user's presence and subscriptions may exist, writes the notifications its
+    /// subscribers are owed in the same transaction.
+    pub(super) async fn apply(
+        &self,
+        conn: &mut SqliteConnection,
+        subscriptions_may_exist: bool,
+    ) -> Result<Written, sqlx::Error> {
         let written = self.apply_change(conn).await?;
-        if let Some((user, now)) = self.changed_user(written) {
+        if subscriptions_may_exist && let Some((user, now)) = self.changed_user(written) {
             subscriptions::announce(conn, user, now).await?;
         }
         Ok(written)
+    }
+
+    /// Whether, after this write, a subscription may exist that did not before.
+    pub(super) fn may_add_subscriptions(&self) -> bool {
+        matches!(self, Write::CreateSubscription { .. })
+    }
+
+    /// Whether this write may have removed the last subscription.
+    pub(super) fn may_remove_subscriptions(&self) -> bool {
+        matches!(
+            self,
+            Write::DeleteSubscription { .. } | Write::DropExpiredSubscriptions { .. }
+        )
     }
 
     /// The user whose stored state this write changed (any part of it), for live streams.

@@ -101,6 +101,8 @@ async fn run(
     mut inbox: mpsc::Receiver<Message>,
     changes: broadcast::Sender<UserKey>,
 ) {
+    // Most deployments never subscribe: then no write needs to look for followers.
+    let mut subscriptions = SubscriptionsPresent(any_subscription(&mut connection).await);
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     let mut closing = None;
     while let Some(first) = inbox.recv().await {
@@ -114,7 +116,13 @@ async fn run(
                 next = inbox.try_recv().ok();
             }
         }
-        commit(&mut connection, &mut batch, &changes).await;
+        let removes = batch
+            .iter()
+            .any(|(write, _)| write.may_remove_subscriptions());
+        commit(&mut connection, &mut batch, &changes, &mut subscriptions).await;
+        if removes {
+            subscriptions.0 = any_subscription(&mut connection).await;
+        }
         if let Some(done) = closing.take() {
             if let Err(error) = connection.close().await {
                 tracing::warn!(%error, "closing the writer connection");
@@ -127,16 +135,28 @@ async fn run(
 
 /// Commits `batch` in one transaction and answers every submitter. If the shared
 /// transaction fails, each write is retried alone, so one bad write cannot fail the others.
+/// Whether subscriptions may exist (a cached `EXISTS`): when false, writes skip the lookup
+/// for followers. Errs on the side of true.
+struct SubscriptionsPresent(bool);
+
+async fn any_subscription(connection: &mut SqliteConnection) -> bool {
+    sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM subscriptions)")
+        .fetch_one(connection)
+        .await
+        .unwrap_or(true)
+}
+
 async fn commit(
     connection: &mut SqliteConnection,
     batch: &mut Vec<Job>,
     changes: &broadcast::Sender<UserKey>,
+    subscriptions: &mut SubscriptionsPresent,
 ) {
     if batch.is_empty() {
         return;
     }
     let writes: Vec<&Write> = batch.iter().map(|(write, _)| write.as_ref()).collect();
-    match transaction(connection, &writes).await {
+    match transaction(connection, &writes, subscriptions).await {
         Ok(results) => {
             for ((write, reply), result) in batch.drain(..).zip(results) {
                 if let Some(user) = write.touched_user(result) {
@@ -152,7 +172,7 @@ async fn commit(
         }
         Err(_) => {
             for (write, reply) in batch.drain(..) {
-                let result = transaction(connection, &[write.as_ref()])
+                let result = transaction(connection, &[write.as_ref()], subscriptions)
                     .await
                     .map(|results| results.first().copied().unwrap_or(Written::Done));
                 if let Some(user) = result.as_ref().ok().and_then(|r| write.touched_user(*r)) {
@@ -167,11 +187,14 @@ async fn commit(
 async fn transaction(
     connection: &mut SqliteConnection,
     writes: &[&Write],
+    subscriptions: &mut SubscriptionsPresent,
 ) -> Result<Vec<Written>, StoreError> {
     let mut tx = connection.begin().await?;
     let mut results = Vec::with_capacity(writes.len());
     for write in writes {
-        results.push(write.apply(&mut tx).await?);
+        // Set before later writes of the same batch run: they may concern its users.
+        subscriptions.0 |= write.may_add_subscriptions();
+        results.push(write.apply(&mut tx, subscriptions.0).await?);
     }
     tx.commit().await?;
     Ok(results)
