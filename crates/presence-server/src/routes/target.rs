@@ -98,10 +98,11 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, GraphError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| GraphError::internal(&std::io::Error::other("no application state")))?;
+    // A header that is not text carries no usable token: treated as absent.
     let header = req
         .headers()
         .get(AUTHORIZATION)
-        .map(|value| value.to_str().unwrap_or("\u{0}invalid"));
+        .and_then(|value| value.to_str().ok());
     let caller = state.auth.authenticate(header).map_err(GraphError::from)?;
     if let Some(throttle) = &state.throttle {
         throttle.admit(&caller, std::time::Instant::now())?;
