@@ -159,6 +159,35 @@ impl TestServer {
     }
 }
 
+/// setPresence through the generated client; panics unless it succeeds.
+pub async fn set_presence(
+    client: &Client,
+    user: &str,
+    app: &str,
+    availability: presence_client::types::Availability,
+    activity: presence_client::types::Activity,
+    expiration: Option<&str>,
+) {
+    client
+        .set_presence()
+        .id(user)
+        .body(set_request(app, availability, activity, expiration))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("setPresence {availability}/{activity} for {user}: {e}"));
+}
+
+/// GET presence through the generated client; panics unless it succeeds.
+pub async fn get_presence(client: &Client, user: &str) -> presence_client::types::Presence {
+    client
+        .get_presence()
+        .id(user)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET presence of {user}: {e}"))
+        .into_inner()
+}
+
 /// The body of a `setPresence` for `app`.
 pub fn set_request(
     app: &str,

@@ -2,7 +2,7 @@
 
 use presence_client::types::{Activity, Availability, GetPresencesByUserIdRequest};
 
-use presence_test_support::{APP, TestServer, USER, set_request};
+use presence_test_support::{APP, TestServer, USER, set_presence};
 
 const OTHER_USER: &str = "66825e03-7ef5-42da-9069-724602c31f6b";
 
@@ -10,18 +10,15 @@ const OTHER_USER: &str = "66825e03-7ef5-42da-9069-724602c31f6b";
 async fn answers_in_the_order_asked_each_id_once_unknown_users_offline() {
     let server = TestServer::start().await;
     let client = server.client();
-    client
-        .set_presence()
-        .id(USER)
-        .body(set_request(
-            APP,
-            Availability::Busy,
-            Activity::InACall,
-            None,
-        ))
-        .send()
-        .await
-        .expect("set");
+    set_presence(
+        &client,
+        USER,
+        APP,
+        Availability::Busy,
+        Activity::InACall,
+        None,
+    )
+    .await;
     let ids = vec![
         OTHER_USER.to_owned(),
         USER.to_uppercase(),

@@ -2,19 +2,12 @@
 
 use presence_client::types::{SetLocationRequest, WorkLocationSource, WorkLocationType};
 
-use presence_test_support::{TestServer, USER};
+use presence_test_support::{TestServer, USER, get_presence};
 
 async fn location(
     client: &presence_client::Client,
 ) -> (WorkLocationType, WorkLocationSource, Option<String>) {
-    let w = client
-        .get_presence()
-        .id(USER)
-        .send()
-        .await
-        .expect("get")
-        .into_inner()
-        .work_location;
+    let w = get_presence(client, USER).await.work_location;
     (w.work_location_type, w.source, w.place_id)
 }
 

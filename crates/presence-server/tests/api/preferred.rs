@@ -2,16 +2,10 @@
 
 use presence_client::types::{Activity, Availability, SetUserPreferredPresenceRequest};
 
-use presence_test_support::{APP, TestServer, USER, clear_request, set_request};
+use presence_test_support::{APP, TestServer, USER, clear_request, get_presence, set_request};
 
 async fn state(client: &presence_client::Client) -> (Availability, Activity) {
-    let p = client
-        .get_presence()
-        .id(USER)
-        .send()
-        .await
-        .expect("get")
-        .into_inner();
+    let p = get_presence(client, USER).await;
     (p.availability, p.activity)
 }
 

@@ -2,7 +2,9 @@
 
 use presence_client::types::{Activity, Availability};
 
-use presence_test_support::{APP, OTHER_APP, TestServer, USER, clear_request, set_request};
+use presence_test_support::{
+    APP, OTHER_APP, TestServer, USER, clear_request, get_presence, set_request,
+};
 
 #[tokio::test]
 async fn sessions_survive_a_graceful_restart() {
@@ -21,13 +23,7 @@ async fn sessions_survive_a_graceful_restart() {
             .await
             .expect("set");
     }
-    let before = client
-        .get_presence()
-        .id(USER)
-        .send()
-        .await
-        .expect("get")
-        .into_inner();
+    let before = get_presence(&client, USER).await;
     assert!(first.stop().await, "SIGTERM gives a clean exit");
     assert!(
         dir.path().join("presence.db").exists(),
@@ -36,13 +32,7 @@ async fn sessions_survive_a_graceful_restart() {
 
     let second = TestServer::start_in(dir.path(), &["--auth", "none"]).await;
     let client = second.client();
-    let after = client
-        .get_presence()
-        .id(USER)
-        .send()
-        .await
-        .expect("get")
-        .into_inner();
+    let after = get_presence(&client, USER).await;
     assert_eq!(
         (after.availability, after.activity),
         (Availability::Busy, Activity::InACall)
@@ -57,12 +47,6 @@ async fn sessions_survive_a_graceful_restart() {
         .send()
         .await
         .expect("the busy session still exists after the restart");
-    let remaining = client
-        .get_presence()
-        .id(USER)
-        .send()
-        .await
-        .expect("get")
-        .into_inner();
+    let remaining = get_presence(&client, USER).await;
     assert_eq!(remaining.availability, Availability::Available);
 }

@@ -3,7 +3,7 @@
 use presence_client::types::{Activity, Availability};
 use serde_json::{Value, json};
 
-use presence_test_support::{APP, TestServer, USER, set_request};
+use presence_test_support::{APP, TestServer, USER, get_presence, set_presence};
 
 #[tokio::test]
 async fn both_versions_and_every_alias_reach_the_same_presence() {
@@ -88,20 +88,8 @@ async fn both_versions_and_every_alias_reach_the_same_presence() {
 async fn the_generated_client_works_against_beta() {
     let server = TestServer::start().await;
     let client = server.client_for("beta");
-    client
-        .set_presence()
-        .id(USER)
-        .body(set_request(APP, Availability::Away, Activity::Away, None))
-        .send()
-        .await
-        .expect("set through beta");
-    let presence = client
-        .get_presence()
-        .id(USER)
-        .send()
-        .await
-        .expect("get")
-        .into_inner();
+    set_presence(&client, USER, APP, Availability::Away, Activity::Away, None).await;
+    let presence = get_presence(&client, USER).await;
     assert_eq!(presence.availability, Availability::Away);
 }
 

@@ -3,16 +3,12 @@
 use presence_client::Error;
 use presence_client::types::{Activity, Availability, Presence};
 
-use presence_test_support::{APP, OTHER_APP, TestServer, USER, clear_request, set_request};
+use presence_test_support::{
+    APP, OTHER_APP, TestServer, USER, clear_request, get_presence, set_presence, set_request,
+};
 
 async fn presence(client: &presence_client::Client, user: &str) -> Presence {
-    client
-        .get_presence()
-        .id(user)
-        .send()
-        .await
-        .expect("GET presence succeeds")
-        .into_inner()
+    get_presence(client, user).await
 }
 
 #[tokio::test]
@@ -187,13 +183,7 @@ async fn sequence_number_increases_with_every_change() {
         (Availability::Busy, Activity::InACall),
         (Availability::Busy, Activity::InACall),
     ] {
-        client
-            .set_presence()
-            .id(USER)
-            .body(set_request(APP, availability, activity, None))
-            .send()
-            .await
-            .expect("set");
+        set_presence(&client, USER, APP, availability, activity, None).await;
         seen.push(presence(&client, USER).await.sequence_number);
     }
     client

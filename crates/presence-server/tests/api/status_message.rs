@@ -5,7 +5,7 @@ use presence_client::types::{
 };
 use serde_json::{Value, json};
 
-use presence_test_support::{TestServer, USER};
+use presence_test_support::{TestServer, USER, get_presence};
 
 fn message(content: &str, expiry: Option<(&str, &str)>) -> SetStatusMessageRequest {
     SetStatusMessageRequest {
@@ -45,13 +45,7 @@ async fn set_read_expire_and_clear_a_status_message() {
         .expect("setStatusMessage");
     assert_eq!(sent.status(), 200);
 
-    let presence = client
-        .get_presence()
-        .id(USER)
-        .send()
-        .await
-        .expect("get")
-        .into_inner();
+    let presence = get_presence(&client, USER).await;
     let status = presence.status_message.expect("a status message");
     assert_eq!(
         status.message.and_then(|m| m.content).as_deref(),
@@ -72,13 +66,7 @@ async fn set_read_expire_and_clear_a_status_message() {
     assert_eq!(published, now);
 
     server.advance_clock("PT1H").await;
-    let expired = client
-        .get_presence()
-        .id(USER)
-        .send()
-        .await
-        .expect("get")
-        .into_inner();
+    let expired = get_presence(&client, USER).await;
     assert_eq!(expired.status_message, None);
 
     client

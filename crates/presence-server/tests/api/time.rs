@@ -2,7 +2,9 @@
 
 use presence_client::types::{Activity, Availability};
 
-use presence_test_support::{APP, OTHER_APP, TestServer, USER, clear_request, set_request};
+use presence_test_support::{
+    APP, OTHER_APP, TestServer, USER, clear_request, get_presence, set_presence, set_request,
+};
 
 async fn state(server: &TestServer) -> (Availability, Activity) {
     let presence = server
@@ -20,18 +22,15 @@ async fn state(server: &TestServer) -> (Availability, Activity) {
 async fn default_expiration_is_five_minutes_then_offline_and_clear_is_404() {
     let server = TestServer::start_with(&["--auth", "none", "--clock", "manual"]).await;
     let client = server.client();
-    client
-        .set_presence()
-        .id(USER)
-        .body(set_request(
-            APP,
-            Availability::Busy,
-            Activity::InACall,
-            None,
-        ))
-        .send()
-        .await
-        .expect("set without expirationDuration");
+    set_presence(
+        &client,
+        USER,
+        APP,
+        Availability::Busy,
+        Activity::InACall,
+        None,
+    )
+    .await;
     server.advance_clock("PT4M59S").await;
     assert_eq!(
         state(&server).await,
@@ -154,16 +153,7 @@ async fn sequence_number_grows_when_time_alone_changes_the_presence() {
         .send()
         .await
         .expect("set");
-    let sequence = || async {
-        client
-            .get_presence()
-            .id(USER)
-            .send()
-            .await
-            .expect("get")
-            .into_inner()
-            .sequence_number
-    };
+    let sequence = || async { get_presence(&client, USER).await.sequence_number };
     let written = sequence().await;
     server.advance_clock("PT4M").await;
     assert_eq!(sequence().await, written, "nothing visible changed");
