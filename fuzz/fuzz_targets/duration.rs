@@ -4,12 +4,12 @@
 
 use libfuzzer_sys::fuzz_target;
 use presence_model::Availability;
-use presence_server::engine::expiration::{MAX_SESSION, MIN_SESSION, session_expiration};
-use presence_server::engine::preferred::{MAX_PREFERRED, MIN_PREFERRED, preferred_expiration};
+use presence_engine::expiration::{MAX_SESSION, MIN_SESSION, session_expiration};
+use presence_engine::preferred::{MAX_PREFERRED, MIN_PREFERRED, preferred_expiration};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let _ = presence_server::engine::duration::parse_duration(text);
+    let _ = presence_engine::duration::parse_duration(text);
     if let Ok(lifetime) = session_expiration(Some(text)) {
         assert!((MIN_SESSION..=MAX_SESSION).contains(&lifetime));
     }

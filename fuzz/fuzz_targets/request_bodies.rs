@@ -7,7 +7,7 @@ use presence_model::{
     GetPresencesByUserIdRequest, SetLocationRequest, SetPresenceRequest, SetStatusMessageRequest,
     SetUserPreferredPresenceRequest,
 };
-use presence_server::engine::{check_session_pair, location, preferred, session_expiration, status_message};
+use presence_engine::{check_session_pair, location, preferred, session_expiration, status_message};
 
 fuzz_target!(|data: &[u8]| {
     let now = jiff::Timestamp::UNIX_EPOCH;

@@ -2,7 +2,8 @@
 //!
 //! Layers, in the order a request crosses them:
 //! - [`routes`]: HTTP only (extract, call the engine and the store, map errors);
-//! - [`engine`]: the pure Graph presence rules (validation, fading, aggregation); no I/O;
+//! - [`engine`] (the `presence-engine` crate): the pure Graph presence rules (validation,
+//!   fading, aggregation); no I/O;
 //! - [`store`]: SQLite through sqlx; the only module with SQL.
 //!
 //! [`auth`] turns bearer tokens into callers and applies Graph's permission table,
@@ -14,7 +15,8 @@ pub mod app;
 pub mod auth;
 pub mod clock;
 pub mod config;
-pub mod engine;
+/// The Graph presence rules (the `presence-engine` crate).
+pub use presence_engine as engine;
 pub mod error;
 pub mod notify;
 pub mod openapi;

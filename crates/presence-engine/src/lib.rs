@@ -1,6 +1,7 @@
 //! The Graph presence rules, as pure functions of their inputs and the current time.
 //!
-//! Invariant: nothing here does I/O or reads a clock. Handlers pass `now` in, the store hands
+//! Invariant (kept by this crate's dependencies: the model, jiff, a zone-name table): nothing
+//! here does I/O or reads a clock. Handlers pass `now` in, the store hands
 //! over what it keeps, and these functions decide. That is what makes every rule testable at
 //! its exact boundary (see the tests beside each rule).
 //!
