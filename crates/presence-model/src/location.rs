@@ -1,63 +1,35 @@
 //! Work location: where the user works from, as set by the location actions.
 
 use serde::{Deserialize, Serialize};
-use strum::{EnumString, IntoStaticStr, VariantArray, VariantNames};
 use utoipa::ToSchema;
 
 use crate::vocabulary::vocabulary;
 
-/// Semantic type of a work location (Graph enum: camelCase on the wire).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    ToSchema,
-    EnumString,
-    IntoStaticStr,
-    VariantNames,
-    VariantArray,
-)]
-#[serde(rename_all = "camelCase")]
-#[strum(serialize_all = "camelCase", ascii_case_insensitive)]
-pub enum WorkLocationType {
-    Unspecified,
-    Office,
-    Remote,
-    TimeOff,
-    UnknownFutureValue,
+vocabulary! {
+    /// Semantic type of a work location (Graph enum: camelCase on the wire).
+    #[serde(rename_all = "camelCase")]
+    #[strum(serialize_all = "camelCase")]
+    pub enum WorkLocationType ("workLocationType") {
+        Unspecified,
+        Office,
+        Remote,
+        TimeOff,
+        UnknownFutureValue,
+    }
 }
 
-/// Which layer the effective work location comes from.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    ToSchema,
-    EnumString,
-    IntoStaticStr,
-    VariantNames,
-    VariantArray,
-)]
-#[serde(rename_all = "camelCase")]
-#[strum(serialize_all = "camelCase", ascii_case_insensitive)]
-pub enum WorkLocationSource {
-    None,
-    Manual,
-    Scheduled,
-    Automatic,
-    UnknownFutureValue,
+vocabulary! {
+    /// Which layer the effective work location comes from.
+    #[serde(rename_all = "camelCase")]
+    #[strum(serialize_all = "camelCase")]
+    pub enum WorkLocationSource ("source") {
+        None,
+        Manual,
+        Scheduled,
+        Automatic,
+        UnknownFutureValue,
+    }
 }
-
-vocabulary!(WorkLocationType, "workLocationType");
-vocabulary!(WorkLocationSource, "source");
 
 /// The `userWorkLocation` complex type: the effective location and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

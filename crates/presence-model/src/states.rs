@@ -5,77 +5,44 @@
 //! Input is matched ignoring ASCII case because the current Graph docs write the same values
 //! in camelCase and clients copy whichever they read.
 
-use serde::Serialize;
-use strum::{EnumString, IntoStaticStr, VariantArray, VariantNames};
-use utoipa::ToSchema;
-
 use crate::vocabulary::vocabulary;
 
-/// Base presence state of a user or of one session.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    ToSchema,
-    EnumString,
-    IntoStaticStr,
-    VariantNames,
-    VariantArray,
-)]
-#[strum(ascii_case_insensitive)]
-pub enum Availability {
-    Available,
-    AvailableIdle,
-    Away,
-    BeRightBack,
-    Busy,
-    BusyIdle,
-    DoNotDisturb,
-    Offline,
-    PresenceUnknown,
+vocabulary! {
+    /// Base presence state of a user or of one session.
+    pub enum Availability ("availability") {
+        Available,
+        AvailableIdle,
+        Away,
+        BeRightBack,
+        Busy,
+        BusyIdle,
+        DoNotDisturb,
+        Offline,
+        PresenceUnknown,
+    }
 }
 
-/// Supplemental information to [`Availability`].
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    ToSchema,
-    EnumString,
-    IntoStaticStr,
-    VariantNames,
-    VariantArray,
-)]
-#[strum(ascii_case_insensitive)]
-pub enum Activity {
-    Available,
-    Away,
-    BeRightBack,
-    Busy,
-    DoNotDisturb,
-    Focusing,
-    InACall,
-    InAConferenceCall,
-    Inactive,
-    InAMeeting,
-    Offline,
-    OffWork,
-    OutOfOffice,
-    PresenceUnknown,
-    Presenting,
-    UrgentInterruptionsOnly,
+vocabulary! {
+    /// Supplemental information to [`Availability`].
+    pub enum Activity ("activity") {
+        Available,
+        Away,
+        BeRightBack,
+        Busy,
+        DoNotDisturb,
+        Focusing,
+        InACall,
+        InAConferenceCall,
+        Inactive,
+        InAMeeting,
+        Offline,
+        OffWork,
+        OutOfOffice,
+        PresenceUnknown,
+        Presenting,
+        UrgentInterruptionsOnly,
+    }
 }
-
-vocabulary!(Availability, "availability");
-vocabulary!(Activity, "activity");
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,6 @@
 //! The status message a user shows beside their presence.
 
 use serde::{Deserialize, Serialize};
-use strum::{EnumString, IntoStaticStr, VariantArray, VariantNames};
 use utoipa::ToSchema;
 
 use crate::vocabulary::vocabulary;
@@ -31,29 +30,15 @@ pub struct ItemBody {
     pub content_type: Option<BodyType>,
 }
 
-/// Format of an [`ItemBody`]; presence accepts `text` only.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    ToSchema,
-    EnumString,
-    IntoStaticStr,
-    VariantNames,
-    VariantArray,
-)]
-#[serde(rename_all = "camelCase")]
-#[strum(serialize_all = "camelCase", ascii_case_insensitive)]
-pub enum BodyType {
-    Text,
-    Html,
+vocabulary! {
+    /// Format of an [`ItemBody`]; presence accepts `text` only.
+    #[serde(rename_all = "camelCase")]
+    #[strum(serialize_all = "camelCase")]
+    pub enum BodyType ("contentType") {
+        Text,
+        Html,
+    }
 }
-
-vocabulary!(BodyType, "contentType");
 
 /// The `dateTimeTimeZone` complex type: a wall-clock time and the zone it is in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

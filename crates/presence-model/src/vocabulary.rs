@@ -34,10 +34,34 @@ impl fmt::Display for UnknownValue {
 
 impl std::error::Error for UnknownValue {}
 
-/// Implements `as_str`, `all`, `parse`, `Display` and a case-insensitive `Deserialize` for an
-/// enum deriving strum's `EnumString`, `IntoStaticStr`, `VariantNames` and `VariantArray`.
+/// Defines a vocabulary enum: its derives (serde, utoipa, strum parsing ignoring ASCII case),
+/// and `as_str`, `all`, `parse`, `Display` and a `Deserialize` whose error names `$property`
+/// and the allowed values. Attributes given (docs, serde/strum renames) are kept.
 macro_rules! vocabulary {
-    ($ty:ident, $property:literal) => {
+    (
+        $(#[$meta:meta])*
+        pub enum $ty:ident ($property:literal) { $($variant:ident),* $(,)? }
+    ) => {
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            Hash,
+            ::serde::Serialize,
+            ::utoipa::ToSchema,
+            ::strum::EnumString,
+            ::strum::IntoStaticStr,
+            ::strum::VariantNames,
+            ::strum::VariantArray,
+        )]
+        #[strum(ascii_case_insensitive)]
+        $(#[$meta])*
+        pub enum $ty {
+            $($variant),*
+        }
+
         impl $ty {
             /// The canonical wire spelling.
             pub fn as_str(self) -> &'static str {
