@@ -147,3 +147,15 @@ impl From<crate::store::StoreError> for GraphError {
         Self::internal(&error)
     }
 }
+
+/// The error responses every operation documents: one schema (the Graph envelope) for every
+/// 4xx and 5xx, which is also what progenitor needs to give each operation one error type.
+#[derive(utoipa::IntoResponses)]
+pub enum ErrorResponses {
+    /// Client error.
+    #[response(status = "4XX")]
+    Client(ODataError),
+    /// Server error.
+    #[response(status = "5XX")]
+    Server(ODataError),
+}

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
-use presence_model::{ODataError, Presence};
+use presence_model::Presence;
 use serde::Deserialize;
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::StreamExt;
@@ -19,7 +19,7 @@ use super::presence::{distinct_ids, presence_body};
 use crate::app::AppState;
 use crate::auth::{Access, Caller};
 use crate::engine::Audience;
-use crate::error::GraphError;
+use crate::error::{ErrorResponses, GraphError};
 
 /// How often the stream re-reads its users anyway: changes time alone makes (fades, expiries)
 /// reach the stream within this delay.
@@ -43,8 +43,7 @@ pub struct EventsQuery {
     params(EventsQuery),
     responses(
         (status = 200, description = "Server-sent events: `event: presence`, data = the presence JSON.", body = String, content_type = "text/event-stream"),
-        (status = "4XX", description = "Client error.", body = ODataError),
-        (status = "5XX", description = "Server error.", body = ODataError),
+        ErrorResponses,
     )
 )]
 pub async fn presence_events(

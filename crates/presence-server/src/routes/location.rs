@@ -1,13 +1,13 @@
 //! The work location actions; all answer 204 No Content, as Graph's examples do.
 
 use actix_web::{HttpResponse, web};
-use presence_model::{ODataError, SetLocationRequest};
+use presence_model::SetLocationRequest;
 
 use super::body::EmptyBody;
 use super::target::{Target, ToWriteLocation};
 use crate::app::AppState;
 use crate::engine::location;
-use crate::error::GraphError;
+use crate::error::{ErrorResponses, GraphError};
 use crate::store::{LocationLayer, Write};
 
 /// Set the manual layer: the user's explicit choice, which beats the automatic layer.
@@ -20,8 +20,7 @@ use crate::store::{LocationLayer, Write};
     request_body = SetLocationRequest,
     responses(
         (status = 204, description = "The manual location is set."),
-        (status = "4XX", description = "Client error.", body = ODataError),
-        (status = "5XX", description = "Server error.", body = ODataError),
+        ErrorResponses,
     )
 )]
 pub async fn set_manual_location(
@@ -42,8 +41,7 @@ pub async fn set_manual_location(
     request_body = SetLocationRequest,
     responses(
         (status = 204, description = "The automatic location is set."),
-        (status = "4XX", description = "Client error.", body = ODataError),
-        (status = "5XX", description = "Server error.", body = ODataError),
+        ErrorResponses,
     )
 )]
 pub async fn set_automatic_location(
@@ -63,8 +61,7 @@ pub async fn set_automatic_location(
     params(("id" = String, Path, description = "The user's id (GUID).")),
     responses(
         (status = 204, description = "The automatic location is cleared."),
-        (status = "4XX", description = "Client error.", body = ODataError),
-        (status = "5XX", description = "Server error.", body = ODataError),
+        ErrorResponses,
     )
 )]
 pub async fn clear_automatic_location(
@@ -92,8 +89,7 @@ pub async fn clear_automatic_location(
     params(("id" = String, Path, description = "The user's id (GUID).")),
     responses(
         (status = 204, description = "The work location is cleared."),
-        (status = "4XX", description = "Client error.", body = ODataError),
-        (status = "5XX", description = "Server error.", body = ODataError),
+        ErrorResponses,
     )
 )]
 pub async fn clear_location(

@@ -1,13 +1,13 @@
 //! `setUserPreferredPresence` and `clearUserPreferredPresence`.
 
 use actix_web::{HttpResponse, web};
-use presence_model::{ODataError, SetUserPreferredPresenceRequest};
+use presence_model::SetUserPreferredPresenceRequest;
 
 use super::body::EmptyBody;
 use super::target::{Target, ToWrite};
 use crate::app::AppState;
 use crate::engine::preferred::{Preferred, check_preferred_pair, preferred_expiration};
-use crate::error::GraphError;
+use crate::error::{ErrorResponses, GraphError};
 use crate::store::Write;
 
 /// Set the user's preferred availability and activity, which override every session while
@@ -21,8 +21,7 @@ use crate::store::Write;
     request_body = SetUserPreferredPresenceRequest,
     responses(
         (status = 200, description = "The preference is set."),
-        (status = "4XX", description = "Client error.", body = ODataError),
-        (status = "5XX", description = "Server error.", body = ODataError),
+        ErrorResponses,
     )
 )]
 pub async fn set_user_preferred_presence(
@@ -65,8 +64,7 @@ pub async fn set_user_preferred_presence(
     params(("id" = String, Path, description = "The user's id (GUID).")),
     responses(
         (status = 200, description = "No preference is set any more."),
-        (status = "4XX", description = "Client error.", body = ODataError),
-        (status = "5XX", description = "Server error.", body = ODataError),
+        ErrorResponses,
     )
 )]
 pub async fn clear_user_preferred_presence(

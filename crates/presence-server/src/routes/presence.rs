@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use actix_web::{HttpRequest, web};
 use presence_model::{
-    GetPresencesByUserIdRequest, ODataError, OutOfOfficeSettings, Presence, PresenceCollection,
+    GetPresencesByUserIdRequest, OutOfOfficeSettings, Presence, PresenceCollection,
 };
 
 use super::odata::{collection_context, presence_context, sequence_number};
@@ -12,7 +12,7 @@ use super::target::{Target, ToRead, normalise_user_id};
 use crate::app::AppState;
 use crate::auth::{Access, Caller};
 use crate::engine::PresenceView;
-use crate::error::GraphError;
+use crate::error::{ErrorResponses, GraphError};
 
 /// Most ids one `getPresencesByUserId` accepts (Graph's documented limit).
 pub const MAX_BATCH_IDS: usize = 650;
@@ -26,8 +26,7 @@ pub const MAX_BATCH_IDS: usize = 650;
     params(("id" = String, Path, description = "The user's id (GUID).")),
     responses(
         (status = 200, description = "The user's presence.", body = Presence),
-        (status = "4XX", description = "Client error.", body = ODataError),
-        (status = "5XX", description = "Server error.", body = ODataError),
+        ErrorResponses,
     )
 )]
 pub async fn get_presence(
@@ -54,8 +53,7 @@ pub async fn get_presence(
     request_body = GetPresencesByUserIdRequest,
     responses(
         (status = 200, description = "One presence per distinct id, in the order asked.", body = PresenceCollection),
-        (status = "4XX", description = "Client error.", body = ODataError),
-        (status = "5XX", description = "Server error.", body = ODataError),
+        ErrorResponses,
     )
 )]
 pub async fn get_presences_by_user_id(

@@ -7,7 +7,7 @@ use super::target::{Target, ToWrite};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::engine::{Session, check_session_pair, session_expiration};
-use crate::error::GraphError;
+use crate::error::{ErrorResponses, GraphError};
 use crate::store::{Write, Written};
 
 /// Longest session id accepted; application ids are 36-character GUIDs.
@@ -23,8 +23,7 @@ const MAX_SESSION_ID: usize = 256;
     request_body = SetPresenceRequest,
     responses(
         (status = 200, description = "The session was created or refreshed."),
-        (status = "4XX", description = "Client error.", body = ODataError),
-        (status = "5XX", description = "Server error.", body = ODataError),
+        ErrorResponses,
     )
 )]
 pub async fn set_presence(

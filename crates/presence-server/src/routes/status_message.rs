@@ -1,12 +1,12 @@
 //! `setStatusMessage`.
 
 use actix_web::{HttpResponse, web};
-use presence_model::{ODataError, SetStatusMessageRequest};
+use presence_model::SetStatusMessageRequest;
 
 use super::target::{Target, ToWrite};
 use crate::app::AppState;
 use crate::engine::status_message;
-use crate::error::GraphError;
+use crate::error::{ErrorResponses, GraphError};
 use crate::store::Write;
 
 /// Set (or, with empty content, clear) the user's status message.
@@ -19,8 +19,7 @@ use crate::store::Write;
     request_body = SetStatusMessageRequest,
     responses(
         (status = 200, description = "The status message is set or cleared."),
-        (status = "4XX", description = "Client error.", body = ODataError),
-        (status = "5XX", description = "Server error.", body = ODataError),
+        ErrorResponses,
     )
 )]
 pub async fn set_status_message(

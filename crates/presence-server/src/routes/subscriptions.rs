@@ -7,7 +7,7 @@ use crate::app::AppState;
 use crate::auth::{Access, Caller};
 use crate::engine::graph_time::graph_timestamp;
 use crate::engine::subscription::{check_fields, check_url, expiration, users_of_resource};
-use crate::error::GraphError;
+use crate::error::{ErrorResponses, GraphError};
 use crate::notify::{encryption, handshake};
 use crate::store::{Encryption, SubscriptionRecord, Write, Written};
 
@@ -20,8 +20,7 @@ use crate::store::{Encryption, SubscriptionRecord, Write, Written};
     request_body = Subscription,
     responses(
         (status = 201, description = "The subscription; its endpoint passed the validation handshake.", body = Subscription),
-        (status = "4XX", description = "Client error.", body = ODataError),
-        (status = "5XX", description = "Server error.", body = ODataError),
+        ErrorResponses,
     )
 )]
 pub async fn create_subscription(
@@ -87,8 +86,7 @@ pub async fn create_subscription(
     tag = "subscriptions",
     responses(
         (status = 200, description = "The calling application's live subscriptions.", body = SubscriptionCollection),
-        (status = "4XX", description = "Client error.", body = ODataError),
-        (status = "5XX", description = "Server error.", body = ODataError),
+        ErrorResponses,
     )
 )]
 pub async fn list_subscriptions(
@@ -144,8 +142,7 @@ pub async fn get_subscription(
     request_body = SubscriptionPatch,
     responses(
         (status = 200, description = "The renewed subscription.", body = Subscription),
-        (status = "4XX", description = "Client error.", body = ODataError),
-        (status = "5XX", description = "Server error.", body = ODataError),
+        ErrorResponses,
     )
 )]
 pub async fn update_subscription(
@@ -198,8 +195,7 @@ pub async fn update_subscription(
     params(("subscription_id" = String, Path, description = "The subscription's id.")),
     responses(
         (status = 204, description = "Deleted."),
-        (status = "4XX", description = "Client error.", body = ODataError),
-        (status = "5XX", description = "Server error.", body = ODataError),
+        ErrorResponses,
     )
 )]
 pub async fn delete_subscription(
