@@ -119,10 +119,15 @@ impl TestServer {
     }
 
     /// Sends SIGTERM and waits for a graceful exit; returns whether it exited successfully.
-    pub async fn stop(mut self) -> bool {
+    pub async fn stop(self) -> bool {
+        self.stop_with("TERM").await
+    }
+
+    /// Sends `signal` (`TERM`, `INT`) and waits for the exit; returns whether it was clean.
+    pub async fn stop_with(mut self, signal: &str) -> bool {
         let pid = self.child.id().expect("the server is running");
         let sent = std::process::Command::new("kill")
-            .args(["-TERM", &pid.to_string()])
+            .args([&format!("-{signal}"), &pid.to_string()])
             .status()
             .expect("kill runs");
         assert!(sent.success(), "SIGTERM was delivered");

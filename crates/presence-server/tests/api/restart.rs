@@ -24,7 +24,10 @@ async fn sessions_survive_a_graceful_restart() {
             .expect("set");
     }
     let before = get_presence(&client, USER).await;
-    assert!(first.stop().await, "SIGTERM gives a clean exit");
+    assert!(
+        first.stop_with("INT").await,
+        "SIGINT (Ctrl-C) gives a clean exit"
+    );
     assert!(
         dir.path().join("presence.db").exists(),
         "the database is a file in the data dir"
@@ -49,4 +52,5 @@ async fn sessions_survive_a_graceful_restart() {
         .expect("the busy session still exists after the restart");
     let remaining = get_presence(&client, USER).await;
     assert_eq!(remaining.availability, Availability::Available);
+    assert!(second.stop().await, "SIGTERM gives a clean exit");
 }
