@@ -3,3 +3,5 @@
 pub mod bench;
 pub mod client;
 pub mod codegen;
+pub mod postgres;
+pub mod test;

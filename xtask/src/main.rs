@@ -4,6 +4,8 @@
 //!   regenerate the client crate's code from it;
 //! - `cargo xtask gen --check`: fail, naming the file, when either committed file is stale.
 //!   (The test suite runs the same check: see `tests/generated_files_are_fresh.rs`.)
+//! - `cargo xtask test`: the whole test suite on SQLite, then on a throwaway PostgreSQL
+//!   cluster (see `test`);
 //! - `cargo xtask bench`: the load benchmark (see `bench`).
 
 use clap::{Parser, Subcommand};
@@ -24,6 +26,12 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
+    /// The whole test suite, on SQLite and then on a throwaway PostgreSQL cluster.
+    Test {
+        /// Passed on to `cargo test` (after `--`: test name filters, `--nocapture`, ...).
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
     /// Load benchmark of a release build: throughput and latency per scenario, as ratios to a
     /// trivial route, on an almost empty and on a 1M-session database.
     Bench(xtask::bench::BenchArgs),
@@ -38,6 +46,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Task::Bench(args) => xtask::bench::run(&args),
+        Task::Test { args } => xtask::test::run(&args),
         Task::Gen { check: true } => {
             let stale = xtask::codegen::stale()?;
             if stale.is_empty() {

@@ -72,7 +72,7 @@ pub fn configure(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig)
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let database_url = config.database_url();
     let store = Store::open(&database_url).await?;
-    info!(database = %database_url, "database ready");
+    info!(database = %crate::config::redacted(&database_url), "database ready");
     if config.clock == ClockMode::Manual {
         warn!("manual clock: time only moves through POST /admin/clock/advance");
     }

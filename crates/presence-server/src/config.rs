@@ -20,7 +20,9 @@ pub struct Config {
     #[arg(long, env = "PRESENCE_DATA_DIR", default_value = "presence-data")]
     pub data_dir: PathBuf,
 
-    /// Database to use, e.g. `sqlite:///var/lib/presence/presence.db`.
+    /// Database to use: `sqlite:///var/lib/presence/presence.db` (one instance), or
+    /// `postgres://user:password@host/database` (shared by any number of instances; the
+    /// database must exist, its tables are created at start-up).
     /// Default: `presence.db` in the data directory.
     #[arg(long, env = "PRESENCE_DATABASE_URL")]
     pub database_url: Option<String>,
@@ -102,6 +104,23 @@ impl Config {
     }
 }
 
+/// `url` with its password, if any, replaced by `***`: fit for logs.
+pub fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) => {
+            let user = user_info.split_once(':').map_or(user_info, |(user, _)| user);
+            let hidden = if user == user_info { "" } else { ":***" };
+            format!("{scheme}://{user}{hidden}@{host}{path}")
+        }
+        None => url.to_owned(),
+    }
+}
+
 /// A positive duration, human (`60s`, `5m`) or ISO-8601 (`PT1M`).
 fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
     let span: jiff::Span = text
@@ -114,4 +133,26 @@ fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
         .ok()
         .filter(|d| !d.is_zero())
         .ok_or_else(|| format!("'{text}' must be positive"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted;
+
+    #[test]
+    fn passwords_never_reach_the_log() {
+        assert_eq!(
+            redacted("postgres://presence:s3cret@db.internal:5432/presence?sslmode=require"),
+            "postgres://presence:***@db.internal:5432/presence?sslmode=require"
+        );
+        assert_eq!(
+            redacted("postgres://presence@localhost/presence"),
+            "postgres://presence@localhost/presence"
+        );
+        assert_eq!(
+            redacted("sqlite:///var/lib/presence/presence.db"),
+            "sqlite:///var/lib/presence/presence.db"
+        );
+        assert_eq!(redacted("postgres://u:p@w@host/db"), "postgres://u:***@host/db");
+    }
 }

@@ -5,6 +5,7 @@
 //! test binary of the workspace lives in `target/<profile>/deps/`, and `cargo test
 //! --workspace` builds all binaries before it runs any test.
 
+mod database;
 mod webhook;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use tempfile::TempDir;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+pub use database::{Backend, POSTGRES_ENV, backend, stored_sessions};
 pub use webhook::WebhookReceiver;
 
 /// How long a server may take to report that it listens.
@@ -33,6 +35,8 @@ pub struct TestServer {
     pub origin: String,
     /// The server's data directory.
     pub data_dir: PathBuf,
+    /// The server's database (SQLite in the data directory, or PostgreSQL: see [`backend`]).
+    pub database_url: String,
     /// Keeps the temporary directory alive for the server's lifetime when we own it.
     _owned_dir: Option<TempDir>,
 }
@@ -54,12 +58,35 @@ impl TestServer {
 
     /// A server on the database in `data_dir` (which the caller keeps alive).
     pub async fn start_in(data_dir: &Path, args: &[&str]) -> Self {
+        let database_url = database::database_url_for(data_dir).await;
+        Self::launch(data_dir, &database_url, args).await
+    }
+
+    /// Another instance on the same database as `self` (with its own data directory): two
+    /// instances behind one service, as deployed on PostgreSQL.
+    pub async fn start_sharing(&self, args: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let secret = self.data_dir.join(database::SECRET_FILE);
+        if secret.exists() {
+            std::fs::copy(&secret, dir.path().join(database::SECRET_FILE))
+                .expect("the secret can be shared");
+        }
+        let mut server = Self::launch(dir.path(), &self.database_url, args).await;
+        server._owned_dir = Some(dir);
+        server
+    }
+
+    async fn launch(data_dir: &Path, database_url: &str, args: &[&str]) -> Self {
+        let keys = database::shared_keys(data_dir, args);
         let mut child = Command::new(binary("presence-server"))
             .arg("--listen")
             .arg("127.0.0.1:0")
             .arg("--data-dir")
             .arg(data_dir)
+            .arg("--database-url")
+            .arg(database_url)
             .args(args)
+            .args(keys)
             .env("PRESENCE_LOG", "info")
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
@@ -88,6 +115,7 @@ impl TestServer {
             child,
             origin,
             data_dir: data_dir.to_path_buf(),
+            database_url: database_url.to_owned(),
             _owned_dir: None,
         }
     }

@@ -23,7 +23,16 @@ pub fn authenticator(config: &Config) -> anyhow::Result<Authenticator> {
     };
     let secret = match (&config.jwt_secret, public_keys.is_empty()) {
         (Some(secret), _) => Some(secret.clone()),
-        (None, true) => Some(secret::load_or_create(&config.data_dir)?),
+        (None, true) => {
+            // A generated secret is per data directory, so per instance: instances sharing a
+            // PostgreSQL database would each reject the others' tokens.
+            anyhow::ensure!(
+                !crate::store::is_postgres(&config.database_url()),
+                "with a PostgreSQL database, give every instance the same keys: pass \
+                 --jwt-secret (or PRESENCE_JWT_SECRET) or --jwks, or --auth none"
+            );
+            Some(secret::load_or_create(&config.data_dir)?)
+        }
         (None, false) => None,
     };
     if let Some(secret) = &secret {

@@ -1,7 +1,5 @@
 //! Delivers the outbox to the notification endpoints.
 
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
@@ -17,40 +15,30 @@ const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
 const GIVE_UP_AFTER: SignedDuration = SignedDuration::from_hours(4);
 /// Longest wait between two attempts.
 const MAX_BACKOFF: SignedDuration = SignedDuration::from_mins(10);
+/// How long a claimed notification is this instance's to deliver: well past
+/// [`DELIVERY_TIMEOUT`], so another instance only takes over when this one has died.
+const LEASE: SignedDuration = SignedDuration::from_secs(60);
 
 /// Runs forever.
 pub async fn run(store: Store, http: reqwest::Client) {
-    let in_flight: Arc<Mutex<HashSet<String>>> = Arc::default();
     let mut ticker = tokio::time::interval(POLL);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        let due = match store.due_notifications(Timestamp::now()).await {
+        let now = Timestamp::now();
+        let due = match store.claim_due_notifications(now, now + LEASE).await {
             Ok(due) => due,
             Err(error) => {
                 tracing::warn!(%error, "reading the notification outbox failed");
                 continue;
             }
         };
+        // Each claimed notification is the head of its subscription, and stays claimed until
+        // its outcome is recorded: deliveries run side by side without reordering, and a
+        // slow receiver only holds up its own subscription.
         for pending in due {
-            // One delivery per subscription at a time: order, and a slow receiver only
-            // holds up its own notifications.
-            let fresh = in_flight
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .insert(pending.subscription_id.clone());
-            if !fresh {
-                continue;
-            }
-            let (store, http, in_flight) = (store.clone(), http.clone(), in_flight.clone());
-            tokio::spawn(async move {
-                let subscription = pending.subscription_id.clone();
-                deliver(&store, &http, pending).await;
-                in_flight
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .remove(&subscription);
-            });
+            let (store, http) = (store.clone(), http.clone());
+            tokio::spawn(async move { deliver(&store, &http, pending).await });
         }
     }
 }

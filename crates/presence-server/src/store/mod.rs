@@ -1,122 +1,144 @@
-//! Persistence: SQLite through sqlx. The only module that contains SQL.
+//! Persistence, behind one [`Store`] with two backends. The only module that contains SQL.
 //!
-//! - WAL journal, so readers never wait for the writer; `synchronous = FULL`, so a write is on
-//!   disk before it is acknowledged.
-//! - Reads go through a small read-only pool ([`read`]).
-//! - Writes go to one task that owns the only writable connection ([`writer`]) and commits
-//!   whatever has queued up meanwhile in one transaction (group commit): concurrent writers
-//!   share an fsync instead of queueing for one each, and "database is locked" cannot happen
-//!   between our own connections.
+//! - [`sqlite`] (the default, `sqlite:` URLs): one embedded file, one server instance, all
+//!   writes through a single writer task that commits in groups.
+//! - [`postgres`] (`postgres:` URLs): one database shared by any number of server instances;
+//!   each write is its own transaction, serialised per user by the user's row lock.
+//!
+//! Both run the same [`Write`]s, return the same values ([`decode`] reads both dialects' rows)
+//! and keep the same invariants: a write is durable before it is acknowledged, `changed_at`
+//! (hence `sequenceNumber`) strictly increases per user, and background work (purging,
+//! announcing, delivering) happens once per change.
 
-mod checkpoint;
 mod codec;
+mod decode;
+mod error;
+mod postgres;
 pub mod purge;
-mod read;
-mod subscriptions;
+mod records;
+mod sqlite;
 mod write;
-mod writer;
 
-use std::str::FromStr;
-use std::time::Duration;
+use std::collections::HashMap;
 
-use anyhow::Context;
-use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use jiff::Timestamp;
 
-pub use subscriptions::{Encryption, Follow, PendingNotification, SubscriptionRecord, by_user};
+pub use error::StoreError;
+pub use records::{Encryption, Follow, PendingNotification, SubscriptionRecord, by_user};
 pub use write::{LocationLayer, UserKey, Write, Written};
-pub use writer::StoreError;
 
-/// Migrations embedded in the binary, applied at start-up.
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
-
-/// Page cache of the writer and of each reader, in KiB. SQLite's default is 2 MiB per
-/// connection; a database of a million sessions is ~110 MiB, and random upserts would keep
-/// missing it. (A negative `cache_size` is in KiB.)
-const WRITER_CACHE_KIB: u32 = 64 * 1024;
-const READER_CACHE_KIB: u32 = 8 * 1024;
-
-/// How often the WAL is checkpointed into the database file, off the writer's path.
-const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
-
-/// How many connections serve reads concurrently.
-const READ_CONNECTIONS: u32 = 4;
+use crate::engine::UserState;
 
 /// Handle to the database; cheap to clone.
 #[derive(Debug, Clone)]
-pub struct Store {
-    read: SqlitePool,
-    writer: writer::Writer,
-    checkpoints: std::sync::Arc<tokio::task::AbortHandle>,
+pub enum Store {
+    Sqlite(sqlite::SqliteStore),
+    Postgres(postgres::PgStore),
+}
+
+/// Runs the same method on whichever backend this is.
+macro_rules! on_backend {
+    ($store:expr, $backend:ident => $call:expr) => {
+        match $store {
+            Store::Sqlite($backend) => $call,
+            Store::Postgres($backend) => $call,
+        }
+    };
 }
 
 impl Store {
-    /// Opens (creating the file and its directory if needed) and migrates the database.
+    /// Opens and migrates the database `url` names: `postgres://` or `postgresql://` for
+    /// PostgreSQL, anything else (`sqlite:`) for SQLite.
     pub async fn open(url: &str) -> anyhow::Result<Self> {
-        let options = SqliteConnectOptions::from_str(url)
-            .with_context(|| format!("invalid database URL '{url}'"))?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(5));
-        let file = options.get_filename();
-        if let Some(dir) = file.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+        if is_postgres(url) {
+            Ok(Store::Postgres(postgres::PgStore::open(url).await?))
+        } else {
+            Ok(Store::Sqlite(sqlite::SqliteStore::open(url).await?))
         }
-        // The writer never checkpoints itself (a checkpoint inside a commit stalls every
-        // write queued behind it); a separate connection does, passively, every second.
-        let writer_options = options
-            .clone()
-            .pragma("cache_size", format!("-{WRITER_CACHE_KIB}"))
-            .pragma("wal_autocheckpoint", "0");
-        let mut connection = sqlx::ConnectOptions::connect(&writer_options)
-            .await
-            .with_context(|| format!("cannot open the database {}", file.display()))?;
-        MIGRATOR
-            .run(&mut connection)
-            .await
-            .context("cannot apply the database migrations")?;
-        let checkpointer = sqlx::ConnectOptions::connect(&options)
-            .await
-            .context("cannot open the checkpointing connection")?;
-        let read = SqlitePoolOptions::new()
-            .max_connections(READ_CONNECTIONS)
-            .connect_with(
-                options
-                    .pragma("cache_size", format!("-{READER_CACHE_KIB}"))
-                    .read_only(true),
-            )
-            .await
-            .context("cannot open read connections to the database")?;
-        let checkpoints = tokio::spawn(checkpoint::run(checkpointer, CHECKPOINT_EVERY));
-        Ok(Self {
-            read,
-            writer: writer::Writer::spawn(connection),
-            checkpoints: std::sync::Arc::new(checkpoints.abort_handle()),
-        })
     }
 
     /// Applies one write durably; resolves once it is committed.
     pub async fn write(&self, write: Write) -> Result<Written, StoreError> {
-        self.writer.submit(write).await
+        on_backend!(self, store => store.write(write).await)
     }
 
-    /// Users whose state changes from now on, as each change commits.
+    /// Users whose state changes from now on, as each change commits (on PostgreSQL, changes
+    /// made through any instance).
     pub fn changes(&self) -> tokio::sync::broadcast::Receiver<UserKey> {
-        self.writer.changes()
+        on_backend!(self, store => store.changes())
+    }
+
+    /// One user's state; the default (empty) state for a user never written.
+    pub async fn load_user(&self, tenant: &str, user: &str) -> Result<UserState, sqlx::Error> {
+        let ids = [user.to_owned()];
+        let mut states = self.load_users(tenant, &ids).await?;
+        Ok(states.remove(user).unwrap_or_default())
+    }
+
+    /// The state of each of `users` that has any, keyed by user id, in one query. (Every
+    /// write to a user, sessions included, creates the user's row, so users without a row
+    /// have no state at all.)
+    pub async fn load_users(
+        &self,
+        tenant: &str,
+        users: &[String],
+    ) -> Result<HashMap<String, UserState>, sqlx::Error> {
+        on_backend!(self, store => store.load_users(tenant, users).await)
+    }
+
+    /// The live subscriptions of `tenant` made by `application` (all of the tenant's with
+    /// `None`), oldest first.
+    pub async fn list_subscriptions(
+        &self,
+        tenant: &str,
+        application: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
+        on_backend!(self, store => store.list_subscriptions(tenant, application, now).await)
+    }
+
+    /// One live subscription of `tenant`.
+    pub async fn get_subscription(
+        &self,
+        tenant: &str,
+        id: &str,
+        now: Timestamp,
+    ) -> Result<Option<SubscriptionRecord>, sqlx::Error> {
+        on_backend!(self, store => store.get_subscription(tenant, id, now).await)
+    }
+
+    /// Every followed user of every live subscription, with what was last announced.
+    pub async fn follows(&self, now: Timestamp) -> Result<Vec<Follow>, sqlx::Error> {
+        on_backend!(self, store => store.follows(now).await)
+    }
+
+    /// The oldest undelivered notification of each subscription whose next attempt is due
+    /// (wall clock `due`), each claimed for the caller until `lease_until`: a claimed head is
+    /// not due, so neither it nor (out of order) the notification behind it is handed out
+    /// again until the caller records the outcome, or dies and the lease runs out.
+    pub async fn claim_due_notifications(
+        &self,
+        due: Timestamp,
+        lease_until: Timestamp,
+    ) -> Result<Vec<PendingNotification>, StoreError> {
+        match self {
+            Store::Sqlite(store) => store.claim_due_notifications(due, lease_until).await,
+            Store::Postgres(store) => Ok(store.claim_due_notifications(due, lease_until).await?),
+        }
     }
 
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1").execute(&self.read).await.map(drop)
+        on_backend!(self, store => store.ping().await)
     }
 
-    /// Finishes queued writes, then closes every connection. Readers close first, so the
-    /// writer is the last connection and checkpoints the WAL into the database file.
+    /// Finishes queued writes, then closes every connection.
     pub async fn close(&self) {
-        self.checkpoints.abort();
-        self.read.close().await;
-        self.writer.close().await;
+        on_backend!(self, store => store.close().await)
     }
+}
+
+/// Whether `url` names a PostgreSQL database.
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }

@@ -1,11 +1,10 @@
-//! The writes the server makes, and the SQL of each. Every write also advances the user's
+//! The writes the server makes, whatever the backend. Each backend gives every variant its
+//! SQL (`sqlite::apply`, `postgres::apply`); every write to a user also advances the user's
 //! `changed_at`, which backs `sequenceNumber`.
 
 use jiff::Timestamp;
-use sqlx::SqliteConnection;
 
-use super::codec::to_millis;
-use super::subscriptions::{self, SubscriptionRecord};
+use super::records::SubscriptionRecord;
 use crate::engine::Session;
 use crate::engine::location::Location;
 use crate::engine::preferred::Preferred;
@@ -76,6 +75,12 @@ pub enum Write {
     DropExpiredSubscriptions { now: Timestamp },
     /// Announce what time alone changed for `user` (a fade, an expiry).
     Announce { user: UserKey, now: Timestamp },
+    /// Claim notifications for delivery until `until` (those still due at `due`).
+    Lease {
+        outbox_ids: Vec<i64>,
+        due: Timestamp,
+        until: Timestamp,
+    },
     /// A notification was delivered.
     Delivered { outbox_id: i64 },
     /// A delivery failed: try again at `retry_at` (wall clock), or give up.
@@ -98,21 +103,6 @@ pub enum Written {
 }
 
 impl Write {
-    /// Runs the write's statements on `conn` (inside the caller's transaction), and, when it
-    /// changed a user's presence and subscriptions may exist, writes the notifications its
-    /// subscribers are owed in the same transaction.
-    pub(super) async fn apply(
-        &self,
-        conn: &mut SqliteConnection,
-        subscriptions_may_exist: bool,
-    ) -> Result<Written, sqlx::Error> {
-        let written = self.apply_change(conn).await?;
-        if subscriptions_may_exist && let Some((user, now)) = self.changed_user(written) {
-            subscriptions::announce(conn, user, now).await?;
-        }
-        Ok(written)
-    }
-
     /// Whether, after this write, a subscription may exist that did not before.
     pub(super) fn may_add_subscriptions(&self) -> bool {
         matches!(self, Write::CreateSubscription { .. })
@@ -143,7 +133,7 @@ impl Write {
     }
 
     /// The user whose presence this write may have changed, and when.
-    fn changed_user(&self, written: Written) -> Option<(&UserKey, Timestamp)> {
+    pub(super) fn changed_user(&self, written: Written) -> Option<(&UserKey, Timestamp)> {
         match self {
             Write::PutSession { user, session } => Some((user, session.refreshed_at)),
             Write::RemoveSession { user, now, .. } if written == Written::SessionRemoved(true) => {
@@ -155,265 +145,4 @@ impl Write {
             _ => None,
         }
     }
-
-    async fn apply_change(&self, conn: &mut SqliteConnection) -> Result<Written, sqlx::Error> {
-        match self {
-            Write::PutSession { user, session } => {
-                put_session(conn, user, session).await?;
-                touch(conn, user, session.refreshed_at).await?;
-                Ok(Written::Done)
-            }
-            Write::RemoveSession {
-                user,
-                session_id,
-                now,
-            } => {
-                let removed = remove_session(conn, user, session_id, *now).await?;
-                if removed {
-                    touch(conn, user, *now).await?;
-                }
-                Ok(Written::SessionRemoved(removed))
-            }
-            Write::SetPreferred {
-                user,
-                preferred,
-                now,
-            } => {
-                touch(conn, user, *now).await?;
-                sqlx::query(
-                    "UPDATE presence_users SET preferred_availability = ?, preferred_activity = ?, \
-                     preferred_expires_at = ? WHERE tenant_id = ? AND user_id = ?",
-                )
-                .bind(preferred.map(|p| p.availability.as_str()))
-                .bind(preferred.map(|p| p.activity.as_str()))
-                .bind(preferred.map(|p| to_millis(p.expires_at)))
-                .bind(&user.tenant)
-                .bind(&user.user)
-                .execute(conn)
-                .await?;
-                Ok(Written::Done)
-            }
-            Write::SetStatusMessage { user, message, now } => {
-                touch(conn, user, *now).await?;
-                sqlx::query(
-                    "UPDATE presence_users SET status_content = ?, status_expires_at = ?, \
-                     status_published_at = ? WHERE tenant_id = ? AND user_id = ?",
-                )
-                .bind(message.as_ref().map(|m| m.content.as_str()))
-                .bind(message.as_ref().and_then(|m| m.expires_at).map(to_millis))
-                .bind(message.as_ref().map(|m| to_millis(m.published_at)))
-                .bind(&user.tenant)
-                .bind(&user.user)
-                .execute(conn)
-                .await?;
-                Ok(Written::Done)
-            }
-            Write::SetLocation {
-                user,
-                layer,
-                location,
-                now,
-            } => {
-                touch(conn, user, *now).await?;
-                let sql = match layer {
-                    LocationLayer::Manual => {
-                        "UPDATE presence_users SET manual_location_type = ?, manual_place_id = ? \
-                         WHERE tenant_id = ? AND user_id = ?"
-                    }
-                    LocationLayer::Automatic => {
-                        "UPDATE presence_users SET automatic_location_type = ?, \
-                         automatic_place_id = ? WHERE tenant_id = ? AND user_id = ?"
-                    }
-                };
-                sqlx::query(sql)
-                    .bind(location.as_ref().map(|l| l.work_location_type.as_str()))
-                    .bind(location.as_ref().and_then(|l| l.place_id.as_deref()))
-                    .bind(&user.tenant)
-                    .bind(&user.user)
-                    .execute(conn)
-                    .await?;
-                Ok(Written::Done)
-            }
-            Write::PurgeExpired { now, limit } => {
-                purge_expired(conn, *now, *limit).await.map(Written::Purged)
-            }
-            Write::CreateSubscription { record, users, now } => {
-                subscriptions::create(conn, record, users, *now).await?;
-                Ok(Written::Done)
-            }
-            Write::UpdateSubscription {
-                tenant,
-                id,
-                expires_at,
-                notification_url,
-                now,
-            } => {
-                let updated = sqlx::query(
-                    "UPDATE subscriptions SET expires_at = COALESCE(?, expires_at), \
-                       notification_url = COALESCE(?, notification_url) \
-                     WHERE tenant_id = ? AND id = ? AND expires_at > ?",
-                )
-                .bind(expires_at.map(to_millis))
-                .bind(notification_url)
-                .bind(tenant)
-                .bind(id)
-                .bind(to_millis(*now))
-                .execute(conn)
-                .await?;
-                Ok(Written::Found(updated.rows_affected() > 0))
-            }
-            Write::DeleteSubscription { tenant, id } => {
-                let deleted =
-                    sqlx::query("DELETE FROM subscriptions WHERE tenant_id = ? AND id = ?")
-                        .bind(tenant)
-                        .bind(id)
-                        .execute(conn)
-                        .await?;
-                Ok(Written::Found(deleted.rows_affected() > 0))
-            }
-            Write::DropExpiredSubscriptions { now } => {
-                sqlx::query("DELETE FROM subscriptions WHERE expires_at <= ?")
-                    .bind(to_millis(*now))
-                    .execute(conn)
-                    .await?;
-                Ok(Written::Done)
-            }
-            Write::Announce { .. } => Ok(Written::Done),
-            Write::Delivered { outbox_id } => {
-                sqlx::query("DELETE FROM notification_outbox WHERE id = ?")
-                    .bind(outbox_id)
-                    .execute(conn)
-                    .await?;
-                Ok(Written::Done)
-            }
-            Write::DeliveryFailed {
-                outbox_id,
-                retry_at,
-            } => {
-                let query = match retry_at {
-                    Some(at) => sqlx::query(
-                        "UPDATE notification_outbox SET attempts = attempts + 1, \
-                         next_attempt_at = ? WHERE id = ?",
-                    )
-                    .bind(to_millis(*at))
-                    .bind(outbox_id),
-                    None => {
-                        sqlx::query("DELETE FROM notification_outbox WHERE id = ?").bind(outbox_id)
-                    }
-                };
-                query.execute(conn).await?;
-                Ok(Written::Done)
-            }
-            Write::ClearLocation { user, now } => {
-                touch(conn, user, *now).await?;
-                sqlx::query(
-                    "UPDATE presence_users SET manual_location_type = NULL, manual_place_id = NULL, \
-                     automatic_location_type = NULL, automatic_place_id = NULL \
-                     WHERE tenant_id = ? AND user_id = ?",
-                )
-                .bind(&user.tenant)
-                .bind(&user.user)
-                .execute(conn)
-                .await?;
-                Ok(Written::Done)
-            }
-        }
-    }
-}
-
-async fn put_session(
-    conn: &mut SqliteConnection,
-    user: &UserKey,
-    session: &Session,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO presence_sessions \
-           (tenant_id, user_id, session_id, availability, activity, refreshed_at, expires_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?) \
-         ON CONFLICT (tenant_id, user_id, session_id) DO UPDATE SET \
-           availability = excluded.availability, activity = excluded.activity, \
-           refreshed_at = excluded.refreshed_at, expires_at = excluded.expires_at",
-    )
-    .bind(&user.tenant)
-    .bind(&user.user)
-    .bind(&session.session_id)
-    .bind(session.availability.as_str())
-    .bind(session.activity.as_str())
-    .bind(to_millis(session.refreshed_at))
-    .bind(to_millis(session.expires_at))
-    .execute(conn)
-    .await
-    .map(drop)
-}
-
-/// Deletes the session; true when it was still live at `now` (an expired leftover is
-/// deleted too, but counts as absent).
-async fn remove_session(
-    conn: &mut SqliteConnection,
-    user: &UserKey,
-    session_id: &str,
-    now: Timestamp,
-) -> Result<bool, sqlx::Error> {
-    let expires_at: Option<i64> = sqlx::query_scalar(
-        "DELETE FROM presence_sessions \
-         WHERE tenant_id = ? AND user_id = ? AND session_id = ? RETURNING expires_at",
-    )
-    .bind(&user.tenant)
-    .bind(&user.user)
-    .bind(session_id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(expires_at.is_some_and(|at| at > to_millis(now)))
-}
-
-/// Creates the user's row if needed and records a change at `now`, keeping `changed_at`
-/// strictly increasing even when two writes share a millisecond or the clock steps back.
-async fn touch(
-    conn: &mut SqliteConnection,
-    user: &UserKey,
-    now: Timestamp,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO presence_users (tenant_id, user_id, changed_at) VALUES (?, ?, ?) \
-         ON CONFLICT (tenant_id, user_id) DO UPDATE SET \
-           changed_at = MAX(excluded.changed_at, presence_users.changed_at + 1)",
-    )
-    .bind(&user.tenant)
-    .bind(&user.user)
-    .bind(to_millis(now))
-    .execute(conn)
-    .await
-    .map(drop)
-}
-
-/// Deletes expired sessions, oldest first, and records each expiry as a change of its user
-/// (`changed_at`), so `sequenceNumber` never goes back when the session it was derived from
-/// disappears.
-async fn purge_expired(
-    conn: &mut SqliteConnection,
-    now: Timestamp,
-    limit: u32,
-) -> Result<u32, sqlx::Error> {
-    let purged: Vec<(String, String, i64)> = sqlx::query_as(
-        "DELETE FROM presence_sessions WHERE (tenant_id, user_id, session_id) IN ( \
-           SELECT tenant_id, user_id, session_id FROM presence_sessions \
-           WHERE expires_at <= ? ORDER BY expires_at LIMIT ?) \
-         RETURNING tenant_id, user_id, expires_at",
-    )
-    .bind(to_millis(now))
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
-    for (tenant, user, expires_at) in &purged {
-        sqlx::query(
-            "UPDATE presence_users SET changed_at = MAX(changed_at, ?) \
-             WHERE tenant_id = ? AND user_id = ?",
-        )
-        .bind(expires_at)
-        .bind(tenant)
-        .bind(user)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(u32::try_from(purged.len()).unwrap_or(u32::MAX))
 }

@@ -1,27 +1,19 @@
 //! Acknowledged writes survive `kill -9`; expired sessions are purged; overload sheds load.
 
 use std::collections::HashSet;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use sqlx::{Connection, SqliteConnection};
 use tokio::io::AsyncWriteExt;
 
-use presence_test_support::TestServer;
-
-async fn open_database(data_dir: &Path) -> SqliteConnection {
-    let url = format!("sqlite://{}", data_dir.join("presence.db").display());
-    SqliteConnection::connect(&url)
-        .await
-        .expect("the database opens")
-}
+use presence_test_support::{TestServer, stored_sessions};
 
 #[tokio::test]
 async fn every_acknowledged_write_survives_kill_9() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let server = TestServer::start_in(dir.path(), &["--auth", "none"]).await;
+    let database_url = server.database_url.clone();
     let acknowledged = Arc::new(Mutex::new(Vec::<(String, String)>::new()));
     let http = reqwest::Client::new();
     let mut writers = Vec::new();
@@ -56,20 +48,8 @@ async fn every_acknowledged_write_survives_kill_9() {
         acknowledged.len()
     );
 
-    let mut db = open_database(dir.path()).await;
-    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(&mut db)
-        .await
-        .expect("check runs");
-    assert_eq!(integrity, "ok");
     let stored: HashSet<(String, String)> =
-        sqlx::query_as("SELECT user_id, session_id FROM presence_sessions")
-            .fetch_all(&mut db)
-            .await
-            .expect("sessions readable")
-            .into_iter()
-            .collect();
-    db.close().await.expect("closed");
+        stored_sessions(&database_url).await.into_iter().collect();
     let lost: Vec<_> = acknowledged
         .iter()
         .filter(|w| !stored.contains(*w))
@@ -135,14 +115,10 @@ async fn expired_sessions_are_purged_in_the_background_and_sequence_never_goes_b
         expired > written,
         "expiry is a change: {written} then {expired}"
     );
-    let mut db = open_database(&server.data_dir).await;
-    let mut remaining = i64::MAX;
+    let mut remaining = usize::MAX;
     for _ in 0..50 {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        remaining = sqlx::query_scalar("SELECT COUNT(*) FROM presence_sessions")
-            .fetch_one(&mut db)
-            .await
-            .expect("count");
+        remaining = stored_sessions(&server.database_url).await.len();
         if remaining == 0 {
             break;
         }

@@ -1,71 +1,18 @@
-//! Subscriptions and the notification outbox: their SQL, reads and writes.
-
-use std::collections::HashMap;
+//! Subscriptions and the notification outbox on SQLite: their SQL, reads and writes.
 
 use jiff::Timestamp;
-use presence_model::{Activity, Availability};
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 
-use super::codec::{from_millis, parse, to_millis};
+use super::SqliteStore;
 use super::read::fetch_users;
-use super::{Store, UserKey};
 use crate::engine::EffectivePresence;
+use crate::store::codec::to_millis;
+use crate::store::decode::{self, PENDING_COLUMNS, SUBSCRIPTION_COLUMNS};
+use crate::store::{
+    Follow, PendingNotification, StoreError, SubscriptionRecord, UserKey, Write,
+};
 
-/// A subscription as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SubscriptionRecord {
-    pub id: String,
-    pub tenant: String,
-    pub application_id: String,
-    pub creator_id: String,
-    pub resource: String,
-    pub notification_url: String,
-    pub lifecycle_notification_url: Option<String>,
-    pub client_state: Option<String>,
-    pub expires_at: Timestamp,
-    pub created_at: Timestamp,
-    /// Rich notifications: the base64 certificate to encrypt with, and its id.
-    pub encryption: Option<Encryption>,
-}
-
-/// The certificate a subscription's notifications are encrypted with.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Encryption {
-    pub certificate: String,
-    pub certificate_id: String,
-}
-
-/// A notification waiting for delivery, with what is needed to send it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PendingNotification {
-    pub outbox_id: i64,
-    pub notification_id: String,
-    pub subscription_id: String,
-    pub tenant: String,
-    pub user: String,
-    pub presence: EffectivePresence,
-    pub attempts: u32,
-    /// Wall-clock time the notification was written.
-    pub created_at: Timestamp,
-    pub notification_url: String,
-    pub client_state: Option<String>,
-    pub subscription_expires_at: Timestamp,
-    pub encryption: Option<Encryption>,
-}
-
-/// One followed user of one subscription, and what was last announced for them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Follow {
-    pub subscription_id: String,
-    pub user: UserKey,
-    pub last: EffectivePresence,
-}
-
-const SUBSCRIPTION_COLUMNS: &str = "id, tenant_id, application_id, creator_id, resource, \
-    notification_url, lifecycle_notification_url, client_state, expires_at, created_at, \
-    include_resource_data, encryption_certificate, encryption_certificate_id";
-
-impl Store {
+impl SqliteStore {
     /// The live subscriptions of `tenant` made by `application` (all of the tenant's with
     /// `None`), oldest first.
     pub async fn list_subscriptions(
@@ -85,7 +32,7 @@ impl Store {
         .bind(to_millis(now))
         .fetch_all(&self.read)
         .await?;
-        rows.iter().map(subscription).collect()
+        rows.iter().map(decode::subscription).collect()
     }
 
     /// One live subscription of `tenant`.
@@ -104,7 +51,7 @@ impl Store {
         .bind(to_millis(now))
         .fetch_optional(&self.read)
         .await?;
-        row.as_ref().map(subscription).transpose()
+        row.as_ref().map(decode::subscription).transpose()
     }
 
     /// Every followed user of every live subscription, with what was last announced.
@@ -118,97 +65,48 @@ impl Store {
         .bind(to_millis(now))
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Follow {
-                    subscription_id: row.try_get("subscription_id")?,
-                    user: UserKey {
-                        tenant: row.try_get("tenant_id")?,
-                        user: row.try_get("user_id")?,
-                    },
-                    last: EffectivePresence {
-                        availability: parse(
-                            row.try_get("last_availability")?,
-                            Availability::parse,
-                        )?,
-                        activity: parse(row.try_get("last_activity")?, Activity::parse)?,
-                    },
-                })
+        rows.iter().map(decode::follow).collect()
+    }
+
+    /// Claims the due head of each subscription's outbox: reads them, then leases them
+    /// through the writer. Nothing else leases on a SQLite database (one instance), so what
+    /// was read is what gets leased.
+    pub async fn claim_due_notifications(
+        &self,
+        due: Timestamp,
+        lease_until: Timestamp,
+    ) -> Result<Vec<PendingNotification>, StoreError> {
+        let pending = self.due_notifications(due).await?;
+        if !pending.is_empty() {
+            let outbox_ids = pending.iter().map(|p| p.outbox_id).collect();
+            self.write(Write::Lease {
+                outbox_ids,
+                due,
+                until: lease_until,
             })
-            .collect()
+            .await?;
+        }
+        Ok(pending)
     }
 
     /// The oldest undelivered notification of each subscription whose next attempt is due
     /// (wall clock `due`): delivering only heads keeps each subscription's order.
-    pub async fn due_notifications(
+    async fn due_notifications(
         &self,
         due: Timestamp,
     ) -> Result<Vec<PendingNotification>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT o.id, o.notification_id, o.subscription_id, o.user_id, o.availability, \
-                    o.activity, o.attempts, o.created_at, s.tenant_id, s.notification_url, \
-                    s.client_state, s.expires_at, s.include_resource_data, \
-                    s.encryption_certificate, s.encryption_certificate_id \
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {PENDING_COLUMNS} \
              FROM notification_outbox o JOIN subscriptions s ON s.id = o.subscription_id \
              WHERE o.id IN (SELECT MIN(id) FROM notification_outbox GROUP BY subscription_id) \
                AND o.next_attempt_at <= ? \
-             ORDER BY o.id",
-        )
+             ORDER BY o.id"
+        )))
         .bind(to_millis(due))
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(PendingNotification {
-                    outbox_id: row.try_get("id")?,
-                    notification_id: row.try_get("notification_id")?,
-                    subscription_id: row.try_get("subscription_id")?,
-                    tenant: row.try_get("tenant_id")?,
-                    user: row.try_get("user_id")?,
-                    presence: EffectivePresence {
-                        availability: parse(row.try_get("availability")?, Availability::parse)?,
-                        activity: parse(row.try_get("activity")?, Activity::parse)?,
-                    },
-                    attempts: u32::try_from(row.try_get::<i64, _>("attempts")?).unwrap_or(u32::MAX),
-                    created_at: from_millis(row.try_get("created_at")?)?,
-                    notification_url: row.try_get("notification_url")?,
-                    client_state: row.try_get("client_state")?,
-                    subscription_expires_at: from_millis(row.try_get("expires_at")?)?,
-                    encryption: encryption(row)?,
-                })
-            })
-            .collect()
+        rows.iter().map(decode::pending).collect()
     }
-}
-
-fn subscription(row: &sqlx::sqlite::SqliteRow) -> Result<SubscriptionRecord, sqlx::Error> {
-    Ok(SubscriptionRecord {
-        id: row.try_get("id")?,
-        tenant: row.try_get("tenant_id")?,
-        application_id: row.try_get("application_id")?,
-        creator_id: row.try_get("creator_id")?,
-        resource: row.try_get("resource")?,
-        notification_url: row.try_get("notification_url")?,
-        lifecycle_notification_url: row.try_get("lifecycle_notification_url")?,
-        client_state: row.try_get("client_state")?,
-        expires_at: from_millis(row.try_get("expires_at")?)?,
-        created_at: from_millis(row.try_get("created_at")?)?,
-        encryption: encryption(row)?,
-    })
-}
-
-fn encryption(row: &sqlx::sqlite::SqliteRow) -> Result<Option<Encryption>, sqlx::Error> {
-    if !row.try_get::<bool, _>("include_resource_data")? {
-        return Ok(None);
-    }
-    Ok(Some(Encryption {
-        certificate: row
-            .try_get::<Option<String>, _>("encryption_certificate")?
-            .unwrap_or_default(),
-        certificate_id: row
-            .try_get::<Option<String>, _>("encryption_certificate_id")?
-            .unwrap_or_default(),
-    }))
 }
 
 /// Creates a subscription following `users`, remembering their presence at `now` as already
@@ -326,13 +224,4 @@ pub(super) async fn announce(
         written += 1;
     }
     Ok(written)
-}
-
-/// Groups follows by user, for scanning.
-pub fn by_user(follows: Vec<Follow>) -> HashMap<UserKey, Vec<Follow>> {
-    let mut grouped: HashMap<UserKey, Vec<Follow>> = HashMap::new();
-    for follow in follows {
-        grouped.entry(follow.user.clone()).or_default().push(follow);
-    }
-    grouped
 }

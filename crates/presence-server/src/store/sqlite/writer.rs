@@ -6,34 +6,16 @@
 //! committing everything that queued up during the previous commit amortises the fsync over
 //! the whole batch, and nobody is acknowledged before their batch is on disk.
 
-use std::sync::Arc;
 
 use sqlx::{Connection, SqliteConnection};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
-use super::write::{UserKey, Write, Written};
+use crate::store::{StoreError, UserKey, Write, Written};
 
 /// Most writes committed in one transaction; bounds the latency a batch adds.
 const MAX_BATCH: usize = 256;
 /// Writes that may wait for the writer before submitters are made to wait in turn.
 const QUEUE: usize = 4096;
-
-/// A failed write; cloneable because one failed commit fails every write of its batch.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("database write failed: {0}")]
-pub struct StoreError(Arc<sqlx::Error>);
-
-impl StoreError {
-    fn stopped() -> Self {
-        Self(Arc::new(sqlx::Error::PoolClosed))
-    }
-}
-
-impl From<sqlx::Error> for StoreError {
-    fn from(error: sqlx::Error) -> Self {
-        Self(Arc::new(error))
-    }
-}
 
 enum Message {
     // Boxed: a `Write` is large, a close message tiny, and the queue holds thousands.
@@ -194,7 +176,7 @@ async fn transaction(
     for write in writes {
         // Set before later writes of the same batch run: they may concern its users.
         subscriptions.0 |= write.may_add_subscriptions();
-        results.push(write.apply(&mut tx, subscriptions.0).await?);
+        results.push(super::apply::apply(write, &mut tx, subscriptions.0).await?);
     }
     tx.commit().await?;
     Ok(results)

@@ -1,0 +1,341 @@
+//! The SQL of each [`Write`] on PostgreSQL, where several server instances write at once.
+//!
+//! Each write is its own transaction (the caller's). Every write to a user locks the user's
+//! `presence_users` row before anything else ([`touch`] or [`lock_user`]), so the writes to one
+//! user are serialised across instances in one lock order (user, then sessions) and each sees
+//! the previous one committed: `changed_at` strictly increases, a cleared session cannot
+//! come back from a write that started before the clear, and announcements are decided on
+//! the latest state. Writes to different users do not wait for each other.
+
+use jiff::Timestamp;
+use sqlx::PgConnection;
+
+use super::listen;
+use super::subscriptions;
+use crate::engine::Session;
+use crate::store::codec::to_millis;
+use crate::store::{LocationLayer, UserKey, Write, Written};
+
+/// Runs the write's statements on `conn` (inside the caller's transaction). When it changed
+/// the presence of a followed user, the notifications owed are written in the same
+/// transaction.
+pub(super) async fn apply(write: &Write, conn: &mut PgConnection) -> Result<Written, sqlx::Error> {
+    let (written, followed) = apply_change(write, conn).await?;
+    if followed && let Some((user, now)) = write.changed_user(written) {
+        subscriptions::announce(conn, user, now).await?;
+    }
+    Ok(written)
+}
+
+/// The change itself; also answers whether someone follows the user it touched.
+async fn apply_change(
+    write: &Write,
+    conn: &mut PgConnection,
+) -> Result<(Written, bool), sqlx::Error> {
+    match write {
+        Write::PutSession { user, session } => {
+            let followed = touch(conn, user, session.refreshed_at).await?;
+            put_session(conn, user, session).await?;
+            Ok((Written::Done, followed))
+        }
+        Write::RemoveSession {
+            user,
+            session_id,
+            now,
+        } => {
+            if !lock_user(conn, user).await? {
+                return Ok((Written::SessionRemoved(false), false));
+            }
+            let removed = remove_session(conn, user, session_id, *now).await?;
+            let followed = removed && touch(conn, user, *now).await?;
+            Ok((Written::SessionRemoved(removed), followed))
+        }
+        Write::SetPreferred {
+            user,
+            preferred,
+            now,
+        } => {
+            let followed = touch(conn, user, *now).await?;
+            sqlx::query(
+                "UPDATE presence_users SET preferred_availability = $1, preferred_activity = $2, \
+                 preferred_expires_at = $3 WHERE tenant_id = $4 AND user_id = $5",
+            )
+            .bind(preferred.map(|p| p.availability.as_str()))
+            .bind(preferred.map(|p| p.activity.as_str()))
+            .bind(preferred.map(|p| to_millis(p.expires_at)))
+            .bind(&user.tenant)
+            .bind(&user.user)
+            .execute(conn)
+            .await?;
+            Ok((Written::Done, followed))
+        }
+        Write::SetStatusMessage { user, message, now } => {
+            touch(conn, user, *now).await?;
+            sqlx::query(
+                "UPDATE presence_users SET status_content = $1, status_expires_at = $2, \
+                 status_published_at = $3 WHERE tenant_id = $4 AND user_id = $5",
+            )
+            .bind(message.as_ref().map(|m| m.content.as_str()))
+            .bind(message.as_ref().and_then(|m| m.expires_at).map(to_millis))
+            .bind(message.as_ref().map(|m| to_millis(m.published_at)))
+            .bind(&user.tenant)
+            .bind(&user.user)
+            .execute(conn)
+            .await?;
+            Ok((Written::Done, false))
+        }
+        Write::SetLocation {
+            user,
+            layer,
+            location,
+            now,
+        } => {
+            touch(conn, user, *now).await?;
+            let sql = match layer {
+                LocationLayer::Manual => {
+                    "UPDATE presence_users SET manual_location_type = $1, manual_place_id = $2 \
+                     WHERE tenant_id = $3 AND user_id = $4"
+                }
+                LocationLayer::Automatic => {
+                    "UPDATE presence_users SET automatic_location_type = $1, \
+                     automatic_place_id = $2 WHERE tenant_id = $3 AND user_id = $4"
+                }
+            };
+            sqlx::query(sql)
+                .bind(location.as_ref().map(|l| l.work_location_type.as_str()))
+                .bind(location.as_ref().and_then(|l| l.place_id.as_deref()))
+                .bind(&user.tenant)
+                .bind(&user.user)
+                .execute(conn)
+                .await?;
+            Ok((Written::Done, false))
+        }
+        Write::ClearLocation { user, now } => {
+            touch(conn, user, *now).await?;
+            sqlx::query(
+                "UPDATE presence_users SET manual_location_type = NULL, manual_place_id = NULL, \
+                 automatic_location_type = NULL, automatic_place_id = NULL \
+                 WHERE tenant_id = $1 AND user_id = $2",
+            )
+            .bind(&user.tenant)
+            .bind(&user.user)
+            .execute(conn)
+            .await?;
+            Ok((Written::Done, false))
+        }
+        Write::PurgeExpired { now, limit } => {
+            let purged = purge_expired(conn, *now, *limit).await?;
+            Ok((Written::Purged(purged), false))
+        }
+        Write::CreateSubscription { record, users, now } => {
+            subscriptions::create(conn, record, users, *now).await?;
+            Ok((Written::Done, false))
+        }
+        Write::UpdateSubscription {
+            tenant,
+            id,
+            expires_at,
+            notification_url,
+            now,
+        } => {
+            let updated = sqlx::query(
+                "UPDATE subscriptions SET expires_at = COALESCE($1, expires_at), \
+                   notification_url = COALESCE($2, notification_url) \
+                 WHERE tenant_id = $3 AND id = $4 AND expires_at > $5",
+            )
+            .bind(expires_at.map(to_millis))
+            .bind(notification_url)
+            .bind(tenant)
+            .bind(id)
+            .bind(to_millis(*now))
+            .execute(conn)
+            .await?;
+            Ok((Written::Found(updated.rows_affected() > 0), false))
+        }
+        Write::DeleteSubscription { tenant, id } => {
+            let deleted =
+                sqlx::query("DELETE FROM subscriptions WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant)
+                    .bind(id)
+                    .execute(conn)
+                    .await?;
+            Ok((Written::Found(deleted.rows_affected() > 0), false))
+        }
+        Write::DropExpiredSubscriptions { now } => {
+            sqlx::query("DELETE FROM subscriptions WHERE expires_at <= $1")
+                .bind(to_millis(*now))
+                .execute(conn)
+                .await?;
+            Ok((Written::Done, false))
+        }
+        Write::Announce { user, .. } => {
+            // Instances scan concurrently: under the lock, the second one finds the change
+            // already announced and writes nothing.
+            let exists = lock_user(conn, user).await?;
+            listen::notify(conn, user).await?;
+            Ok((Written::Done, exists))
+        }
+        Write::Lease {
+            outbox_ids,
+            due,
+            until,
+        } => {
+            sqlx::query(
+                "UPDATE notification_outbox SET next_attempt_at = $1 \
+                 WHERE id = ANY($2) AND next_attempt_at <= $3",
+            )
+            .bind(to_millis(*until))
+            .bind(outbox_ids)
+            .bind(to_millis(*due))
+            .execute(conn)
+            .await?;
+            Ok((Written::Done, false))
+        }
+        Write::Delivered { outbox_id } => {
+            sqlx::query("DELETE FROM notification_outbox WHERE id = $1")
+                .bind(outbox_id)
+                .execute(conn)
+                .await?;
+            Ok((Written::Done, false))
+        }
+        Write::DeliveryFailed {
+            outbox_id,
+            retry_at,
+        } => {
+            let query = match retry_at {
+                Some(at) => sqlx::query(
+                    "UPDATE notification_outbox SET attempts = attempts + 1, \
+                     next_attempt_at = $1 WHERE id = $2",
+                )
+                .bind(to_millis(*at))
+                .bind(outbox_id),
+                None => sqlx::query("DELETE FROM notification_outbox WHERE id = $1")
+                    .bind(outbox_id),
+            };
+            query.execute(conn).await?;
+            Ok((Written::Done, false))
+        }
+    }
+}
+
+/// Creates the user's row if needed, locks it, and records a change at `now`, keeping
+/// `changed_at` strictly increasing even when two writes share a millisecond or instances'
+/// clocks disagree. The same statement tells the other instances (NOTIFY, delivered at
+/// commit) and answers whether any subscription follows the user.
+async fn touch(conn: &mut PgConnection, user: &UserKey, now: Timestamp) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "WITH touched AS ( \
+           INSERT INTO presence_users (tenant_id, user_id, changed_at) VALUES ($1, $2, $3) \
+           ON CONFLICT (tenant_id, user_id) DO UPDATE SET \
+             changed_at = GREATEST(EXCLUDED.changed_at, presence_users.changed_at + 1) \
+           RETURNING 1), \
+         notified AS (SELECT pg_notify($4, $5)) \
+         SELECT EXISTS (SELECT 1 FROM subscription_users WHERE tenant_id = $1 AND user_id = $2) \
+         FROM touched, notified",
+    )
+    .bind(&user.tenant)
+    .bind(&user.user)
+    .bind(to_millis(now))
+    .bind(listen::CHANNEL)
+    .bind(listen::payload(user))
+    .fetch_one(conn)
+    .await
+}
+
+/// Locks the user's row without changing it; false when the user has no row (and so no
+/// state to change).
+async fn lock_user(conn: &mut PgConnection, user: &UserKey) -> Result<bool, sqlx::Error> {
+    let row: Option<i32> = sqlx::query_scalar(
+        "SELECT 1 FROM presence_users WHERE tenant_id = $1 AND user_id = $2 FOR UPDATE",
+    )
+    .bind(&user.tenant)
+    .bind(&user.user)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.is_some())
+}
+
+async fn put_session(
+    conn: &mut PgConnection,
+    user: &UserKey,
+    session: &Session,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO presence_sessions \
+           (tenant_id, user_id, session_id, availability, activity, refreshed_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (tenant_id, user_id, session_id) DO UPDATE SET \
+           availability = EXCLUDED.availability, activity = EXCLUDED.activity, \
+           refreshed_at = EXCLUDED.refreshed_at, expires_at = EXCLUDED.expires_at",
+    )
+    .bind(&user.tenant)
+    .bind(&user.user)
+    .bind(&session.session_id)
+    .bind(session.availability.as_str())
+    .bind(session.activity.as_str())
+    .bind(to_millis(session.refreshed_at))
+    .bind(to_millis(session.expires_at))
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// Deletes the session; true when it was still live at `now` (an expired leftover is
+/// deleted too, but counts as absent).
+async fn remove_session(
+    conn: &mut PgConnection,
+    user: &UserKey,
+    session_id: &str,
+    now: Timestamp,
+) -> Result<bool, sqlx::Error> {
+    let expires_at: Option<i64> = sqlx::query_scalar(
+        "DELETE FROM presence_sessions \
+         WHERE tenant_id = $1 AND user_id = $2 AND session_id = $3 RETURNING expires_at",
+    )
+    .bind(&user.tenant)
+    .bind(&user.user)
+    .bind(session_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(expires_at.is_some_and(|at| at > to_millis(now)))
+}
+
+/// Deletes up to `limit` expired sessions, oldest first, and records each expiry as a change
+/// of its user (`changed_at`), in one statement. Instances purge concurrently without
+/// overlapping: each locks the users of its candidates first (the same lock order as every
+/// other write) and skips users another instance or a request holds; the deletion re-checks
+/// `expires_at` on the latest row, so a session refreshed meanwhile stays.
+async fn purge_expired(
+    conn: &mut PgConnection,
+    now: Timestamp,
+    limit: u32,
+) -> Result<u32, sqlx::Error> {
+    let purged: i64 = sqlx::query_scalar(
+        "WITH candidates AS ( \
+           SELECT tenant_id, user_id, session_id FROM presence_sessions \
+           WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2), \
+         locked AS ( \
+           SELECT u.tenant_id, u.user_id FROM presence_users u \
+           WHERE (u.tenant_id, u.user_id) IN (SELECT tenant_id, user_id FROM candidates) \
+           FOR UPDATE SKIP LOCKED), \
+         purged AS ( \
+           DELETE FROM presence_sessions s USING candidates c, locked l \
+           WHERE s.tenant_id = c.tenant_id AND s.user_id = c.user_id \
+             AND s.session_id = c.session_id \
+             AND l.tenant_id = c.tenant_id AND l.user_id = c.user_id \
+             AND s.expires_at <= $1 \
+           RETURNING s.tenant_id, s.user_id, s.expires_at), \
+         expiries AS ( \
+           SELECT tenant_id, user_id, MAX(expires_at) AS at FROM purged \
+           GROUP BY tenant_id, user_id), \
+         recorded AS ( \
+           UPDATE presence_users u SET changed_at = GREATEST(u.changed_at, e.at) \
+           FROM expiries e WHERE u.tenant_id = e.tenant_id AND u.user_id = e.user_id) \
+         SELECT COUNT(*) FROM purged",
+    )
+    .bind(to_millis(now))
+    .bind(i64::from(limit))
+    .fetch_one(conn)
+    .await?;
+    Ok(u32::try_from(purged).unwrap_or(u32::MAX))
+}

@@ -1,0 +1,131 @@
+//! The shared backend: one PostgreSQL database behind any number of server instances.
+//!
+//! - Each write is its own transaction on a pooled connection; PostgreSQL's own group commit
+//!   shares fsyncs between concurrent commits. Writes to one user are serialised by the
+//!   user's row lock ([`apply`]); writes to different users run in parallel.
+//! - A write that loses a deadlock or a serialisation check is retried whole: nothing of it
+//!   was committed, and it was not acknowledged.
+//! - Migrations run at start-up under sqlx's advisory lock, so instances starting together
+//!   apply them once and the others wait, then find them applied.
+//! - Changes reach every instance's live streams through LISTEN/NOTIFY ([`listen`]).
+
+mod apply;
+mod listen;
+mod read;
+mod subscriptions;
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgPool};
+use tokio::sync::broadcast;
+
+use crate::engine::UserState;
+use crate::store::{StoreError, UserKey, Write, Written};
+
+/// Migrations embedded in the binary, applied at start-up.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+
+/// Connections each instance keeps to the database (plus one for LISTEN). Eight instances
+/// stay within PostgreSQL's default `max_connections` of 100.
+pub const POOL_SIZE: u32 = 10;
+
+/// How often a write that lost a deadlock or serialisation check is tried again.
+const RETRIES: u32 = 8;
+
+/// Changes remembered for slow stream readers before they are told they lagged.
+const CHANGE_BACKLOG: usize = 4096;
+
+/// Handle to the database; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+    changes: broadcast::Sender<UserKey>,
+    listener: Arc<tokio::task::AbortHandle>,
+}
+
+impl PgStore {
+    /// Connects, migrates (once across instances) and starts listening for changes.
+    pub async fn open(url: &str) -> anyhow::Result<Self> {
+        let options = PgConnectOptions::from_str(url)
+            .context("invalid PostgreSQL URL")?
+            .application_name("presence-server");
+        let pool = PgPoolOptions::new()
+            .max_connections(POOL_SIZE)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .context("cannot connect to PostgreSQL")?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .context("cannot apply the database migrations")?;
+        let (changes, _) = broadcast::channel(CHANGE_BACKLOG);
+        let listener = listen::spawn(&pool, changes.clone())
+            .await
+            .context("cannot LISTEN for changes")?;
+        Ok(Self {
+            pool,
+            changes,
+            listener: Arc::new(listener.abort_handle()),
+        })
+    }
+
+    /// Applies one write in its own transaction; resolves once it is committed.
+    pub async fn write(&self, write: Write) -> Result<Written, StoreError> {
+        let mut attempt = 0;
+        loop {
+            match self.transaction(&write).await {
+                Err(error) if attempt < RETRIES && is_transient(&error) => {
+                    attempt += 1;
+                    tracing::debug!(%error, attempt, "write lost a lock conflict; retrying");
+                    tokio::time::sleep(Duration::from_millis(u64::from(attempt) * 5)).await;
+                }
+                result => return result.map_err(StoreError::from),
+            }
+        }
+    }
+
+    async fn transaction(&self, write: &Write) -> Result<Written, sqlx::Error> {
+        let mut connection = self.pool.acquire().await?;
+        let mut tx = connection.begin().await?;
+        let written = apply::apply(write, &mut tx).await?;
+        tx.commit().await?;
+        Ok(written)
+    }
+
+    pub fn changes(&self) -> broadcast::Receiver<UserKey> {
+        self.changes.subscribe()
+    }
+
+    pub async fn load_users(
+        &self,
+        tenant: &str,
+        users: &[String],
+    ) -> Result<HashMap<String, UserState>, sqlx::Error> {
+        read::fetch_users(&self.pool, tenant, users).await
+    }
+
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)
+    }
+
+    /// Waits for the connections in use to be returned, then closes them all.
+    pub async fn close(&self) {
+        self.listener.abort();
+        self.pool.close().await;
+    }
+}
+
+/// Whether `error` is one PostgreSQL resolves by aborting a transaction that can simply be
+/// run again: a deadlock (40P01) or a serialisation failure (40001).
+fn is_transient(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| code == "40P01" || code == "40001")
+}

@@ -1,0 +1,215 @@
+//! Subscriptions and the notification outbox on PostgreSQL: their SQL, reads and writes.
+
+use jiff::Timestamp;
+use sqlx::PgConnection;
+
+use super::PgStore;
+use super::read::fetch_users;
+use crate::engine::EffectivePresence;
+use crate::store::codec::to_millis;
+use crate::store::decode::{self, PENDING_COLUMNS, SUBSCRIPTION_COLUMNS};
+use crate::store::{Follow, PendingNotification, SubscriptionRecord, UserKey};
+
+impl PgStore {
+    pub async fn list_subscriptions(
+        &self,
+        tenant: &str,
+        application: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions \
+             WHERE tenant_id = $1 AND ($2::text IS NULL OR application_id = $2) \
+               AND expires_at > $3 \
+             ORDER BY created_at, id"
+        )))
+        .bind(tenant)
+        .bind(application)
+        .bind(to_millis(now))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(decode::subscription).collect()
+    }
+
+    pub async fn get_subscription(
+        &self,
+        tenant: &str,
+        id: &str,
+        now: Timestamp,
+    ) -> Result<Option<SubscriptionRecord>, sqlx::Error> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions \
+             WHERE tenant_id = $1 AND id = $2 AND expires_at > $3"
+        )))
+        .bind(tenant)
+        .bind(id)
+        .bind(to_millis(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(decode::subscription).transpose()
+    }
+
+    pub async fn follows(&self, now: Timestamp) -> Result<Vec<Follow>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT su.subscription_id, su.tenant_id, su.user_id, su.last_availability, \
+                    su.last_activity \
+             FROM subscription_users su JOIN subscriptions s ON s.id = su.subscription_id \
+             WHERE s.expires_at > $1",
+        )
+        .bind(to_millis(now))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(decode::follow).collect()
+    }
+
+    /// Claims the due head of each subscription's outbox: moves its next attempt to
+    /// `lease_until` and returns it, in one statement. `SKIP LOCKED` lets instances claim at
+    /// the same moment without waiting for or overlapping each other, and a claimed head is
+    /// no longer due, so nobody delivers it (or, out of order, the notification behind it)
+    /// until the claimant records the outcome or its lease runs out.
+    pub async fn claim_due_notifications(
+        &self,
+        due: Timestamp,
+        lease_until: Timestamp,
+    ) -> Result<Vec<PendingNotification>, sqlx::Error> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "WITH heads AS ( \
+               SELECT id FROM notification_outbox \
+               WHERE id IN (SELECT MIN(id) FROM notification_outbox GROUP BY subscription_id) \
+                 AND next_attempt_at <= $1 \
+               FOR UPDATE SKIP LOCKED), \
+             o AS ( \
+               UPDATE notification_outbox SET next_attempt_at = $2 \
+               WHERE id IN (SELECT id FROM heads) RETURNING *) \
+             SELECT {PENDING_COLUMNS} FROM o JOIN subscriptions s ON s.id = o.subscription_id \
+             ORDER BY o.id"
+        )))
+        .bind(to_millis(due))
+        .bind(to_millis(lease_until))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(decode::pending).collect()
+    }
+}
+
+/// Creates a subscription following `users`, remembering their presence at `now` as already
+/// announced (a subscription reports changes from its creation on). A write racing with the
+/// creation may be remembered as its before-state; the scanner then announces it within a scan.
+pub(super) async fn create(
+    conn: &mut PgConnection,
+    record: &SubscriptionRecord,
+    users: &[String],
+    now: Timestamp,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO subscriptions ({SUBSCRIPTION_COLUMNS}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+    )))
+    .bind(&record.id)
+    .bind(&record.tenant)
+    .bind(&record.application_id)
+    .bind(&record.creator_id)
+    .bind(&record.resource)
+    .bind(&record.notification_url)
+    .bind(&record.lifecycle_notification_url)
+    .bind(&record.client_state)
+    .bind(to_millis(record.expires_at))
+    .bind(to_millis(record.created_at))
+    .bind(record.encryption.is_some())
+    .bind(record.encryption.as_ref().map(|e| e.certificate.as_str()))
+    .bind(
+        record
+            .encryption
+            .as_ref()
+            .map(|e| e.certificate_id.as_str()),
+    )
+    .execute(&mut *conn)
+    .await?;
+    let states = fetch_users(&mut *conn, &record.tenant, users).await?;
+    let (mut availabilities, mut activities) = (Vec::new(), Vec::new());
+    for user in users {
+        let presence = states
+            .get(user)
+            .map_or(EffectivePresence::OFFLINE, |state| state.presence_at(now));
+        availabilities.push(presence.availability.as_str());
+        activities.push(presence.activity.as_str());
+    }
+    sqlx::query(
+        "INSERT INTO subscription_users \
+           (subscription_id, tenant_id, user_id, last_availability, last_activity) \
+         SELECT $1, $2, f.user_id, f.availability, f.activity \
+         FROM UNNEST($3::text[], $4::text[], $5::text[]) AS f (user_id, availability, activity)",
+    )
+    .bind(&record.id)
+    .bind(&record.tenant)
+    .bind(users)
+    .bind(&availabilities)
+    .bind(&activities)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Writes a notification for every live subscription following `user` whose last announced
+/// presence differs from the user's presence at `now`. The caller holds the user's row lock,
+/// so concurrent announcers of the same user take turns and the later one sees the earlier
+/// one's `last_*`: each change is announced once.
+pub(super) async fn announce(
+    conn: &mut PgConnection,
+    user: &UserKey,
+    now: Timestamp,
+) -> Result<u32, sqlx::Error> {
+    let follows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT su.subscription_id, su.last_availability, su.last_activity \
+         FROM subscription_users su JOIN subscriptions s ON s.id = su.subscription_id \
+         WHERE su.tenant_id = $1 AND su.user_id = $2 AND s.expires_at > $3",
+    )
+    .bind(&user.tenant)
+    .bind(&user.user)
+    .bind(to_millis(now))
+    .fetch_all(&mut *conn)
+    .await?;
+    if follows.is_empty() {
+        return Ok(0);
+    }
+    let ids = [user.user.clone()];
+    let states = fetch_users(&mut *conn, &user.tenant, &ids).await?;
+    let presence = states
+        .get(&user.user)
+        .map_or(EffectivePresence::OFFLINE, |state| state.presence_at(now));
+    let wall = to_millis(Timestamp::now());
+    let stale: Vec<String> = follows
+        .into_iter()
+        .filter(|(_, availability, activity)| {
+            (availability.as_str(), activity.as_str())
+                != (presence.availability.as_str(), presence.activity.as_str())
+        })
+        .map(|(subscription_id, _, _)| subscription_id)
+        .collect();
+    if stale.is_empty() {
+        return Ok(0);
+    }
+    let notification_ids: Vec<String> = stale
+        .iter()
+        .map(|_| uuid::Uuid::new_v4().to_string())
+        .collect();
+    sqlx::query(
+        "WITH announced AS ( \
+           UPDATE subscription_users SET last_availability = $3, last_activity = $4 \
+           WHERE subscription_id = ANY($1) AND user_id = $2) \
+         INSERT INTO notification_outbox (notification_id, subscription_id, user_id, \
+           availability, activity, occurred_at, created_at, next_attempt_at) \
+         SELECT n.notification_id, n.subscription_id, $2, $3, $4, $5, $6, $6 \
+         FROM UNNEST($7::text[], $1::text[]) AS n (notification_id, subscription_id)",
+    )
+    .bind(&stale)
+    .bind(&user.user)
+    .bind(presence.availability.as_str())
+    .bind(presence.activity.as_str())
+    .bind(to_millis(now))
+    .bind(wall)
+    .bind(&notification_ids)
+    .execute(&mut *conn)
+    .await?;
+    Ok(u32::try_from(stale.len()).unwrap_or(u32::MAX))
+}

@@ -1,0 +1,68 @@
+//! What the store keeps about subscriptions and their pending notifications, as plain values
+//! (both backends read and write these).
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+
+use super::UserKey;
+use crate::engine::EffectivePresence;
+
+/// A subscription as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubscriptionRecord {
+    pub id: String,
+    pub tenant: String,
+    pub application_id: String,
+    pub creator_id: String,
+    pub resource: String,
+    pub notification_url: String,
+    pub lifecycle_notification_url: Option<String>,
+    pub client_state: Option<String>,
+    pub expires_at: Timestamp,
+    pub created_at: Timestamp,
+    /// Rich notifications: the base64 certificate to encrypt with, and its id.
+    pub encryption: Option<Encryption>,
+}
+
+/// The certificate a subscription's notifications are encrypted with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Encryption {
+    pub certificate: String,
+    pub certificate_id: String,
+}
+
+/// A notification waiting for delivery, with what is needed to send it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingNotification {
+    pub outbox_id: i64,
+    pub notification_id: String,
+    pub subscription_id: String,
+    pub tenant: String,
+    pub user: String,
+    pub presence: EffectivePresence,
+    pub attempts: u32,
+    /// Wall-clock time the notification was written.
+    pub created_at: Timestamp,
+    pub notification_url: String,
+    pub client_state: Option<String>,
+    pub subscription_expires_at: Timestamp,
+    pub encryption: Option<Encryption>,
+}
+
+/// One followed user of one subscription, and what was last announced for them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Follow {
+    pub subscription_id: String,
+    pub user: UserKey,
+    pub last: EffectivePresence,
+}
+
+/// Groups follows by user, for scanning.
+pub fn by_user(follows: Vec<Follow>) -> HashMap<UserKey, Vec<Follow>> {
+    let mut grouped: HashMap<UserKey, Vec<Follow>> = HashMap::new();
+    for follow in follows {
+        grouped.entry(follow.user.clone()).or_default().push(follow);
+    }
+    grouped
+}

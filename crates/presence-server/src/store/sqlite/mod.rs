@@ -1,0 +1,129 @@
+//! The embedded backend: one SQLite file, one server instance.
+//!
+//! - WAL journal, so readers never wait for the writer; `synchronous = FULL`, so a write is on
+//!   disk before it is acknowledged.
+//! - Reads go through a small read-only pool ([`read`]).
+//! - Writes go to one task that owns the only writable connection ([`writer`]) and commits
+//!   whatever has queued up meanwhile in one transaction (group commit): concurrent writers
+//!   share an fsync instead of queueing for one each, and "database is locked" cannot happen
+//!   between our own connections.
+
+mod apply;
+mod checkpoint;
+mod read;
+mod subscriptions;
+mod writer;
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use super::{StoreError, UserKey, Write, Written};
+use crate::engine::UserState;
+
+/// Migrations embedded in the binary, applied at start-up.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
+
+/// Page cache of the writer and of each reader, in KiB. SQLite's default is 2 MiB per
+/// connection; a database of a million sessions is ~110 MiB, and random upserts would keep
+/// missing it. (A negative `cache_size` is in KiB.)
+const WRITER_CACHE_KIB: u32 = 64 * 1024;
+const READER_CACHE_KIB: u32 = 8 * 1024;
+
+/// How often the WAL is checkpointed into the database file, off the writer's path.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// How many connections serve reads concurrently.
+const READ_CONNECTIONS: u32 = 4;
+
+/// Handle to the database; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    read: SqlitePool,
+    writer: writer::Writer,
+    checkpoints: std::sync::Arc<tokio::task::AbortHandle>,
+}
+
+impl SqliteStore {
+    /// Opens (creating the file and its directory if needed) and migrates the database.
+    pub async fn open(url: &str) -> anyhow::Result<Self> {
+        let options = SqliteConnectOptions::from_str(url)
+            .with_context(|| format!("invalid database URL '{url}'"))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(5));
+        let file = options.get_filename();
+        if let Some(dir) = file.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+        }
+        // The writer never checkpoints itself (a checkpoint inside a commit stalls every
+        // write queued behind it); a separate connection does, passively, every second.
+        let writer_options = options
+            .clone()
+            .pragma("cache_size", format!("-{WRITER_CACHE_KIB}"))
+            .pragma("wal_autocheckpoint", "0");
+        let mut connection = sqlx::ConnectOptions::connect(&writer_options)
+            .await
+            .with_context(|| format!("cannot open the database {}", file.display()))?;
+        MIGRATOR
+            .run(&mut connection)
+            .await
+            .context("cannot apply the database migrations")?;
+        let checkpointer = sqlx::ConnectOptions::connect(&options)
+            .await
+            .context("cannot open the checkpointing connection")?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(READ_CONNECTIONS)
+            .connect_with(
+                options
+                    .pragma("cache_size", format!("-{READER_CACHE_KIB}"))
+                    .read_only(true),
+            )
+            .await
+            .context("cannot open read connections to the database")?;
+        let checkpoints = tokio::spawn(checkpoint::run(checkpointer, CHECKPOINT_EVERY));
+        Ok(Self {
+            read,
+            writer: writer::Writer::spawn(connection),
+            checkpoints: std::sync::Arc::new(checkpoints.abort_handle()),
+        })
+    }
+
+    /// Applies one write durably; resolves once it is committed.
+    pub async fn write(&self, write: Write) -> Result<Written, StoreError> {
+        self.writer.submit(write).await
+    }
+
+    /// Users whose state changes from now on, as each change commits.
+    pub fn changes(&self) -> tokio::sync::broadcast::Receiver<UserKey> {
+        self.writer.changes()
+    }
+
+    /// The state of each of `users` that has any, keyed by user id.
+    pub async fn load_users(
+        &self,
+        tenant: &str,
+        users: &[String],
+    ) -> Result<HashMap<String, UserState>, sqlx::Error> {
+        read::fetch_users(&self.read, tenant, users).await
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.read).await.map(drop)
+    }
+
+    /// Finishes queued writes, then closes every connection. Readers close first, so the
+    /// writer is the last connection and checkpoints the WAL into the database file.
+    pub async fn close(&self) {
+        self.checkpoints.abort();
+        self.read.close().await;
+        self.writer.close().await;
+    }
+}

@@ -1,0 +1,41 @@
+//! Reading users' state on SQLite.
+
+use std::collections::HashMap;
+
+use crate::engine::UserState;
+use crate::store::decode::user_state;
+
+/// One row per user: the user's columns, and all the user's sessions folded into one text
+/// column (see [`crate::store::decode`] for the separators). One query and one row per user,
+/// whatever the number of sessions: a read is a single round trip to the database thread,
+/// and rows, the costly part of decoding, stay few.
+const SELECT_USERS: &str = "SELECT u.user_id, u.changed_at, u.preferred_availability, \
+    u.preferred_activity, u.preferred_expires_at, u.status_content, u.status_expires_at, \
+    u.status_published_at, u.manual_location_type, u.manual_place_id, \
+    u.automatic_location_type, u.automatic_place_id, \
+    (SELECT group_concat(s.session_id || char(31) || s.availability || char(31) || s.activity \
+        || char(31) || s.refreshed_at || char(31) || s.expires_at, char(30)) \
+     FROM presence_sessions s WHERE s.tenant_id = u.tenant_id AND s.user_id = u.user_id) \
+    AS sessions \
+    FROM presence_users u \
+    WHERE u.tenant_id = ? AND u.user_id IN (SELECT value FROM json_each(?))";
+
+/// The state of each of `users` that has any, keyed by user id, on any connection (the
+/// writer uses it inside its transactions). One query whatever the number of users: the ids
+/// travel as one JSON array.
+pub(super) async fn fetch_users<'c, E>(
+    executor: E,
+    tenant: &str,
+    users: &[String],
+) -> Result<HashMap<String, UserState>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Sqlite>,
+{
+    let ids = serde_json::to_string(users).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let rows = sqlx::query(SELECT_USERS)
+        .bind(tenant)
+        .bind(&ids)
+        .fetch_all(executor)
+        .await?;
+    rows.iter().map(user_state).collect()
+}
