@@ -32,16 +32,18 @@ impl Cluster {
             .ok()
             .filter(|out| out.status.success())
             .map(|out| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()));
-        let debian = std::fs::read_dir("/usr/lib/postgresql").ok().and_then(|versions| {
-            versions
-                .filter_map(Result::ok)
-                .filter_map(|entry| {
-                    let version: u32 = entry.file_name().to_str()?.parse().ok()?;
-                    Some((version, entry.path().join("bin")))
-                })
-                .max()
-                .map(|(_, bin)| bin)
-        });
+        let debian = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()
+            .and_then(|versions| {
+                versions
+                    .filter_map(Result::ok)
+                    .filter_map(|entry| {
+                        let version: u32 = entry.file_name().to_str()?.parse().ok()?;
+                        Some((version, entry.path().join("bin")))
+                    })
+                    .max()
+                    .map(|(_, bin)| bin)
+            });
         [from_pg_config, debian]
             .into_iter()
             .flatten()
@@ -62,7 +64,14 @@ impl Cluster {
         run(as_postgres(&bin.join("initdb"))
             .arg("--pgdata")
             .arg(&data)
-            .args(["--username", "postgres", "--auth", "trust", "--encoding", "UTF8"])
+            .args([
+                "--username",
+                "postgres",
+                "--auth",
+                "trust",
+                "--encoding",
+                "UTF8",
+            ])
             .args(["--no-instructions", "--no-sync"]))
         .context("initdb failed")?;
         let port = free_port()?;

@@ -113,7 +113,9 @@ pub fn redacted(url: &str) -> String {
     let (authority, path) = rest.split_at(authority_end);
     match authority.rsplit_once('@') {
         Some((user_info, host)) => {
-            let user = user_info.split_once(':').map_or(user_info, |(user, _)| user);
+            let user = user_info
+                .split_once(':')
+                .map_or(user_info, |(user, _)| user);
             let hidden = if user == user_info { "" } else { ":***" };
             format!("{scheme}://{user}{hidden}@{host}{path}")
         }
@@ -153,6 +155,9 @@ mod tests {
             redacted("sqlite:///var/lib/presence/presence.db"),
             "sqlite:///var/lib/presence/presence.db"
         );
-        assert_eq!(redacted("postgres://u:p@w@host/db"), "postgres://u:***@host/db");
+        assert_eq!(
+            redacted("postgres://u:p@w@host/db"),
+            "postgres://u:***@host/db"
+        );
     }
 }

@@ -28,7 +28,9 @@ pub fn backend() -> Backend {
 }
 
 fn postgres_admin_url() -> Option<String> {
-    std::env::var(POSTGRES_ENV).ok().filter(|url| !url.is_empty())
+    std::env::var(POSTGRES_ENV)
+        .ok()
+        .filter(|url| !url.is_empty())
 }
 
 /// The database of a server whose data directory is `data_dir`: the SQLite file in it, or the
@@ -69,9 +71,7 @@ pub const SECRET_FILE: &str = "jwt-secret";
 /// relies on that default, the harness plays the operator: it writes a secret where the
 /// server would have, and passes it explicitly.
 pub fn shared_keys(data_dir: &Path, args: &[&str]) -> Vec<String> {
-    let explicit = args
-        .windows(2)
-        .any(|pair| pair == ["--auth", "none"])
+    let explicit = args.windows(2).any(|pair| pair == ["--auth", "none"])
         || args.iter().any(|a| *a == "--jwt-secret" || *a == "--jwks");
     if backend() == Backend::Sqlite || explicit {
         return Vec::new();
@@ -90,8 +90,13 @@ pub fn shared_keys(data_dir: &Path, args: &[&str]) -> Vec<String> {
 pub async fn stored_sessions(database_url: &str) -> Vec<(String, String)> {
     const SQL: &str = "SELECT user_id, session_id FROM presence_sessions";
     if database_url.starts_with("postgres") {
-        let mut db = PgConnection::connect(database_url).await.expect("database opens");
-        sqlx::query_as(SQL).fetch_all(&mut db).await.expect("sessions readable")
+        let mut db = PgConnection::connect(database_url)
+            .await
+            .expect("database opens");
+        sqlx::query_as(SQL)
+            .fetch_all(&mut db)
+            .await
+            .expect("sessions readable")
     } else {
         let mut db = SqliteConnection::connect(database_url)
             .await
@@ -101,7 +106,10 @@ pub async fn stored_sessions(database_url: &str) -> Vec<(String, String)> {
             .await
             .expect("the integrity check runs");
         assert_eq!(integrity, "ok", "the SQLite file is intact");
-        sqlx::query_as(SQL).fetch_all(&mut db).await.expect("sessions readable")
+        sqlx::query_as(SQL)
+            .fetch_all(&mut db)
+            .await
+            .expect("sessions readable")
     }
 }
 

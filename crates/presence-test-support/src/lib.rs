@@ -76,6 +76,29 @@ impl TestServer {
         server
     }
 
+    /// Two instances on one fresh database, started at the same moment (so they race to
+    /// apply its migrations), each with its own data directory and the same keys.
+    pub async fn start_pair(args: &[&str]) -> (Self, Self) {
+        let (first_dir, second_dir) = (
+            tempfile::tempdir().expect("a temporary directory"),
+            tempfile::tempdir().expect("a temporary directory"),
+        );
+        let database_url = database::database_url_for(first_dir.path()).await;
+        database::shared_keys(first_dir.path(), args);
+        let secret = first_dir.path().join(database::SECRET_FILE);
+        if secret.exists() {
+            std::fs::copy(&secret, second_dir.path().join(database::SECRET_FILE))
+                .expect("the secret can be shared");
+        }
+        let (mut first, mut second) = tokio::join!(
+            Self::launch(first_dir.path(), &database_url, args),
+            Self::launch(second_dir.path(), &database_url, args),
+        );
+        first._owned_dir = Some(first_dir);
+        second._owned_dir = Some(second_dir);
+        (first, second)
+    }
+
     async fn launch(data_dir: &Path, database_url: &str, args: &[&str]) -> Self {
         let keys = database::shared_keys(data_dir, args);
         let mut child = Command::new(binary("presence-server"))

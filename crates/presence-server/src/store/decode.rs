@@ -5,9 +5,9 @@
 use presence_model::{Activity, Availability, WorkLocationType};
 use sqlx::Row;
 
+use super::UserKey;
 use super::codec::{from_millis, parse};
 use super::records::{Encryption, Follow, PendingNotification, SubscriptionRecord};
-use super::UserKey;
 use crate::engine::location::{Location, LocationLayers};
 use crate::engine::preferred::Preferred;
 use crate::engine::status_message::StatusMessage;
@@ -76,10 +76,7 @@ pub fn user_state(row: &impl Columns) -> Result<(String, UserState), sqlx::Error
     let status_message = match (row.text("status_content")?, row.int("status_published_at")?) {
         (Some(content), Some(published_at)) => Some(StatusMessage {
             content: content.to_owned(),
-            expires_at: row
-                .int("status_expires_at")?
-                .map(from_millis)
-                .transpose()?,
+            expires_at: row.int("status_expires_at")?.map(from_millis).transpose()?,
             published_at: from_millis(published_at)?,
         }),
         _ => None,
@@ -217,7 +214,11 @@ pub const PENDING_COLUMNS: &str = "o.id, o.notification_id, o.subscription_id, o
     s.client_state, s.expires_at, s.include_resource_data, s.encryption_certificate, \
     s.encryption_certificate_id";
 
-fn presence(row: &impl Columns, availability: &str, activity: &str) -> Result<EffectivePresence, sqlx::Error> {
+fn presence(
+    row: &impl Columns,
+    availability: &str,
+    activity: &str,
+) -> Result<EffectivePresence, sqlx::Error> {
     Ok(EffectivePresence {
         availability: parse(row.required_text(availability)?, Availability::parse)?,
         activity: parse(row.required_text(activity)?, Activity::parse)?,

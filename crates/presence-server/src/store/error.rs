@@ -18,4 +18,3 @@ impl From<sqlx::Error> for StoreError {
         Self(Arc::new(error))
     }
 }
-

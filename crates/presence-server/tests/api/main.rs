@@ -1,5 +1,6 @@
 //! Integration tests: each starts the real `presence-server` binary on a free loopback port
-//! with a temporary database, and drives it through the generated client or raw HTTP.
+//! with a temporary database (SQLite, or PostgreSQL in the second pass of `cargo xtask
+//! test`), and drives it through the generated client or raw HTTP.
 //!
 //! One test binary with modules, not one per file: each binary links the whole stack, which
 //! is the slow part of a build on two cores.
@@ -10,6 +11,7 @@ mod durability;
 mod errors;
 mod events;
 mod fuzz;
+mod instances;
 mod location;
 mod notifications;
 mod preferred;

@@ -153,12 +153,11 @@ async fn apply_change(
             Ok((Written::Found(updated.rows_affected() > 0), false))
         }
         Write::DeleteSubscription { tenant, id } => {
-            let deleted =
-                sqlx::query("DELETE FROM subscriptions WHERE tenant_id = $1 AND id = $2")
-                    .bind(tenant)
-                    .bind(id)
-                    .execute(conn)
-                    .await?;
+            let deleted = sqlx::query("DELETE FROM subscriptions WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant)
+                .bind(id)
+                .execute(conn)
+                .await?;
             Ok((Written::Found(deleted.rows_affected() > 0), false))
         }
         Write::DropExpiredSubscriptions { now } => {
@@ -209,8 +208,9 @@ async fn apply_change(
                 )
                 .bind(to_millis(*at))
                 .bind(outbox_id),
-                None => sqlx::query("DELETE FROM notification_outbox WHERE id = $1")
-                    .bind(outbox_id),
+                None => {
+                    sqlx::query("DELETE FROM notification_outbox WHERE id = $1").bind(outbox_id)
+                }
             };
             query.execute(conn).await?;
             Ok((Written::Done, false))
@@ -222,7 +222,11 @@ async fn apply_change(
 /// `changed_at` strictly increasing even when two writes share a millisecond or instances'
 /// clocks disagree. The same statement tells the other instances (NOTIFY, delivered at
 /// commit) and answers whether any subscription follows the user.
-async fn touch(conn: &mut PgConnection, user: &UserKey, now: Timestamp) -> Result<bool, sqlx::Error> {
+async fn touch(
+    conn: &mut PgConnection,
+    user: &UserKey,
+    now: Timestamp,
+) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
         "WITH touched AS ( \
            INSERT INTO presence_users (tenant_id, user_id, changed_at) VALUES ($1, $2, $3) \

@@ -131,12 +131,11 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
             Ok(Written::Found(updated.rows_affected() > 0))
         }
         Write::DeleteSubscription { tenant, id } => {
-            let deleted =
-                sqlx::query("DELETE FROM subscriptions WHERE tenant_id = ? AND id = ?")
-                    .bind(tenant)
-                    .bind(id)
-                    .execute(conn)
-                    .await?;
+            let deleted = sqlx::query("DELETE FROM subscriptions WHERE tenant_id = ? AND id = ?")
+                .bind(tenant)
+                .bind(id)
+                .execute(conn)
+                .await?;
             Ok(Written::Found(deleted.rows_affected() > 0))
         }
         Write::DropExpiredSubscriptions { now } => {
@@ -152,8 +151,8 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
             due,
             until,
         } => {
-            let ids = serde_json::to_string(outbox_ids)
-                .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            let ids =
+                serde_json::to_string(outbox_ids).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
             sqlx::query(
                 "UPDATE notification_outbox SET next_attempt_at = ? \
                  WHERE id IN (SELECT value FROM json_each(?)) AND next_attempt_at <= ?",
@@ -183,9 +182,7 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
                 )
                 .bind(to_millis(*at))
                 .bind(outbox_id),
-                None => {
-                    sqlx::query("DELETE FROM notification_outbox WHERE id = ?").bind(outbox_id)
-                }
+                None => sqlx::query("DELETE FROM notification_outbox WHERE id = ?").bind(outbox_id),
             };
             query.execute(conn).await?;
             Ok(Written::Done)

@@ -8,9 +8,7 @@ use super::read::fetch_users;
 use crate::engine::EffectivePresence;
 use crate::store::codec::to_millis;
 use crate::store::decode::{self, PENDING_COLUMNS, SUBSCRIPTION_COLUMNS};
-use crate::store::{
-    Follow, PendingNotification, StoreError, SubscriptionRecord, UserKey, Write,
-};
+use crate::store::{Follow, PendingNotification, StoreError, SubscriptionRecord, UserKey, Write};
 
 impl SqliteStore {
     /// The live subscriptions of `tenant` made by `application` (all of the tenant's with

@@ -6,7 +6,6 @@
 //! committing everything that queued up during the previous commit amortises the fsync over
 //! the whole batch, and nobody is acknowledged before their batch is on disk.
 
-
 use sqlx::{Connection, SqliteConnection};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
