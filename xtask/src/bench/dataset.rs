@@ -1,10 +1,12 @@
 //! The databases the benchmark runs against: created by the server itself (so the schema is
-//! the migrated one), then filled inside SQLite with one statement per table.
+//! the migrated one), then filled inside the database with one statement per table.
 
 use std::path::Path;
 
 use anyhow::Context;
-use sqlx::{Connection, SqliteConnection};
+use sqlx::{Connection, PgConnection, SqliteConnection};
+
+use super::target::Database;
 
 /// Tenant of every generated row: the tenant of the benchmark's token.
 pub const TENANT: &str = "default";
@@ -45,9 +47,53 @@ impl Dataset {
         format!("user-{i:07}")
     }
 
-    /// Fills the (migrated, empty) database in `data_dir`. User `i` is `user-000000i`; its
-    /// sessions are `app-00`, `app-01`, …; all are Busy/InACall (no fading) for four hours.
-    pub async fn populate(&self, data_dir: &Path) -> anyhow::Result<()> {
+    /// Fills the (migrated, empty) database. User `i` is `user-000000i`; its sessions are
+    /// `app-00`, `app-01`, …; all are Busy/InACall (no fading) for four hours.
+    pub async fn populate(&self, database: &Database) -> anyhow::Result<()> {
+        match database {
+            Database::Sqlite(data_dir) => self.populate_sqlite(data_dir).await,
+            Database::Postgres(url) => self.populate_postgres(url).await,
+        }
+    }
+
+    async fn populate_postgres(&self, url: &str) -> anyhow::Result<()> {
+        let mut db = PgConnection::connect(url)
+            .await
+            .context("cannot open the database")?;
+        let now = jiff::Timestamp::now().as_millisecond();
+        let expires = now + 4 * 3_600_000;
+        let mut tx = db.begin().await?;
+        sqlx::query(
+            "INSERT INTO presence_users (tenant_id, user_id, changed_at) \
+             SELECT $1, 'user-' || lpad(i::text, 7, '0'), $2 \
+             FROM generate_series(0, $3 - 1) AS i",
+        )
+        .bind(TENANT)
+        .bind(now)
+        .bind(i64::from(self.users))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO presence_sessions \
+               (tenant_id, user_id, session_id, availability, activity, refreshed_at, expires_at) \
+             SELECT $1, 'user-' || lpad((i % $2)::text, 7, '0'), \
+                    'app-' || lpad((i / $2)::text, 2, '0'), 'Busy', 'InACall', $3, $4 \
+             FROM generate_series(0, $5 - 1) AS i",
+        )
+        .bind(TENANT)
+        .bind(i64::from(self.users))
+        .bind(now)
+        .bind(expires)
+        .bind(i64::try_from(self.sessions()).unwrap_or(i64::MAX))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        sqlx::query("VACUUM ANALYZE").execute(&mut db).await?;
+        db.close().await?;
+        Ok(())
+    }
+
+    async fn populate_sqlite(&self, data_dir: &Path) -> anyhow::Result<()> {
         let url = format!("sqlite://{}", data_dir.join("presence.db").display());
         let mut db = SqliteConnection::connect(&url)
             .await

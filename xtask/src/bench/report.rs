@@ -74,7 +74,7 @@ impl Report {
                 ));
             }
         }
-        if let [small, large, ..] = self.datasets.as_slice() {
+        for (small, large) in self.dataset_pairs() {
             md.push_str(&format!(
                 "\n## {} against {}\n\nThe × baseline change divides out what the machine itself did \
                  between the two runs (each ratio is to the baseline measured minutes apart on the \
@@ -95,7 +95,8 @@ impl Report {
                 small.startup_ms, large.startup_ms, small.peak_memory_mb, large.peak_memory_mb, small.database_mb, large.database_mb
             ));
         }
-        md.push_str("\n## Targets (issue 6)\n\n");
+        md.push_str(&self.backends_compared());
+        md.push_str("\n## Targets (issue 6, for the embedded SQLite default)\n\n");
         for (target, met) in self.targets() {
             md.push_str(&format!("- [{}] {target}\n", if met { "x" } else { " " }));
         }
@@ -107,7 +108,9 @@ impl Report {
         let find =
             |d: &DatasetResult, name: &str| d.scenarios.iter().find(|s| s.name == name).cloned();
         let mut targets = Vec::new();
-        for d in &self.datasets {
+        // The targets were set for the embedded default; other backends are reported, not
+        // judged against them.
+        for d in self.datasets.iter().filter(|d| d.target == "SQLite") {
             if let Some(get) = find(d, "GET presence") {
                 targets.push((
                     format!(
@@ -151,7 +154,11 @@ impl Report {
                 d.peak_memory_mb * 1.048_576 < 150.0,
             ));
         }
-        if let [small, large, ..] = self.datasets.as_slice() {
+        for (small, large) in self
+            .dataset_pairs()
+            .into_iter()
+            .filter(|(s, _)| s.target == "SQLite")
+        {
             let worst = small
                 .scenarios
                 .iter()
@@ -169,6 +176,74 @@ impl Report {
             }
         }
         targets
+    }
+}
+
+impl Report {
+    /// The (small, large) dataset results of each target, in run order.
+    fn dataset_pairs(&self) -> Vec<(&DatasetResult, &DatasetResult)> {
+        let mut targets: Vec<&str> = Vec::new();
+        for d in &self.datasets {
+            if !targets.contains(&d.target.as_str()) {
+                targets.push(&d.target);
+            }
+        }
+        targets
+            .into_iter()
+            .filter_map(|target| {
+                let mut runs = self.datasets.iter().filter(|d| d.target == target);
+                Some((runs.next()?, runs.next()?))
+            })
+            .collect()
+    }
+
+    /// One table per dataset with a column per target, when several targets ran.
+    fn backends_compared(&self) -> String {
+        let mut targets: Vec<&str> = Vec::new();
+        let mut datasets: Vec<&str> = Vec::new();
+        for d in &self.datasets {
+            if !targets.contains(&d.target.as_str()) {
+                targets.push(&d.target);
+            }
+            if !datasets.contains(&d.dataset.as_str()) {
+                datasets.push(&d.dataset);
+            }
+        }
+        if targets.len() < 2 {
+            return String::new();
+        }
+        let mut md = String::from(
+            "\n## Backends compared\n\nreq/s (× that run's own baseline) and p99 ms, per target.\n",
+        );
+        for dataset in datasets {
+            let runs: Vec<&DatasetResult> = self
+                .datasets
+                .iter()
+                .filter(|d| d.dataset == dataset)
+                .collect();
+            md.push_str(&format!("\n### {dataset}\n\n| scenario |"));
+            for run in &runs {
+                md.push_str(&format!(" {} |", run.target));
+            }
+            md.push_str("\n|---|");
+            md.push_str(&"---:|".repeat(runs.len()));
+            md.push('\n');
+            let Some(first) = runs.first() else { continue };
+            for (i, scenario) in first.scenarios.iter().enumerate() {
+                md.push_str(&format!("| {} |", scenario.name));
+                for run in &runs {
+                    match run.scenarios.get(i) {
+                        Some(s) => md.push_str(&format!(
+                            " {:.0} ({:.2}), p99 {:.1} |",
+                            s.throughput, s.ratio_to_baseline, s.p99_ms
+                        )),
+                        None => md.push_str(" |"),
+                    }
+                }
+                md.push('\n');
+            }
+        }
+        md
     }
 }
 

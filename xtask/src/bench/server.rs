@@ -41,10 +41,16 @@ pub struct Running {
 }
 
 impl Running {
-    /// Starts `binary` on the database in `data_dir`, with JWT auth on the benchmark secret.
-    pub async fn start(binary: &Path, data_dir: &Path) -> anyhow::Result<Self> {
+    /// Starts `binary` with JWT auth on the benchmark secret, on the database in `data_dir`
+    /// or, when given, on `database_url`.
+    pub async fn start(
+        binary: &Path,
+        data_dir: &Path,
+        database_url: Option<&str>,
+    ) -> anyhow::Result<Self> {
         let started = Instant::now();
-        let mut child = Command::new(binary)
+        let mut command = Command::new(binary);
+        command
             .args([
                 "--listen",
                 "127.0.0.1:0",
@@ -52,7 +58,11 @@ impl Running {
                 SECRET,
                 "--data-dir",
             ])
-            .arg(data_dir)
+            .arg(data_dir);
+        if let Some(url) = database_url {
+            command.arg("--database-url").arg(url);
+        }
+        let mut child = command
             .env("PRESENCE_LOG", "warn,presence_server::app=info")
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())

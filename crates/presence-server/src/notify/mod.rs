@@ -1,13 +1,19 @@
 //! Presence change notifications: Graph's webhooks, delivered at least once, in order.
 //!
-//! - Changes made by writes are detected by the writer itself, in the transaction of the
-//!   write (`store::subscriptions::announce`): the outbox row and the change commit together.
+//! - Changes made by writes are announced by the store: on SQLite in the transaction of the
+//!   write (the outbox row and the change commit together); on PostgreSQL in a transaction
+//!   right after it, under the user's row lock (so the common write stays one statement).
 //! - Changes made by time alone (a fade, an expiry) are found by [`scanner`], which compares
 //!   each followed user's presence with what was last announced and asks the writer to
 //!   announce the difference (the same code path, so nothing is announced twice).
 //! - [`dispatcher`] POSTs the outbox to the receivers: the oldest pending notification of each
 //!   subscription at a time (order), retried with exponential backoff for up to four hours
 //!   (at least once), each subscription independently (a slow receiver delays nobody else).
+//!   It claims what it sends with a lease, so instances sharing a database never send the
+//!   same notification together.
+//!
+//! On PostgreSQL every instance runs a scanner and a dispatcher; announcing under the user's
+//! row lock and claiming with `FOR UPDATE SKIP LOCKED` make each change notified once.
 //! - [`handshake`] validates a notification URL before a subscription is created.
 //!
 //! Because the outbox is in the database, pending notifications survive a restart.

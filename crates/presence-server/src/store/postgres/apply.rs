@@ -1,11 +1,12 @@
 //! The SQL of each [`Write`] on PostgreSQL, where several server instances write at once.
 //!
-//! Each write is its own transaction (the caller's). Every write to a user locks the user's
-//! `presence_users` row before anything else ([`touch`] or [`lock_user`]), so the writes to one
-//! user are serialised across instances in one lock order (user, then sessions) and each sees
-//! the previous one committed: `changed_at` strictly increases, a cleared session cannot
-//! come back from a write that started before the clear, and announcements are decided on
-//! the latest state. Writes to different users do not wait for each other.
+//! Each write is its own transaction (the caller's), or a single statement. Every write to a
+//! user locks the user's `presence_users` row before anything else ([`touch`], [`lock_user`]),
+//! so the writes to one user are serialised across instances in one lock order (user, then
+//! sessions) and each sees the previous one committed: `changed_at` strictly increases, a
+//! cleared session cannot come back from a write that started before the clear, and
+//! announcements are decided on the latest state. Writes to different users do not wait for
+//! each other.
 
 use jiff::Timestamp;
 use sqlx::PgConnection;
@@ -16,26 +17,17 @@ use crate::engine::Session;
 use crate::store::codec::to_millis;
 use crate::store::{LocationLayer, UserKey, Write, Written};
 
-/// Runs the write's statements on `conn` (inside the caller's transaction). When it changed
-/// the presence of a followed user, the notifications owed are written in the same
-/// transaction.
-pub(super) async fn apply(write: &Write, conn: &mut PgConnection) -> Result<Written, sqlx::Error> {
-    let (written, followed) = apply_change(write, conn).await?;
-    if followed && let Some((user, now)) = write.changed_user(written) {
-        subscriptions::announce(conn, user, now).await?;
-    }
-    Ok(written)
-}
-
-/// The change itself; also answers whether someone follows the user it touched.
-async fn apply_change(
+/// Runs the write's statements on `conn` (inside the caller's transaction, or alone when the
+/// write is a single statement: see [`is_one_statement`]). Also answers whether a
+/// subscription follows the user whose presence it may have changed: the caller then
+/// announces the change ([`announce`]).
+pub(super) async fn apply(
     write: &Write,
     conn: &mut PgConnection,
 ) -> Result<(Written, bool), sqlx::Error> {
     match write {
         Write::PutSession { user, session } => {
-            let followed = touch(conn, user, session.refreshed_at).await?;
-            put_session(conn, user, session).await?;
+            let followed = put_session(conn, user, session).await?;
             Ok((Written::Done, followed))
         }
         Write::RemoveSession {
@@ -167,12 +159,10 @@ async fn apply_change(
                 .await?;
             Ok((Written::Done, false))
         }
-        Write::Announce { user, .. } => {
-            // Instances scan concurrently: under the lock, the second one finds the change
-            // already announced and writes nothing.
-            let exists = lock_user(conn, user).await?;
+        Write::Announce { user, now } => {
+            announce(conn, user, *now).await?;
             listen::notify(conn, user).await?;
-            Ok((Written::Done, exists))
+            Ok((Written::Done, false))
         }
         Write::Lease {
             outbox_ids,
@@ -218,6 +208,26 @@ async fn apply_change(
     }
 }
 
+/// Whether `write` is one statement, which needs no transaction of its own.
+pub(super) fn is_one_statement(write: &Write) -> bool {
+    matches!(write, Write::PutSession { .. })
+}
+
+/// Writes the notifications owed for `user`'s presence at `now`, under the user's row lock:
+/// instances announcing the same user take turns, and the later one finds the change already
+/// announced. Run after a write to a followed user, in a transaction of its own; if the server
+/// dies in between, the scanner finds the unannounced change within a scan.
+pub(super) async fn announce(
+    conn: &mut PgConnection,
+    user: &UserKey,
+    now: Timestamp,
+) -> Result<(), sqlx::Error> {
+    if lock_user(conn, user).await? {
+        subscriptions::announce(conn, user, now).await?;
+    }
+    Ok(())
+}
+
 /// Creates the user's row if needed, locks it, and records a change at `now`, keeping
 /// `changed_at` strictly increasing even when two writes share a millisecond or instances'
 /// clocks disagree. The same statement tells the other instances (NOTIFY, delivered at
@@ -259,29 +269,43 @@ async fn lock_user(conn: &mut PgConnection, user: &UserKey) -> Result<bool, sqlx
     Ok(row.is_some())
 }
 
+/// [`touch`] and the session's upsert in one statement (one round trip for the most common
+/// write): the upsert reads from the touch, so the user's row is locked first, as in every
+/// other write. Answers whether any subscription follows the user.
 async fn put_session(
     conn: &mut PgConnection,
     user: &UserKey,
     session: &Session,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO presence_sessions \
-           (tenant_id, user_id, session_id, availability, activity, refreshed_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) \
-         ON CONFLICT (tenant_id, user_id, session_id) DO UPDATE SET \
-           availability = EXCLUDED.availability, activity = EXCLUDED.activity, \
-           refreshed_at = EXCLUDED.refreshed_at, expires_at = EXCLUDED.expires_at",
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "WITH touched AS ( \
+           INSERT INTO presence_users (tenant_id, user_id, changed_at) VALUES ($1, $2, $3) \
+           ON CONFLICT (tenant_id, user_id) DO UPDATE SET \
+             changed_at = GREATEST(EXCLUDED.changed_at, presence_users.changed_at + 1) \
+           RETURNING 1), \
+         notified AS (SELECT pg_notify($4, $5)), \
+         stored AS ( \
+           INSERT INTO presence_sessions (tenant_id, user_id, session_id, availability, \
+             activity, refreshed_at, expires_at) \
+           SELECT $1, $2, $6, $7, $8, $3, $9 FROM touched \
+           ON CONFLICT (tenant_id, user_id, session_id) DO UPDATE SET \
+             availability = EXCLUDED.availability, activity = EXCLUDED.activity, \
+             refreshed_at = EXCLUDED.refreshed_at, expires_at = EXCLUDED.expires_at \
+           RETURNING 1) \
+         SELECT EXISTS (SELECT 1 FROM subscription_users WHERE tenant_id = $1 AND user_id = $2) \
+         FROM touched, notified, stored",
     )
     .bind(&user.tenant)
     .bind(&user.user)
+    .bind(to_millis(session.refreshed_at))
+    .bind(listen::CHANNEL)
+    .bind(listen::payload(user))
     .bind(&session.session_id)
     .bind(session.availability.as_str())
     .bind(session.activity.as_str())
-    .bind(to_millis(session.refreshed_at))
     .bind(to_millis(session.expires_at))
-    .execute(conn)
+    .fetch_one(conn)
     .await
-    .map(drop)
 }
 
 /// Deletes the session; true when it was still live at `now` (an expired leftover is

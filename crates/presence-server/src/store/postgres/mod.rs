@@ -5,6 +5,9 @@
 //!   user's row lock ([`apply`]); writes to different users run in parallel.
 //! - A write that loses a deadlock or a serialisation check is retried whole: nothing of it
 //!   was committed, and it was not acknowledged.
+//! - A write to a followed user is followed by its announcement (the outbox rows) in a second
+//!   transaction, so the common write stays one statement; the scanner covers a crash in
+//!   between.
 //! - Migrations run at start-up under sqlx's advisory lock, so instances starting together
 //!   apply them once and the others wait, then find them applied.
 //! - Changes reach every instance's live streams through LISTEN/NOTIFY ([`listen`]).
@@ -75,27 +78,36 @@ impl PgStore {
         })
     }
 
-    /// Applies one write in its own transaction; resolves once it is committed.
+    /// Applies one write in its own transaction; resolves once it is committed. When the
+    /// write changed a followed user's presence, the notifications owed are written next, in
+    /// a transaction of their own (if that fails, the scanner writes them within a scan).
     pub async fn write(&self, write: Write) -> Result<Written, StoreError> {
-        let mut attempt = 0;
-        loop {
-            match self.transaction(&write).await {
-                Err(error) if attempt < RETRIES && is_transient(&error) => {
-                    attempt += 1;
-                    tracing::debug!(%error, attempt, "write lost a lock conflict; retrying");
-                    tokio::time::sleep(Duration::from_millis(u64::from(attempt) * 5)).await;
-                }
-                result => return result.map_err(StoreError::from),
-            }
+        let (written, followed) = retrying(|| self.change(&write)).await?;
+        if followed
+            && let Some((user, now)) = write.changed_user(written)
+            && let Err(error) = retrying(|| self.announce(user, now)).await
+        {
+            tracing::warn!(%error, "announcing a change failed; the next scan will");
         }
+        Ok(written)
     }
 
-    async fn transaction(&self, write: &Write) -> Result<Written, sqlx::Error> {
+    /// The write itself, and whether a subscription follows the user it changed.
+    async fn change(&self, write: &Write) -> Result<(Written, bool), sqlx::Error> {
         let mut connection = self.pool.acquire().await?;
+        if apply::is_one_statement(write) {
+            return apply::apply(write, &mut connection).await;
+        }
         let mut tx = connection.begin().await?;
-        let written = apply::apply(write, &mut tx).await?;
+        let outcome = apply::apply(write, &mut tx).await?;
         tx.commit().await?;
-        Ok(written)
+        Ok(outcome)
+    }
+
+    async fn announce(&self, user: &UserKey, now: jiff::Timestamp) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        apply::announce(&mut tx, user, now).await?;
+        tx.commit().await
     }
 
     pub fn changes(&self) -> broadcast::Receiver<UserKey> {
@@ -118,6 +130,27 @@ impl PgStore {
     pub async fn close(&self) {
         self.listener.abort();
         self.pool.close().await;
+    }
+}
+
+/// Runs `attempt` until it succeeds, fails for good, or has lost [`RETRIES`] lock conflicts.
+/// Only conflicts are retried: PostgreSQL aborted the transaction, so nothing of it was
+/// committed.
+async fn retrying<T, F, Fut>(mut attempt: F) -> Result<T, sqlx::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, sqlx::Error>>,
+{
+    let mut attempts = 0;
+    loop {
+        match attempt().await {
+            Err(error) if attempts < RETRIES && is_transient(&error) => {
+                attempts += 1;
+                tracing::debug!(%error, attempts, "lost a lock conflict; retrying");
+                tokio::time::sleep(Duration::from_millis(u64::from(attempts) * 5)).await;
+            }
+            result => return result,
+        }
     }
 }
 
