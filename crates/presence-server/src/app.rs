@@ -71,12 +71,13 @@ pub fn configure(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig)
 /// Opens the store, binds, serves until SIGINT or SIGTERM, then drains and closes the store.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let database_url = config.database_url();
+    // Keys first: a configuration mistake is reported before any database is touched.
+    let auth = crate::auth::setup::authenticator(&config)?;
     let store = Store::open(&database_url).await?;
     info!(database = %crate::config::redacted(&database_url), "database ready");
     if config.clock == ClockMode::Manual {
         warn!("manual clock: time only moves through POST /admin/clock/advance");
     }
-    let auth = crate::auth::setup::authenticator(&config)?;
     let state = web::Data::new(AppState::new(
         store.clone(),
         auth,

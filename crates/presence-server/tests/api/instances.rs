@@ -380,3 +380,56 @@ async fn sequence_numbers(
     }
     sequences
 }
+
+/// Runs the server binary expecting it to refuse to start; returns its log and data directory.
+async fn refused_start(args: &[&str]) -> (String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let output = tokio::time::timeout(
+        Duration::from_secs(30),
+        tokio::process::Command::new(presence_test_support::binary("presence-server"))
+            .args(["--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(dir.path())
+            .args(args)
+            .env("NO_COLOR", "1")
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .expect("the server gives up in time")
+    .expect("the server runs");
+    let log = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!output.status.success(), "the server must not start: {log}");
+    assert!(
+        !log.contains("panicked"),
+        "a clean error, not a panic: {log}"
+    );
+    (log, dir)
+}
+
+#[tokio::test]
+async fn instances_on_postgresql_must_be_given_shared_keys() {
+    // Checked before the database is opened, so no database is needed to see it.
+    let (log, dir) =
+        refused_start(&["--database-url", "postgres://presence@127.0.0.1:1/presence"]).await;
+    assert!(log.contains("--jwt-secret"), "{log}");
+    assert!(
+        !dir.path().join("jwt-secret").exists(),
+        "no per-instance secret is generated for a shared database"
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_postgresql_is_a_clear_start_up_error() {
+    let (log, _dir) = refused_start(&[
+        "--auth",
+        "none",
+        "--database-url",
+        "postgres://presence:hunter2@127.0.0.1:1/presence",
+    ])
+    .await;
+    assert!(log.contains("cannot connect to PostgreSQL"), "{log}");
+    assert!(
+        !log.contains("hunter2"),
+        "the password stays out of the log: {log}"
+    );
+}

@@ -56,7 +56,10 @@ impl PgStore {
     pub async fn open(url: &str) -> anyhow::Result<Self> {
         let options = PgConnectOptions::from_str(url)
             .context("invalid PostgreSQL URL")?
-            .application_name("presence-server");
+            .application_name("presence-server")
+            // Plan each execution for the table as it is now. A generic plan cached while a
+            // table was small (a fresh database) keeps scanning it whole once it has grown.
+            .options([("plan_cache_mode", "force_custom_plan")]);
         let pool = PgPoolOptions::new()
             .max_connections(POOL_SIZE)
             .acquire_timeout(Duration::from_secs(10))
