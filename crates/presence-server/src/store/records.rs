@@ -58,6 +58,23 @@ pub struct Follow {
     pub last: EffectivePresence,
 }
 
+/// Of a user's follows, as (subscription id, last announced availability, last announced
+/// activity), the subscriptions whose last announcement differs from the user's `presence`
+/// now: each owes the user a notification. Both backends decide with this.
+pub(super) fn owing_notification(
+    follows: Vec<(String, String, String)>,
+    presence: EffectivePresence,
+) -> Vec<String> {
+    follows
+        .into_iter()
+        .filter(|(_, availability, activity)| {
+            (availability.as_str(), activity.as_str())
+                != (presence.availability.as_str(), presence.activity.as_str())
+        })
+        .map(|(subscription_id, _, _)| subscription_id)
+        .collect()
+}
+
 /// Groups follows by user, for scanning.
 pub fn by_user(follows: Vec<Follow>) -> HashMap<UserKey, Vec<Follow>> {
     let mut grouped: HashMap<UserKey, Vec<Follow>> = HashMap::new();

@@ -10,8 +10,9 @@ const USER: &str = "fa8bf3dc-eca7-46b7-bad1-db199b62afc3";
 const OTHER: &str = "66825e03-7ef5-42da-9069-724602c31f6b";
 const APP: &str = "22553876-f5ab-4529-bffb-cfe50aa89f87";
 
-/// Reads events from `stream` until `count` presence events arrived.
-async fn next_presences(
+/// Reads events from `stream` until `count` presence events arrived (`buffer` keeps what
+/// arrived beyond them for the next call).
+pub(crate) async fn next_presences(
     stream: &mut (impl tokio_stream::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
     buffer: &mut String,
     count: usize,

@@ -11,7 +11,8 @@ use presence_test_support::{
     Backend, TestServer, WebhookReceiver, app_token, backend, stored_sessions, user_token,
 };
 use serde_json::{Value, json};
-use tokio_stream::StreamExt;
+
+use crate::events::next_presences;
 
 const TENANT: &str = "6b0d8f0e-6c2e-4c8e-9a51-1a2b3c4d5e6f";
 const WATCHER: &str = "66825e03-7ef5-42da-9069-724602c31f6b";
@@ -215,21 +216,7 @@ async fn a_stream_on_one_instance_follows_writes_through_the_other() {
         if availability != "Offline" {
             assert_eq!(set(&http, &a, "dave", "app", availability).await, 200);
         }
-        let presence = loop {
-            if let Some(end) = buffer.find("\n\n") {
-                let event: String = buffer.drain(..end + 2).collect();
-                if let Some(data) = event.lines().find_map(|l| l.strip_prefix("data: ")) {
-                    break serde_json::from_str::<Value>(data).expect("JSON data");
-                }
-                continue;
-            }
-            let chunk = tokio::time::timeout(Duration::from_secs(10), stream.next())
-                .await
-                .expect("an event in time")
-                .expect("the stream stays open")
-                .expect("readable");
-            buffer.push_str(&String::from_utf8_lossy(&chunk));
-        };
+        let presence = next_presences(&mut stream, &mut buffer, 1).await.remove(0);
         seen.push(
             presence["availability"]
                 .as_str()

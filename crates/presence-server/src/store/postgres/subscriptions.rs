@@ -8,6 +8,7 @@ use super::read::fetch_users;
 use crate::engine::EffectivePresence;
 use crate::store::codec::to_millis;
 use crate::store::decode::{self, PENDING_COLUMNS, SUBSCRIPTION_COLUMNS};
+use crate::store::records::owing_notification;
 use crate::store::{Follow, PendingNotification, SubscriptionRecord, UserKey};
 
 impl PgStore {
@@ -178,14 +179,7 @@ pub(super) async fn announce(
         .get(&user.user)
         .map_or(EffectivePresence::OFFLINE, |state| state.presence_at(now));
     let wall = to_millis(Timestamp::now());
-    let stale: Vec<String> = follows
-        .into_iter()
-        .filter(|(_, availability, activity)| {
-            (availability.as_str(), activity.as_str())
-                != (presence.availability.as_str(), presence.activity.as_str())
-        })
-        .map(|(subscription_id, _, _)| subscription_id)
-        .collect();
+    let stale = owing_notification(follows, presence);
     if stale.is_empty() {
         return Ok(0);
     }

@@ -8,6 +8,7 @@ use super::read::fetch_users;
 use crate::engine::EffectivePresence;
 use crate::store::codec::to_millis;
 use crate::store::decode::{self, PENDING_COLUMNS, SUBSCRIPTION_COLUMNS};
+use crate::store::records::owing_notification;
 use crate::store::{Follow, PendingNotification, StoreError, SubscriptionRecord, UserKey, Write};
 
 impl SqliteStore {
@@ -188,12 +189,7 @@ pub(super) async fn announce(
         .map_or(EffectivePresence::OFFLINE, |state| state.presence_at(now));
     let wall = Timestamp::now();
     let mut written = 0;
-    for (subscription_id, last_availability, last_activity) in follows {
-        if (last_availability.as_str(), last_activity.as_str())
-            == (presence.availability.as_str(), presence.activity.as_str())
-        {
-            continue;
-        }
+    for subscription_id in owing_notification(follows, presence) {
         sqlx::query(
             "INSERT INTO notification_outbox (notification_id, subscription_id, user_id, \
                availability, activity, occurred_at, created_at, next_attempt_at) \
