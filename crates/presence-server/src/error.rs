@@ -138,13 +138,53 @@ impl ResponseError for GraphError {
 
 impl From<sqlx::Error> for GraphError {
     fn from(error: sqlx::Error) -> Self {
-        Self::internal(&error)
+        if database_unavailable(&error) {
+            Self::database_unavailable(&error)
+        } else {
+            Self::internal(&error)
+        }
     }
 }
 
 impl From<crate::store::StoreError> for GraphError {
     fn from(error: crate::store::StoreError) -> Self {
-        Self::internal(&error)
+        if database_unavailable(error.cause()) {
+            Self::database_unavailable(&error)
+        } else {
+            Self::internal(&error)
+        }
+    }
+}
+
+impl GraphError {
+    /// The database cannot be reached just now (a PostgreSQL restart or failover, every
+    /// connection busy, the server shutting down): nothing was done, so the client, or the
+    /// load balancer in front of several instances, may simply try again.
+    fn database_unavailable(error: &(dyn std::error::Error + 'static)) -> Self {
+        tracing::warn!(error = %error, "database unavailable");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "serviceNotAvailable",
+            "The database is unavailable; retry after the delay in Retry-After.",
+        )
+        .with_header("retry-after", "1")
+    }
+}
+
+/// Whether `error` means the database could not be reached, rather than that it refused
+/// what was asked: connection failures, pool exhaustion or shutdown, and PostgreSQL's
+/// connection exceptions (class 08), shutdowns (57P01-57P03) and too many connections (53300).
+fn database_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || ["57P01", "57P02", "57P03", "53300"].contains(&&*code)
+        }),
+        _ => false,
     }
 }
 
@@ -158,4 +198,30 @@ pub enum ErrorResponses {
     /// Server error.
     #[response(status = "5XX")]
     Server(ODataError),
+}
+
+#[cfg(test)]
+mod database_errors {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_database_is_a_503_to_retry_not_a_500() {
+        for error in [
+            sqlx::Error::PoolTimedOut,
+            sqlx::Error::PoolClosed,
+            sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused)),
+        ] {
+            let answer = GraphError::from(error);
+            assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(answer.code, "serviceNotAvailable");
+            assert!(
+                answer
+                    .headers
+                    .iter()
+                    .any(|(name, _)| *name == "retry-after")
+            );
+        }
+        let other = GraphError::from(sqlx::Error::RowNotFound);
+        assert_eq!(other.status, StatusCode::INTERNAL_SERVER_ERROR);
+    }
 }

@@ -11,6 +11,11 @@ impl StoreError {
     pub(super) fn stopped() -> Self {
         Self(Arc::new(sqlx::Error::PoolClosed))
     }
+
+    /// The database's error behind this one.
+    pub fn cause(&self) -> &sqlx::Error {
+        &self.0
+    }
 }
 
 impl From<sqlx::Error> for StoreError {

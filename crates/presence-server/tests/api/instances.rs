@@ -33,10 +33,11 @@ async fn set(
     session: &str,
     availability: &str,
 ) -> u16 {
-    let activity = if availability == "Available" {
-        "Available"
-    } else {
-        "InACall"
+    // A valid setPresence pair for each availability used here.
+    let activity = match availability {
+        "Busy" => "InACall",
+        "DoNotDisturb" => "Presenting",
+        other => other,
     };
     http.post(server.url(&format!("/v1.0/users/{user}/presence/setPresence")))
         .json(&json!({"sessionId": session, "availability": availability, "activity": activity, "expirationDuration": "PT1H"}))
@@ -419,4 +420,72 @@ async fn an_unreachable_postgresql_is_a_clear_start_up_error() {
         !log.contains("hunter2"),
         "the password stays out of the log: {log}"
     );
+}
+
+#[tokio::test]
+async fn instances_recover_when_postgresql_drops_their_connections() {
+    if !shared_database() {
+        return;
+    }
+    use sqlx::Connection;
+    let (a, b) = TestServer::start_pair(&["--auth", "none"]).await;
+    let http = reqwest::Client::new();
+    assert_eq!(set(&http, &a, "frank", "app", "Busy").await, 200);
+    // What a PostgreSQL restart or failover does to the instances: every connection to the
+    // database is cut, the LISTEN connection included.
+    let admin = std::env::var(presence_test_support::POSTGRES_ENV).expect("the PostgreSQL pass");
+    let database = a
+        .database_url
+        .rsplit('/')
+        .next()
+        .expect("a database name")
+        .to_owned();
+    let mut connection = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("admin connection");
+    let cut: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = $1 AND pid <> pg_backend_pid()",
+    )
+    .bind(&database)
+    .fetch_all(&mut connection)
+    .await
+    .expect("connections are terminated");
+    assert!(cut.len() >= 4, "both instances were connected: {cut:?}");
+
+    // Requests go on: at worst a 503 to retry, never a 500, and the writes land.
+    let mut statuses = Vec::new();
+    for availability in ["Available", "Away", "DoNotDisturb"] {
+        let status = loop {
+            let status = set(&http, &b, "frank", "app", availability).await;
+            statuses.push(status);
+            if status != 503 || statuses.len() > 20 {
+                break status;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        assert_eq!(status, 200, "{statuses:?}");
+    }
+    assert!(
+        statuses.iter().all(|s| [200, 503].contains(s)),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        get(&http, &a, "frank").await["availability"],
+        "DoNotDisturb"
+    );
+
+    // And live streams on an instance still follow writes through the other.
+    let response = http
+        .get(a.url("/v1.0/events/presence?ids=frank"))
+        .send()
+        .await
+        .expect("answers");
+    let mut stream = response.bytes_stream();
+    let mut buffer = String::new();
+    let first = next_presences(&mut stream, &mut buffer, 1).await.remove(0);
+    assert_eq!(first["availability"], "DoNotDisturb");
+    assert_eq!(set(&http, &b, "frank", "app", "Busy").await, 200);
+    let next = next_presences(&mut stream, &mut buffer, 1).await.remove(0);
+    assert_eq!(next["availability"], "Busy");
 }
