@@ -73,7 +73,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let database_url = config.database_url();
     // Keys first: a configuration mistake is reported before any database is touched.
     let auth = crate::auth::setup::authenticator(&config)?;
-    let store = Store::open(&database_url).await?;
+    let store = Store::open(&database_url, config.database_connections).await?;
     info!(database = %crate::config::redacted(&database_url), "database ready");
     if config.clock == ClockMode::Manual {
         warn!("manual clock: time only moves through POST /admin/clock/advance");

@@ -74,6 +74,12 @@ pub struct Config {
     /// Number of HTTP worker threads (default: one per CPU).
     #[arg(long, env = "PRESENCE_WORKERS")]
     pub workers: Option<usize>,
+
+    /// PostgreSQL only: connections this instance keeps to the database (plus one for
+    /// LISTEN). Budget them against the server's `max_connections` across all instances.
+    #[arg(long, env = "PRESENCE_DATABASE_CONNECTIONS", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub database_connections: u32,
 }
 
 /// How requests are authenticated.

@@ -48,10 +48,12 @@ macro_rules! on_backend {
 
 impl Store {
     /// Opens and migrates the database `url` names: `postgres://` or `postgresql://` for
-    /// PostgreSQL, anything else (`sqlite:`) for SQLite.
-    pub async fn open(url: &str) -> anyhow::Result<Self> {
+    /// PostgreSQL (with a pool of `connections`), anything else (`sqlite:`) for SQLite.
+    pub async fn open(url: &str, connections: u32) -> anyhow::Result<Self> {
         if is_postgres(url) {
-            Ok(Store::Postgres(postgres::PgStore::open(url).await?))
+            Ok(Store::Postgres(
+                postgres::PgStore::open(url, connections).await?,
+            ))
         } else {
             Ok(Store::Sqlite(sqlite::SqliteStore::open(url).await?))
         }

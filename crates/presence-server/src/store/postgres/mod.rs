@@ -33,10 +33,6 @@ use crate::store::{StoreError, UserKey, Write, Written};
 /// Migrations embedded in the binary, applied at start-up.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
-/// Connections each instance keeps to the database (plus one for LISTEN). Eight instances
-/// stay within PostgreSQL's default `max_connections` of 100.
-pub const POOL_SIZE: u32 = 10;
-
 /// How often a write that lost a deadlock or serialisation check is tried again.
 const RETRIES: u32 = 8;
 
@@ -52,8 +48,9 @@ pub struct PgStore {
 }
 
 impl PgStore {
-    /// Connects, migrates (once across instances) and starts listening for changes.
-    pub async fn open(url: &str) -> anyhow::Result<Self> {
+    /// Connects with a pool of `connections`, migrates (once across instances) and starts
+    /// listening for changes.
+    pub async fn open(url: &str, connections: u32) -> anyhow::Result<Self> {
         let options = PgConnectOptions::from_str(url)
             .context("invalid PostgreSQL URL")?
             .application_name("presence-server")
@@ -61,7 +58,7 @@ impl PgStore {
             // table was small (a fresh database) keeps scanning it whole once it has grown.
             .options([("plan_cache_mode", "force_custom_plan")]);
         let pool = PgPoolOptions::new()
-            .max_connections(POOL_SIZE)
+            .max_connections(connections)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await
