@@ -114,7 +114,9 @@ async fn concurrent_writes_through_both_instances_end_in_the_right_state() {
     if !shared_database() {
         return;
     }
-    let (a, b) = TestServer::start_pair(&["--auth", "none"]).await;
+    // Two connections per instance for eight concurrent writers each: requests queue for a
+    // connection, none fails.
+    let (a, b) = TestServer::start_pair(&["--auth", "none", "--database-connections", "2"]).await;
     let http = reqwest::Client::new();
     // 16 writers, half through each instance, all on the same four users (so they contend for
     // the same rows). Each writer owns its sessions, so the final state of every session is
