@@ -16,6 +16,7 @@ use crate::postgres::Cluster;
 
 /// Runs both passes; fails if either fails.
 pub fn run(extra: &[String]) -> anyhow::Result<()> {
+    outlive_ctrl_c()?;
     eprintln!("== tests on SQLite");
     cargo_test(extra, None)?;
     let Some(bin) = Cluster::binaries() else {
@@ -31,6 +32,24 @@ pub fn run(extra: &[String]) -> anyhow::Result<()> {
     // Many servers run at once (each test starts its own, each with a pool).
     let cluster = Cluster::start(&bin, &["max_connections=300"])?;
     cargo_test(extra, Some(&cluster.admin_url()))
+}
+
+/// Ctrl-C reaches `cargo test` (the terminal's whole foreground group) and ends it; this
+/// process must survive it, so that the cluster is stopped and deleted on the way out rather
+/// than left running.
+fn outlive_ctrl_c() -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start a runtime for the Ctrl-C handler")?;
+    std::thread::spawn(move || {
+        runtime.block_on(async {
+            while tokio::signal::ctrl_c().await.is_ok() {
+                eprintln!("interrupted: stopping the tests, then the cluster");
+            }
+        });
+    });
+    Ok(())
 }
 
 fn cargo_test(extra: &[String], postgres: Option<&str>) -> anyhow::Result<()> {
