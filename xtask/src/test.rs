@@ -14,6 +14,9 @@ use anyhow::{Context, bail};
 
 use crate::postgres::Cluster;
 
+/// The variable the test harness reads (`presence_test_support::POSTGRES_ENV`).
+const POSTGRES_ENV: &str = "PRESENCE_TEST_POSTGRES";
+
 /// Runs both passes; fails if either fails.
 pub fn run(extra: &[String]) -> anyhow::Result<()> {
     outlive_ctrl_c()?;
@@ -59,8 +62,8 @@ fn cargo_test(extra: &[String], postgres: Option<&str>) -> anyhow::Result<()> {
         .args(extra)
         .current_dir(crate::codegen::workspace_root());
     match postgres {
-        Some(url) => command.env(presence_test_support_env(), url),
-        None => command.env_remove(presence_test_support_env()),
+        Some(url) => command.env(POSTGRES_ENV, url),
+        None => command.env_remove(POSTGRES_ENV),
     };
     let status = command.status().context("cannot run cargo test")?;
     if !status.success() {
@@ -74,9 +77,4 @@ fn cargo_test(extra: &[String], postgres: Option<&str>) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// The variable the test harness reads (`presence_test_support::POSTGRES_ENV`).
-fn presence_test_support_env() -> &'static str {
-    "PRESENCE_TEST_POSTGRES"
 }
