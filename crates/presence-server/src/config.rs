@@ -75,8 +75,9 @@ pub struct Config {
     #[arg(long, env = "PRESENCE_WORKERS")]
     pub workers: Option<usize>,
 
-    /// PostgreSQL only: connections this instance keeps to the database (plus one for
-    /// LISTEN). Budget them against the server's `max_connections` across all instances.
+    /// PostgreSQL only: connections this instance keeps to the database for writes, and as
+    /// many again for reads (plus one for LISTEN). Budget 2N+1 per instance against the
+    /// server's `max_connections`.
     #[arg(long, env = "PRESENCE_DATABASE_CONNECTIONS", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub database_connections: u32,

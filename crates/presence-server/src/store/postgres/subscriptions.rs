@@ -27,7 +27,7 @@ impl PgStore {
         .bind(tenant)
         .bind(application)
         .bind(to_millis(now))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reads)
         .await?;
         rows.iter().map(decode::subscription).collect()
     }
@@ -45,7 +45,7 @@ impl PgStore {
         .bind(tenant)
         .bind(id)
         .bind(to_millis(now))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.reads)
         .await?;
         row.as_ref().map(decode::subscription).transpose()
     }
@@ -58,7 +58,7 @@ impl PgStore {
              WHERE s.expires_at > $1",
         )
         .bind(to_millis(now))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reads)
         .await?;
         rows.iter().map(decode::follow).collect()
     }
@@ -87,7 +87,7 @@ impl PgStore {
         )))
         .bind(to_millis(due))
         .bind(to_millis(lease_until))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.writes)
         .await?;
         rows.iter().map(decode::pending).collect()
     }
