@@ -45,9 +45,10 @@ pub struct PgStore {
     /// Connections for writes: their statements are prepared once and, after a few
     /// executions, run on PostgreSQL's generic plan (all primary-key lookups).
     writes: PgPool,
-    /// Connections for reads, which PostgreSQL plans at each execution: a generic plan made
-    /// while the tables were small (a fresh database) kept scanning them whole once they had
-    /// grown, until autovacuum's next ANALYZE. Measured in BENCHMARKS.md: the same setting on
+    /// Connections for reads, which PostgreSQL plans at each execution: the user read's
+    /// generic plan, made while the tables were small (a fresh database), looks up the tenant
+    /// and filters all its users for the ids, and kept doing so once they were many, until
+    /// autovacuum's next ANALYZE. Measured in BENCHMARKS.md: the same setting on
     /// writes cost them a fifth of their throughput, and not preparing reads cost GET a fifth.
     reads: PgPool,
     changes: broadcast::Sender<UserKey>,

@@ -126,6 +126,7 @@ pub(super) async fn create(
     )
     .execute(&mut *conn)
     .await?;
+    plan_reads_for_now(conn).await?;
     let states = fetch_users(&mut *conn, &record.tenant, users).await?;
     let (mut availabilities, mut activities) = (Vec::new(), Vec::new());
     for user in users {
@@ -174,6 +175,7 @@ pub(super) async fn announce(
         return Ok(0);
     }
     let ids = [user.user.clone()];
+    plan_reads_for_now(conn).await?;
     let states = fetch_users(&mut *conn, &user.tenant, &ids).await?;
     let presence = states
         .get(&user.user)
@@ -206,4 +208,16 @@ pub(super) async fn announce(
     .execute(&mut *conn)
     .await?;
     Ok(u32::try_from(stale.len()).unwrap_or(u32::MAX))
+}
+
+/// Has PostgreSQL plan the rest of this transaction's statements at each execution. Users are
+/// read inside write transactions here (under the user's lock), on the write pool, whose
+/// prepared statements otherwise run on generic plans; the user read's generic plan, made while
+/// the tables were small, filters the whole tenant instead of looking ids up (see
+/// `PgStore::reads`).
+async fn plan_reads_for_now(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan")
+        .execute(conn)
+        .await
+        .map(drop)
 }
