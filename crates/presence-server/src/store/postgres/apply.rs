@@ -164,6 +164,8 @@ pub(super) async fn apply(
             listen::notify(conn, user).await?;
             Ok((Written::Done, false))
         }
+        // PostgreSQL's dispatcher claims and leases in one statement
+        // (`PgStore::claim_due_notifications`) and never submits this; it means the same here.
         Write::Lease {
             outbox_ids,
             due,
