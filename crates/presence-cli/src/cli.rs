@@ -200,6 +200,10 @@ pub struct TokenArgs {
     /// Application roles (application token).
     #[arg(long, value_delimiter = ',', default_value = "Presence.ReadWrite.All")]
     pub roles: Vec<String>,
+    /// Add the `Presence.Admin` role, which `/admin` (the clock, the control plane) requires
+    /// when the server checks tokens. Application tokens only.
+    #[arg(long, conflicts_with = "user")]
+    pub admin: bool,
     /// Delegated scopes (with --user).
     #[arg(
         long,

@@ -10,6 +10,9 @@ pub const PRESENCE_READ_WRITE_ALL: &str = "Presence.ReadWrite.All";
 pub const PRESENCE_READ: &str = "Presence.Read";
 /// Delegated scope to read and write the signed-in user's presence.
 pub const PRESENCE_READ_WRITE: &str = "Presence.ReadWrite";
+/// Our own application role (not a Graph permission): everything under `/admin`, which acts
+/// across tenants (the clock, and the emulator's control plane).
+pub const PRESENCE_ADMIN: &str = "Presence.Admin";
 
 /// What the server reads from a bearer token. A token with `scp` is delegated (acting for
 /// the user `oid`); one without is an application token whose permissions are `roles`.

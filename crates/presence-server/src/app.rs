@@ -9,8 +9,10 @@ use anyhow::Context;
 use tracing::{info, warn};
 
 use crate::auth::Authenticator;
+use crate::body_deadline::{self, BodyDeadline};
 use crate::clock::{ManualClock, SharedClock, SystemClock};
 use crate::config::{ClockMode, Config};
+use crate::notify::outbound::{self, TargetPolicy};
 use crate::overload::{self, InFlightLimit};
 use crate::routes;
 use crate::store::Store;
@@ -26,12 +28,20 @@ pub struct AppState {
     pub manual_clock: Option<Arc<ManualClock>>,
     /// Present only with `--throttle N`.
     pub throttle: Option<Throttle>,
-    /// Outgoing HTTP (validation handshakes).
+    /// Outgoing HTTP (validation handshakes and deliveries: `notify::outbound`).
     pub http: reqwest::Client,
+    /// Which addresses notification URLs may reach.
+    pub notification_targets: TargetPolicy,
 }
 
 impl AppState {
-    pub fn new(store: Store, auth: Authenticator, mode: ClockMode, throttle: Option<u32>) -> Self {
+    pub fn new(
+        store: Store,
+        auth: Authenticator,
+        mode: ClockMode,
+        throttle: Option<u32>,
+        notification_targets: TargetPolicy,
+    ) -> Self {
         let (clock, manual_clock): (SharedClock, _) = match mode {
             ClockMode::System => (Arc::new(SystemClock), None),
             ClockMode::Manual => {
@@ -49,7 +59,8 @@ impl AppState {
             clock,
             manual_clock,
             throttle: throttle.map(Throttle::new),
-            http: reqwest::Client::new(),
+            http: outbound::client(notification_targets),
+            notification_targets,
         }
     }
 }
@@ -61,9 +72,10 @@ pub fn configure(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig)
         cfg.app_data(state.clone())
             .app_data(body::json_config())
             .app_data(body::payload_config())
+            .app_data(body::query_config())
             .configure(routes::configure);
         if manual_clock {
-            cfg.configure(routes::admin_clock::configure);
+            cfg.configure(crate::admin::clock::configure);
         }
     }
 }
@@ -83,6 +95,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         auth,
         config.clock,
         config.throttle,
+        config.notification_targets,
     ));
     let mut background = vec![tokio::spawn(crate::store::purge::run(
         store.clone(),
@@ -93,13 +106,20 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         store.clone(),
         state.clock.clone(),
         state.http.clone(),
+        config.notification_targets,
         config.notification_scan_interval,
     ));
     let configure = configure(state);
-    let in_flight = web::Data::new(InFlightLimit::new(config.max_in_flight));
+    let in_flight = web::Data::new(InFlightLimit::new(
+        config.max_in_flight,
+        config.max_in_flight_per_tenant,
+    ));
+    let body_deadline = web::Data::new(BodyDeadline(config.body_timeout));
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(in_flight.clone())
+            .app_data(body_deadline.clone())
+            .wrap(from_fn(body_deadline::enforce))
             .wrap(from_fn(overload::limit))
             .wrap(from_fn(request_id::assign))
             .configure(configure.clone())

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 
+use crate::notify::outbound::TargetPolicy;
+
 /// The default listen address: loopback only, so a fresh start exposes nothing to the network.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8465";
 
@@ -56,6 +58,25 @@ pub struct Config {
     /// Requests handled at once; more are answered 503 with Retry-After.
     #[arg(long, env = "PRESENCE_MAX_IN_FLIGHT", default_value_t = 1024)]
     pub max_in_flight: usize,
+
+    /// Requests one tenant, or one application, may have in flight at once (default: a
+    /// quarter of --max-in-flight); beyond it that tenant or application is answered 503 while
+    /// others still get through. Health checks are never shed.
+    #[arg(long, env = "PRESENCE_MAX_IN_FLIGHT_PER_TENANT")]
+    pub max_in_flight_per_tenant: Option<usize>,
+
+    /// How long a client has, from the end of a request's head, to send its whole body;
+    /// past it the answer is 408 and the connection is closed, so a slow or silent client
+    /// cannot hold a slot.
+    #[arg(long, env = "PRESENCE_BODY_TIMEOUT", default_value = "5s", value_parser = parse_interval)]
+    pub body_timeout: std::time::Duration,
+
+    /// Which addresses notification URLs may reach: `any` (loopback and private networks
+    /// included, for local receivers), or `public` (refuses loopback, private, link-local and
+    /// cloud-metadata addresses, however the URL names them: for a service that untrusted
+    /// subscribers reach).
+    #[arg(long, env = "PRESENCE_NOTIFICATION_TARGETS", value_enum, default_value_t = TargetPolicy::Any)]
+    pub notification_targets: TargetPolicy,
 
     /// How often expired sessions are purged from the database, e.g. `60s`, `PT5M`.
     #[arg(long, env = "PRESENCE_PURGE_INTERVAL", default_value = "60s", value_parser = parse_interval)]

@@ -18,6 +18,9 @@ pub struct GraphError {
     pub target: Option<&'static str>,
     /// Extra response headers (`WWW-Authenticate` on 401, `Retry-After` on 503).
     pub headers: Vec<(&'static str, String)>,
+    /// Whether the connection is closed after the answer (a request whose body did not
+    /// arrive: what is left of it on the connection cannot be trusted).
+    pub close_connection: bool,
 }
 
 impl GraphError {
@@ -28,6 +31,7 @@ impl GraphError {
             message: message.into(),
             target: None,
             headers: Vec::new(),
+            close_connection: false,
         }
     }
 
@@ -51,6 +55,17 @@ impl GraphError {
             "The server is handling too many requests; retry after the delay in Retry-After.",
         )
         .with_header("retry-after", seconds.to_string())
+    }
+
+    /// The body did not arrive within the deadline: 408, and the connection is closed.
+    pub fn request_timeout() -> Self {
+        let mut error = Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "requestTimeout",
+            "The request body did not arrive in time after its headers.",
+        );
+        error.close_connection = true;
+        error
     }
 
     /// The caller is known but may not do this.
@@ -129,8 +144,18 @@ impl ResponseError for GraphError {
 
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status);
+        if self.close_connection {
+            response.force_close();
+        }
         for (name, value) in &self.headers {
-            response.insert_header((*name, value.as_str()));
+            // A value that cannot be a header is left out rather than turning the whole
+            // answer into actix's plain-text 500.
+            match actix_web::http::header::HeaderValue::from_str(value) {
+                Ok(value) => {
+                    response.insert_header((*name, value));
+                }
+                Err(_) => tracing::warn!(header = name, "an unsendable header value was dropped"),
+            }
         }
         response.json(self.envelope())
     }

@@ -6,13 +6,16 @@
 //!   fading, aggregation); no I/O;
 //! - [`store`]: SQLite through sqlx; the only module with SQL.
 //!
-//! [`auth`] turns bearer tokens into callers and applies Graph's permission table,
+//! [`admin`] is the control plane outside Graph's surface (`/admin`, behind the
+//! `Presence.Admin` role). [`auth`] turns bearer tokens into callers and applies Graph's permission table,
 //! [`error`] owns the Graph error envelope, [`request_id`] the correlation ids every response
 //! carries, [`clock`] the one source of time, and [`openapi`] the API description that
 //! `cargo xtask gen` turns into `openapi/presence.json` and the client crate.
 
+pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod body_deadline;
 pub mod clock;
 pub mod config;
 /// The Graph presence rules (the `presence-engine` crate).

@@ -76,6 +76,7 @@ mod tests {
 
     fn app(tenant: &str, app: &str) -> Caller {
         Caller {
+            expires_at: None,
             tenant: tenant.into(),
             app_id: Some(app.into()),
             kind: CallerKind::Application { roles: Vec::new() },

@@ -189,9 +189,32 @@ impl TestServer {
         status.success()
     }
 
+    /// A `Presence.Admin` application token for this server, when it checks tokens with a
+    /// secret the harness knows (its data directory's, or the shared one on PostgreSQL).
+    pub fn admin_token(&self) -> Option<String> {
+        let secret = presence_cli::token::secret_from_data_dir(&self.data_dir).ok()?;
+        Some(app_token(
+            &secret,
+            presence_cli::token::DEFAULT_TENANT,
+            APP,
+            &[presence_model::token::PRESENCE_ADMIN],
+        ))
+    }
+
+    /// A request to `/admin…`, carrying an admin token when the server checks tokens.
+    pub fn admin_request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let request = reqwest::Client::new().request(method, self.url(path));
+        match self.admin_token() {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    }
+
     /// The server's clock (the server must run with `--clock manual`).
     pub async fn clock_now(&self) -> jiff::Timestamp {
-        let reading: serde_json::Value = reqwest::get(self.url("/admin/clock"))
+        let reading: serde_json::Value = self
+            .admin_request(reqwest::Method::GET, "/admin/clock")
+            .send()
             .await
             .expect("the admin endpoint answers")
             .json()
@@ -205,8 +228,8 @@ impl TestServer {
 
     /// Moves the manual clock forward (the server must run with `--clock manual`).
     pub async fn advance_clock(&self, by: &str) {
-        let response = reqwest::Client::new()
-            .post(self.url("/admin/clock/advance"))
+        let response = self
+            .admin_request(reqwest::Method::POST, "/admin/clock/advance")
             .json(&serde_json::json!({ "by": by }))
             .send()
             .await

@@ -1,5 +1,7 @@
 //! `token`: a development token signed with the server's secret.
 
+use presence_model::token::PRESENCE_ADMIN;
+
 use crate::cli::TokenArgs;
 use crate::failure::Failure;
 use crate::token::{TokenRequest, mint, secret_from_data_dir};
@@ -17,7 +19,11 @@ pub fn run(args: &TokenArgs) -> Result<(), Failure> {
         permissions: if delegated {
             args.scopes.clone()
         } else {
-            args.roles.clone()
+            let mut roles = args.roles.clone();
+            if args.admin && !roles.iter().any(|r| r == PRESENCE_ADMIN) {
+                roles.push(PRESENCE_ADMIN.to_owned());
+            }
+            roles
         },
         lifetime: args.lifetime,
         audience: args.audience.clone(),

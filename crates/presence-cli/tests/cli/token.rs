@@ -94,3 +94,14 @@ async fn a_token_needs_a_secret_and_a_valid_lifetime() {
     ]);
     assert!(output.status.success());
 }
+
+#[tokio::test]
+async fn an_admin_token_opens_the_admin_api_and_an_ordinary_one_does_not() {
+    let server = TestServer::start_with(&["--clock", "manual"]).await;
+    let (status, body) = get(&server, "/admin/clock", &mint(&server, &[])).await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["error"]["code"], "Forbidden");
+    let (status, body) = get(&server, "/admin/clock", &mint(&server, &["--admin"])).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["now"].is_string(), "{body}");
+}

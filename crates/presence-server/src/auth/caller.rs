@@ -13,6 +13,9 @@ pub struct Caller {
     /// The calling application's id (lowercase), when the token names one.
     pub app_id: Option<String>,
     pub kind: CallerKind,
+    /// When the token stops being accepted (its `exp` plus the leeway), in Unix seconds;
+    /// `None` without authentication. Long-lived answers (event streams) end then.
+    pub expires_at: Option<i64>,
 }
 
 /// How the caller acts.
@@ -33,15 +36,22 @@ impl Caller {
             tenant: DEFAULT_TENANT.to_owned(),
             app_id: None,
             kind: CallerKind::Anonymous,
+            expires_at: None,
         }
     }
 
     /// The caller a verified token describes. A token with scopes is delegated and must name
-    /// its user; every token must name its tenant.
-    pub fn from_claims(claims: AccessTokenClaims) -> Result<Self, AuthError> {
+    /// its user; every token must name its tenant and its application (`appid` or `azp`):
+    /// Entra always issues both, and the application id is what session ownership and
+    /// subscription ownership hang on, so a token without one would share an empty identity
+    /// with every other such token.
+    pub fn from_claims(claims: AccessTokenClaims, leeway_seconds: i64) -> Result<Self, AuthError> {
+        let expires_at = Some(claims.exp.saturating_add(leeway_seconds));
         let tenant = non_empty(claims.tid.as_deref())
             .ok_or_else(|| AuthError::invalid("The token has no tenant id (tid)."))?;
-        let app_id = non_empty(claims.app_id());
+        let app_id = non_empty(claims.app_id())
+            .ok_or_else(|| AuthError::invalid("The token has no application id (appid or azp)."))?;
+        let app_id = Some(app_id);
         let scopes: Vec<String> = claims
             .scp
             .as_deref()
@@ -63,6 +73,7 @@ impl Caller {
             tenant,
             app_id,
             kind,
+            expires_at,
         })
     }
 

@@ -4,6 +4,7 @@
 //!   JWKS file), the 401 answers;
 //! - [`caller`]: who is calling (application or delegated user, tenant, app id);
 //! - [`permission`]: Graph's permission table, the 403 answers;
+//! - [`subscription_owner`]: who may see, change and delete a subscription;
 //! - [`secret`]: the development secret kept in the data directory;
 //! - [`setup`]: the authenticator the command line asks for.
 
@@ -12,6 +13,7 @@ pub mod jwks;
 pub mod permission;
 pub mod secret;
 pub mod setup;
+pub mod subscription_owner;
 pub mod verify;
 
 pub use caller::{Caller, CallerKind};

@@ -113,6 +113,7 @@ mod tests {
 
     fn app(roles: &[&str]) -> Caller {
         Caller {
+            expires_at: None,
             tenant: "t".into(),
             app_id: Some("app".into()),
             kind: CallerKind::Application {
@@ -123,6 +124,7 @@ mod tests {
 
     fn delegated(scopes: &[&str]) -> Caller {
         Caller {
+            expires_at: None,
             tenant: "t".into(),
             app_id: Some("app".into()),
             kind: CallerKind::Delegated {

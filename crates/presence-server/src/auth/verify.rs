@@ -10,7 +10,7 @@ use super::jwks::PublicKey;
 use crate::error::GraphError;
 
 /// Seconds of clock skew tolerated on `exp` and `nbf`.
-const LEEWAY_SECONDS: u64 = 30;
+pub const LEEWAY_SECONDS: u64 = 30;
 
 /// Why a request is not authenticated; becomes a 401 with a `WWW-Authenticate` challenge.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +40,7 @@ impl From<AuthError> for GraphError {
     fn from(error: AuthError) -> Self {
         let mut challenge = r#"Bearer realm="presence""#.to_owned();
         if let Some(code) = error.oauth_error {
-            let description = error.message.replace('"', "'");
+            let description = header_safe(&error.message);
             challenge.push_str(&format!(
                 r#", error="{code}", error_description="{description}""#
             ));
@@ -52,6 +52,18 @@ impl From<AuthError> for GraphError {
         )
         .with_header("www-authenticate", challenge)
     }
+}
+
+/// `text` as a quoted-string parameter can carry it: printable ASCII without quotes or
+/// backslashes (anything else would make the header unbuildable, and the answer a 500).
+fn header_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '"' => '\'',
+            ' '..='~' if c != '\\' => c,
+            _ => '?',
+        })
+        .collect()
 }
 
 /// Checks every request's credentials, as configured at start-up.
@@ -101,7 +113,7 @@ impl Authenticator {
                     .ok_or_else(|| {
                         AuthError::invalid("The Authorization header must be 'Bearer <token>'.")
                     })?;
-                Caller::from_claims(verifier.verify(token)?)
+                Caller::from_claims(verifier.verify(token)?, LEEWAY_SECONDS as i64)
             }
         }
     }
@@ -153,10 +165,10 @@ impl JwtVerifier {
             None if candidates.len() == 1 => candidates.into_iter().next(),
             None => None,
         };
+        // The kid is the sender's text: never echoed (it reached headers and logs before).
         found.map(|k| &k.key).ok_or_else(|| {
             AuthError::invalid(format!(
-                "No {algorithm:?} key{} is configured to verify this token.",
-                kid.map(|k| format!(" with kid '{k}'")).unwrap_or_default()
+                "No {algorithm:?} key matching the token's kid is configured to verify it."
             ))
         })
     }

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 
+use super::outbound::{self, TargetPolicy};
 use super::payload;
 use crate::store::{PendingNotification, Store, Write};
 
@@ -20,7 +21,7 @@ const MAX_BACKOFF: SignedDuration = SignedDuration::from_mins(10);
 const LEASE: SignedDuration = SignedDuration::from_secs(60);
 
 /// Runs forever.
-pub async fn run(store: Store, http: reqwest::Client) {
+pub async fn run(store: Store, http: reqwest::Client, policy: TargetPolicy) {
     let mut ticker = tokio::time::interval(POLL);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -38,14 +39,26 @@ pub async fn run(store: Store, http: reqwest::Client) {
         // slow receiver only holds up its own subscription.
         for pending in due {
             let (store, http) = (store.clone(), http.clone());
-            tokio::spawn(async move { deliver(&store, &http, pending).await });
+            tokio::spawn(async move { deliver(&store, &http, policy, pending).await });
         }
     }
 }
 
-/// One attempt, and its outcome recorded durably.
-async fn deliver(store: &Store, http: &reqwest::Client, pending: PendingNotification) {
+/// One attempt, and its outcome recorded durably. Only the receiver's status is used: its
+/// body is never read (dropping the response closes the connection), so a receiver cannot
+/// make the server buffer anything; redirects count as failures (`outbound`).
+async fn deliver(
+    store: &Store,
+    http: &reqwest::Client,
+    policy: TargetPolicy,
+    pending: PendingNotification,
+) {
+    let allowed = reqwest::Url::parse(&pending.notification_url)
+        .is_ok_and(|url| outbound::allowed(&url, policy));
     let sent = match payload::collection(&pending) {
+        Ok(_) if !allowed => {
+            Err("the address is not public (--notification-targets public)".into())
+        }
         Ok(body) => http
             .post(&pending.notification_url)
             .json(&body)

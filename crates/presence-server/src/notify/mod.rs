@@ -14,13 +14,16 @@
 //!
 //! On PostgreSQL every instance runs a scanner and a dispatcher; announcing under the user's
 //! row lock and claiming with `FOR UPDATE SKIP LOCKED` make each change notified once.
-//! - [`handshake`] validates a notification URL before a subscription is created.
+//! - [`handshake`] validates a notification URL before a subscription is created;
+//!   [`outbound`] is the HTTP client both use (no redirects, bounded answers, optionally
+//!   public addresses only).
 //!
 //! Because the outbox is in the database, pending notifications survive a restart.
 
 pub mod dispatcher;
 pub mod encryption;
 pub mod handshake;
+pub mod outbound;
 pub mod payload;
 pub mod scanner;
 
@@ -34,10 +37,11 @@ pub fn spawn(
     store: Store,
     clock: SharedClock,
     http: reqwest::Client,
+    policy: outbound::TargetPolicy,
     scan_every: Duration,
 ) -> Vec<tokio::task::JoinHandle<()>> {
     vec![
         tokio::spawn(scanner::run(store.clone(), clock.clone(), scan_every)),
-        tokio::spawn(dispatcher::run(store, http)),
+        tokio::spawn(dispatcher::run(store, http, policy)),
     ]
 }

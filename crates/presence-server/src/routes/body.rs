@@ -2,18 +2,19 @@
 //!
 //! actix answers body problems in plain text by default; here every one becomes a Graph
 //! envelope with the status a client can act on: 415 for a body that is not JSON, 413 for one
-//! over the limit, 400 `InvalidArgument` for a value outside a vocabulary, 400 `BadRequest`
+//! over the limit, 408 for one that did not arrive in time (`body_deadline`), 400 `InvalidArgument` for a value outside a vocabulary, 400 `BadRequest`
 //! for the rest (syntax, missing or mistyped fields).
 
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::error::JsonPayloadError;
+use actix_web::error::{JsonPayloadError, PayloadError};
 use actix_web::http::StatusCode;
 use actix_web::web::{Bytes, JsonConfig, PayloadConfig};
 use actix_web::{FromRequest, HttpRequest};
 
+use crate::body_deadline::is_deadline;
 use crate::error::GraphError;
 
 /// Largest accepted body. The biggest legitimate one, 650 ids for a batch read, is ~30 KiB.
@@ -47,8 +48,20 @@ fn body_error(error: JsonPayloadError) -> GraphError {
                 GraphError::bad_request(message)
             }
         }
+        JsonPayloadError::Payload(error) if is_deadline(&error) => GraphError::request_timeout(),
         other => GraphError::bad_request(format!("The request body could not be read: {other}.")),
     }
+}
+
+/// Query strings that do not fit the operation's parameters (a missing `ids`, a key given
+/// twice) are 400 in the envelope, not actix's plain text.
+pub fn query_config() -> actix_web::web::QueryConfig {
+    actix_web::web::QueryConfig::default().error_handler(|error, _req| {
+        GraphError::bad_request(format!(
+            "The query string is not valid for this operation: {error}."
+        ))
+        .into()
+    })
 }
 
 /// Configuration of raw body reads (actions without parameters): the same limit as JSON.
@@ -69,7 +82,9 @@ impl FromRequest for EmptyBody {
         let bytes = Bytes::from_request(req, payload);
         Box::pin(async move {
             let bytes = bytes.await.map_err(|error| {
-                if error.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+                if error.as_error::<PayloadError>().is_some_and(is_deadline) {
+                    GraphError::request_timeout()
+                } else if error.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
                     GraphError::payload_too_large(format!(
                         "The request body is larger than the {MAX_BODY_BYTES} bytes accepted."
                     ))

@@ -1,6 +1,6 @@
 //! Answers for requests no operation matches, in the Graph envelope.
 
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, Route, web};
 
 use crate::error::GraphError;
 
@@ -12,11 +12,17 @@ pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, GraphError> {
     )))
 }
 
-/// The path exists but not with this method.
-pub async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, GraphError> {
-    Err(GraphError::method_not_allowed(format!(
-        "The method {} is not allowed on '{}'.",
-        req.method(),
-        req.path()
-    )))
+/// The answer for a path that exists but not with the request's method: 405 with the
+/// `Allow` header RFC 9110 §15.5.6 requires, listing `methods` (e.g. `"GET"`, `"GET, POST"`).
+pub fn method_not_allowed(methods: &'static str) -> Route {
+    web::to(move |req: HttpRequest| async move {
+        Err::<HttpResponse, _>(
+            GraphError::method_not_allowed(format!(
+                "The method {} is not allowed on '{}'; use {methods}.",
+                req.method(),
+                req.path()
+            ))
+            .with_header("allow", methods),
+        )
+    })
 }

@@ -1,7 +1,6 @@
 //! HTTP mapping: which path and method reach which handler, under both API versions and at
 //! every alias Graph has. Handlers stay thin: extract, call the engine and the store, answer.
 
-pub mod admin_clock;
 pub mod body;
 pub mod docs;
 pub mod events;
@@ -33,12 +32,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/healthz")
             .get(health::healthz)
-            .default_service(web::to(fallback::method_not_allowed)),
+            .default_service(fallback::method_not_allowed("GET")),
     )
     .service(
         web::resource("/livez")
             .get(health::livez)
-            .default_service(web::to(fallback::method_not_allowed)),
+            .default_service(fallback::method_not_allowed("GET")),
     );
     cfg.configure(docs::configure);
     for version in API_VERSIONS {
@@ -52,7 +51,7 @@ fn graph_api(cfg: &mut web::ServiceConfig) {
         cfg.service(
             web::resource(base)
                 .get(presence::get_presence)
-                .default_service(web::to(fallback::method_not_allowed)),
+                .default_service(fallback::method_not_allowed("GET")),
         );
         action(cfg, base, "setPresence", sessions::set_presence);
         action(cfg, base, "clearPresence", sessions::clear_presence);
@@ -103,20 +102,20 @@ fn graph_api(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/events/presence")
             .get(events::presence_events)
-            .default_service(web::to(fallback::method_not_allowed)),
+            .default_service(fallback::method_not_allowed("GET")),
     );
     cfg.service(
         web::resource("/subscriptions")
             .post(subscriptions::create_subscription)
             .get(subscriptions::list_subscriptions)
-            .default_service(web::to(fallback::method_not_allowed)),
+            .default_service(fallback::method_not_allowed("POST, GET")),
     )
     .service(
         web::resource("/subscriptions/{subscription_id}")
             .get(subscriptions::get_subscription)
             .patch(subscriptions::update_subscription)
             .delete(subscriptions::delete_subscription)
-            .default_service(web::to(fallback::method_not_allowed)),
+            .default_service(fallback::method_not_allowed("GET, PATCH, DELETE")),
     );
 }
 
@@ -135,7 +134,7 @@ where
         cfg.service(
             web::resource(path)
                 .post(handler.clone())
-                .default_service(web::to(fallback::method_not_allowed)),
+                .default_service(fallback::method_not_allowed("POST")),
         );
     }
 }

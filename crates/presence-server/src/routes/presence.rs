@@ -8,9 +8,9 @@ use presence_model::{
 };
 
 use super::odata::{collection_context, presence_context, sequence_number};
-use super::target::{Target, ToRead, normalise_user_id};
+use super::target::{Allowed, Target, ToRead, ToReadMany, normalise_user_id};
 use crate::app::AppState;
-use crate::auth::{Access, Caller};
+use crate::auth::Access;
 use crate::engine::PresenceView;
 use crate::error::{ErrorResponses, GraphError};
 
@@ -59,9 +59,10 @@ pub async fn get_presence(
 pub async fn get_presences_by_user_id(
     req: HttpRequest,
     state: web::Data<AppState>,
-    caller: Caller,
+    allowed: Allowed<ToReadMany>,
     body: web::Json<GetPresencesByUserIdRequest>,
 ) -> Result<web::Json<PresenceCollection>, GraphError> {
+    let caller = allowed.caller;
     let ids = distinct_ids(&body.ids)?;
     let audiences = ids
         .iter()

@@ -3,8 +3,9 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use presence_model::{ODataError, Subscription, SubscriptionCollection, SubscriptionPatch};
 
+use super::target::{Allowed, ToSubscribe};
 use crate::app::AppState;
-use crate::auth::{Access, Caller};
+use crate::auth::{Access, Caller, subscription_owner};
 use crate::engine::graph_time::graph_timestamp;
 use crate::engine::subscription::{check_fields, check_url, expiration, users_of_resource};
 use crate::error::{ErrorResponses, GraphError};
@@ -26,10 +27,10 @@ use crate::store::{Encryption, SubscriptionRecord, Write, Written};
 pub async fn create_subscription(
     req: HttpRequest,
     state: web::Data<AppState>,
-    caller: Caller,
+    allowed: Allowed<ToSubscribe>,
     body: web::Json<Subscription>,
 ) -> Result<HttpResponse, GraphError> {
-    caller.authorize(Access::Subscribe, "")?;
+    let caller = allowed.caller;
     let body = body.into_inner();
     let users = users_of_resource(&body.resource)
         .map_err(|m| GraphError::invalid_argument(m).with_target("resource"))?;
@@ -48,7 +49,7 @@ pub async fn create_subscription(
             .map_err(|m| GraphError::invalid_argument(m).with_target("lifecycleNotificationUrl"))?;
     }
     for url in std::iter::once(&body.notification_url).chain(&body.lifecycle_notification_url) {
-        handshake::validate(&state.http, url)
+        handshake::validate(&state.http, state.notification_targets, url)
             .await
             .map_err(validation_failed)?;
     }
@@ -78,7 +79,8 @@ pub async fn create_subscription(
     Ok(HttpResponse::Created().json(answer))
 }
 
-/// The caller's live subscriptions.
+/// The caller's live subscriptions: those it created (delegated), or all of its application's
+/// (an application token with a presence read permission).
 #[utoipa::path(
     get,
     path = "/subscriptions",
@@ -94,14 +96,20 @@ pub async fn list_subscriptions(
     state: web::Data<AppState>,
     caller: Caller,
 ) -> Result<web::Json<SubscriptionCollection>, GraphError> {
-    caller.authorize(Access::Subscribe, "")?;
+    if !subscription_owner::may_list_as_application(&caller) {
+        caller.authorize(Access::Subscribe, "")?;
+    }
     let records = state
         .store
         .list_subscriptions(&caller.tenant, caller.app_id.as_deref(), state.clock.now())
         .await?;
     Ok(web::Json(SubscriptionCollection {
         odata_context: Some(context(&req, "subscriptions")),
-        value: records.iter().map(view).collect(),
+        value: records
+            .iter()
+            .filter(|record| subscription_owner::may_see(&caller, record))
+            .map(view)
+            .collect(),
     }))
 }
 
@@ -148,11 +156,11 @@ pub async fn get_subscription(
 pub async fn update_subscription(
     req: HttpRequest,
     state: web::Data<AppState>,
-    caller: Caller,
+    allowed: Allowed<ToSubscribe>,
     id: web::Path<String>,
     body: web::Json<SubscriptionPatch>,
 ) -> Result<web::Json<Subscription>, GraphError> {
-    caller.authorize(Access::Subscribe, "")?;
+    let caller = allowed.caller;
     own(&state, &caller, &id).await?;
     let now = state.clock.now();
     let expires_at = body
@@ -164,7 +172,7 @@ pub async fn update_subscription(
     if let Some(url) = &body.notification_url {
         check_url(url)
             .map_err(|m| GraphError::invalid_argument(m).with_target("notificationUrl"))?;
-        handshake::validate(&state.http, url)
+        handshake::validate(&state.http, state.notification_targets, url)
             .await
             .map_err(validation_failed)?;
     }
@@ -219,8 +227,8 @@ pub async fn delete_subscription(
     }
 }
 
-/// The subscription `id` if it is live and the caller's (tenant and application); 404
-/// otherwise, so nobody learns of another tenant's or application's subscriptions.
+/// The subscription `id` if it is live and the caller's (tenant, application and creating
+/// user: `auth::subscription_owner`); 404 otherwise, so nobody learns of anyone else's.
 async fn own(
     state: &AppState,
     caller: &Caller,
@@ -230,12 +238,7 @@ async fn own(
         .store
         .get_subscription(&caller.tenant, id, state.clock.now())
         .await?
-        .filter(|r| {
-            caller
-                .app_id
-                .as_deref()
-                .is_none_or(|app| app == r.application_id)
-        })
+        .filter(|record| subscription_owner::may_see(caller, record))
         .ok_or_else(|| not_found(id))?;
     Ok(record)
 }
@@ -274,7 +277,7 @@ fn not_found(id: &str) -> GraphError {
     GraphError::not_found(format!("The subscription '{id}' does not exist."))
 }
 
-fn validation_failed(reason: String) -> GraphError {
+fn validation_failed(reason: &str) -> GraphError {
     GraphError::new(
         actix_web::http::StatusCode::BAD_REQUEST,
         "InvalidRequest",

@@ -8,12 +8,13 @@ use std::future::{Ready, ready};
 use std::marker::PhantomData;
 
 use actix_web::http::header::AUTHORIZATION;
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 
 use crate::app::AppState;
 use crate::auth::{Access, Caller};
 use crate::engine::Audience;
 use crate::error::GraphError;
+use crate::overload::Authenticated;
 use crate::store::UserKey;
 
 /// Longest user id accepted; Entra object ids are 36 characters.
@@ -30,6 +31,10 @@ pub struct ToRead;
 pub struct ToWrite;
 /// Changing a user's work location (delegated callers only).
 pub struct ToWriteLocation;
+/// Reading many users at once (`getPresencesByUserId`).
+pub struct ToReadMany;
+/// Subscribing to presence changes (delegated callers only).
+pub struct ToSubscribe;
 
 impl Permission for ToRead {
     const ACCESS: Access = Access::Read;
@@ -39,6 +44,36 @@ impl Permission for ToWrite {
 }
 impl Permission for ToWriteLocation {
     const ACCESS: Access = Access::WriteLocation;
+}
+impl Permission for ToReadMany {
+    const ACCESS: Access = Access::ReadMany;
+}
+impl Permission for ToSubscribe {
+    const ACCESS: Access = Access::Subscribe;
+}
+
+/// A caller who holds the permission `P` for some user, checked before the body is read: for
+/// operations whose users are named in the body (bulk reads, subscriptions), so a caller
+/// without the permission is refused at once instead of holding a slot while a body trickles
+/// in. Per-user rules still apply once the body names the users.
+pub struct Allowed<P> {
+    pub caller: Caller,
+    _permission: PhantomData<P>,
+}
+
+impl<P: Permission> FromRequest for Allowed<P> {
+    type Error = GraphError;
+    type Future = Ready<Result<Self, GraphError>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        ready(authenticate(req).and_then(|caller| {
+            caller.authorize(P::ACCESS, "")?;
+            Ok(Self {
+                caller,
+                _permission: PhantomData,
+            })
+        }))
+    }
 }
 
 /// The user addressed by the request, with the caller, who has been allowed `P`.
@@ -98,12 +133,20 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, GraphError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| GraphError::internal(&std::io::Error::other("no application state")))?;
-    // A header that is not text carries no usable token: treated as absent.
-    let header = req
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|value| value.to_str().ok());
-    let caller = state.auth.authenticate(header).map_err(GraphError::from)?;
+    // The in-flight middleware has usually verified the token already.
+    let verified = req
+        .extensions()
+        .get::<Authenticated>()
+        .map(|Authenticated(result)| result.clone());
+    let verified = verified.unwrap_or_else(|| {
+        // A header that is not text carries no usable token: treated as absent.
+        let header = req
+            .headers()
+            .get(AUTHORIZATION)
+            .and_then(|value| value.to_str().ok());
+        state.auth.authenticate(header)
+    });
+    let caller = verified.map_err(GraphError::from)?;
     if let Some(throttle) = &state.throttle {
         throttle.admit(&caller, std::time::Instant::now())?;
     }

@@ -1,13 +1,15 @@
 //! `--clock manual` only: read and move the server's clock, so that apps under test can see
 //! the 5- and 10-minute fades and session expiry in milliseconds. Outside Graph's paths, and
-//! not routed at all with the system clock.
+//! not routed at all with the system clock. Time is shared by every tenant, hence admin only.
 
 use actix_web::web;
 use serde::{Deserialize, Serialize};
 
+use super::AdminCaller;
 use crate::app::AppState;
 use crate::engine::duration::parse_duration;
 use crate::error::GraphError;
+use crate::routes::fallback::method_not_allowed;
 
 /// Body of `POST /admin/clock/advance`.
 #[derive(Debug, Deserialize)]
@@ -24,17 +26,26 @@ pub struct Reading {
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/admin/clock").get(read))
-        .service(web::resource("/admin/clock/advance").post(advance));
+    cfg.service(
+        web::resource("/admin/clock")
+            .get(read)
+            .default_service(method_not_allowed("GET")),
+    )
+    .service(
+        web::resource("/admin/clock/advance")
+            .post(advance)
+            .default_service(method_not_allowed("POST")),
+    );
 }
 
-async fn read(state: web::Data<AppState>) -> web::Json<Reading> {
+async fn read(_admin: AdminCaller, state: web::Data<AppState>) -> web::Json<Reading> {
     web::Json(Reading {
         now: state.clock.now().to_string(),
     })
 }
 
 async fn advance(
+    _admin: AdminCaller,
     state: web::Data<AppState>,
     body: web::Json<Advance>,
 ) -> Result<web::Json<Reading>, GraphError> {
