@@ -126,6 +126,9 @@ let response = client.presence_events()
     }
     /**The caller's live subscriptions
 
+Those it created (delegated), or all of its application's (an application token with a
+presence read permission).
+
 Sends a `GET` request to `/subscriptions`
 
 ```ignore

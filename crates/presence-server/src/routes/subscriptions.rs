@@ -79,8 +79,10 @@ pub async fn create_subscription(
     Ok(HttpResponse::Created().json(answer))
 }
 
-/// The caller's live subscriptions: those it created (delegated), or all of its application's
-/// (an application token with a presence read permission).
+/// The caller's live subscriptions.
+///
+/// Those it created (delegated), or all of its application's (an application token with a
+/// presence read permission).
 #[utoipa::path(
     get,
     path = "/subscriptions",

@@ -11,6 +11,7 @@ mod durability;
 mod errors;
 mod events;
 mod fuzz;
+mod hardening;
 mod instances;
 mod location;
 mod notifications;

@@ -1,0 +1,10 @@
+//! What a black-box security probe found (issue #12), each as a test that failed before the
+//! fix: slow clients and fairness, receivers that misbehave, identity and ownership, and the
+//! small protocol details (405 `Allow`, query errors in the envelope).
+
+mod identity;
+mod raw;
+mod receivers;
+mod slow_clients;
+mod streams;
+mod subscriptions;
