@@ -24,7 +24,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             _ = ticks.tick() => {
                 client
                     .set_presence()
-                    .id(&user)
+                    .id(user.as_str())
                     .body(SetPresenceRequest {
                         session_id: None,
                         availability: Availability::Busy,
@@ -41,7 +41,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     client
         .clear_presence()
-        .id(&user)
+        .id(user.as_str())
         .body(ClearPresenceRequest { session_id: None })
         .send()
         .await?;

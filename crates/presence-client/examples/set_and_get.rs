@@ -19,7 +19,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // sessionId defaults to the token's application id: one session per application.
     client
         .set_presence()
-        .id(&user)
+        .id(user.as_str())
         .body(SetPresenceRequest {
             session_id: None,
             availability: Availability::Busy,
@@ -29,7 +29,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .send()
         .await?;
 
-    let presence = client.get_presence().id(&user).send().await?.into_inner();
+    let presence = client
+        .get_presence()
+        .id(user.as_str())
+        .send()
+        .await?
+        .into_inner();
     println!(
         "{} is {} ({})",
         presence.id, presence.availability, presence.activity

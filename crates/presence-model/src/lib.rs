@@ -9,6 +9,7 @@
 //! values (matched case-insensitively on input), and the OData error envelope.
 
 mod error;
+pub mod input_schemas;
 mod location;
 mod presence;
 mod requests;

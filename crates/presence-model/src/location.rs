@@ -56,6 +56,7 @@ impl Default for UserWorkLocation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SetLocationRequest {
+    #[schema(value_type = crate::input_schemas::SettableWorkLocationType)]
     pub work_location_type: WorkLocationType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place_id: Option<String>,

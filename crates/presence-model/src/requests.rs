@@ -11,6 +11,7 @@ use crate::{Activity, Availability};
 pub struct SetPresenceRequest {
     /// The calling application's id; one session per application and user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 256, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub session_id: Option<String>,
     pub availability: Availability,
     pub activity: Activity,
@@ -27,6 +28,7 @@ pub struct SetPresenceRequest {
 pub struct ClearPresenceRequest {
     /// The application id the session was set with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 256, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub session_id: Option<String>,
 }
 
@@ -47,6 +49,34 @@ pub struct SetUserPreferredPresenceRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GetPresencesByUserIdRequest {
-    /// User ids, at most 650; the answer keeps their order (each id once).
+    /// User ids, 1 to 650; the answer keeps their order (each id once).
+    #[schema(value_type = Vec<UserId>, min_items = 1, max_items = 650)]
     pub ids: Vec<String>,
+}
+
+/// The pattern of a user id the server accepts: at least one character that is not white
+/// space, no control characters (length 1 to 256 characters is stated beside it).
+pub const USER_ID_PATTERN: &str = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$";
+
+/// A user id as the server accepts it (schema only: ids travel as plain strings).
+pub struct UserId;
+
+impl utoipa::PartialSchema for UserId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some(
+                "A user id: 1 to 256 characters, not only white space, no control characters.",
+            ))
+            .min_length(Some(1))
+            .max_length(Some(256))
+            .pattern(Some(USER_ID_PATTERN))
+            .into()
+    }
+}
+
+impl ToSchema for UserId {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "UserId".into()
+    }
 }

@@ -10,14 +10,23 @@ use crate::vocabulary::vocabulary;
 #[serde(rename_all = "camelCase")]
 pub struct PresenceStatusMessage {
     /// The text; a message with no (or empty) content clears the status message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "object_or_null"
+    )]
     pub message: Option<ItemBody>,
     /// When the message stops showing; never when absent. Only its owner sees it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "object_or_null"
+    )]
     pub expiry_date_time: Option<DateTimeTimeZone>,
     /// When the message was set (RFC 3339, UTC); set by the server, only its owner sees it.
+    /// Ignored on input.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(format = DateTime)]
+    #[schema(format = DateTime, read_only)]
     pub published_date_time: Option<String>,
 }
 
@@ -27,6 +36,7 @@ pub struct PresenceStatusMessage {
 pub struct ItemBody {
     pub content: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::input_schemas::TextBodyType>)]
     pub content_type: Option<BodyType>,
 }
 
@@ -58,6 +68,31 @@ pub struct DateTimeTimeZone {
 #[serde(rename_all = "camelCase")]
 pub struct SetStatusMessageRequest {
     /// The new message; absent, `null` or with empty content clears it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "object_or_null")]
     pub status_message: Option<PresenceStatusMessage>,
+}
+
+/// An optional member that must be a JSON object (or `null`): serde's derived structs also
+/// accept an array (their fields in order), which the spec does not allow and a client never
+/// means.
+fn object_or_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    match <serde_json::Value as Deserialize>::deserialize(deserializer)? {
+        serde_json::Value::Null => Ok(None),
+        value @ serde_json::Value::Object(_) => serde_json::from_value(value)
+            .map(Some)
+            .map_err(serde::de::Error::custom),
+        other => Err(serde::de::Error::custom(format!(
+            "expected a JSON object or null, found {}",
+            match other {
+                serde_json::Value::Array(_) => "an array",
+                serde_json::Value::String(_) => "a string",
+                serde_json::Value::Number(_) => "a number",
+                _ => "a boolean",
+            }
+        ))),
+    }
 }

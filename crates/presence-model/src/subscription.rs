@@ -19,17 +19,29 @@ pub struct Subscription {
     pub id: Option<String>,
     /// `communications/presences/{id}` or
     /// `/communications/presences?$filter=id in ('{id}', ...)` (at most 650 ids).
+    #[schema(min_length = 1)]
     pub resource: String,
     /// `updated`, the only change type presence supports.
+    #[schema(pattern = "^updated$", example = "updated")]
     pub change_type: String,
     /// Where notifications are POSTed; validated with a handshake before creation.
+    #[schema(
+        max_length = 2048,
+        pattern = r"^https?://[^\s\u0000-\u001F\u007F-\u009F]+$"
+    )]
     pub notification_url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(
+        max_length = 2048,
+        pattern = r"^https?://[^\s\u0000-\u001F\u007F-\u009F]+$"
+    )]
     pub lifecycle_notification_url: Option<String>,
     /// RFC 3339; at most one hour ahead.
+    #[schema(format = DateTime)]
     pub expiration_date_time: String,
     /// Echoed in every notification (at most 128 characters).
     #[serde(default)]
+    #[schema(max_length = 128)]
     pub client_state: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_resource_data: Option<bool>,
@@ -52,8 +64,13 @@ pub struct Subscription {
 #[serde(rename_all = "camelCase")]
 pub struct SubscriptionPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime)]
     pub expiration_date_time: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(
+        max_length = 2048,
+        pattern = r"^https?://[^\s\u0000-\u001F\u007F-\u009F]+$"
+    )]
     pub notification_url: Option<String>,
 }
 

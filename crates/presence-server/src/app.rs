@@ -69,11 +69,12 @@ impl AppState {
 pub fn configure(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig) + Clone {
     move |cfg: &mut web::ServiceConfig| {
         let manual_clock = state.manual_clock.is_some();
+        let auth_on = !matches!(state.auth, Authenticator::Disabled);
         cfg.app_data(state.clone())
             .app_data(body::json_config())
             .app_data(body::payload_config())
             .app_data(body::query_config())
-            .configure(routes::configure);
+            .configure(|cfg| routes::configure(cfg, auth_on));
         if manual_clock {
             cfg.configure(crate::admin::clock::configure);
         }

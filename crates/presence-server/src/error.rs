@@ -213,16 +213,68 @@ fn database_unavailable(error: &sqlx::Error) -> bool {
     }
 }
 
-/// The error responses every operation documents: one schema (the Graph envelope) for every
-/// 4xx and 5xx, which is also what progenitor needs to give each operation one error type.
+/// The error responses of an operation without a request body, each with Graph's envelope
+/// (one schema for every error status, which is also what progenitor needs to give each
+/// operation one error type).
 #[derive(utoipa::IntoResponses)]
 pub enum ErrorResponses {
-    /// Client error.
-    #[response(status = "4XX")]
-    Client(ODataError),
-    /// Server error.
-    #[response(status = "5XX")]
-    Server(ODataError),
+    /// `BadRequest` or `InvalidArgument`: a parameter is not valid.
+    #[response(status = 400)]
+    BadRequest(ODataError),
+    /// `InvalidAuthenticationToken`: no valid bearer token.
+    #[response(status = 401, headers(("WWW-Authenticate" = String, description = "The Bearer challenge.")))]
+    Unauthorized(ODataError),
+    /// `Forbidden`: the token lacks the permission.
+    #[response(status = 403)]
+    Forbidden(ODataError),
+    /// `NotFound`: no such resource.
+    #[response(status = 404)]
+    NotFound(ODataError),
+    /// `TooManyRequests`: throttled (`--throttle`).
+    #[response(status = 429, headers(("Retry-After" = u32, description = "Seconds to wait.")))]
+    TooManyRequests(ODataError),
+    /// `generalException`: a failure of the server's own (logged).
+    #[response(status = 500)]
+    Internal(ODataError),
+    /// `serviceNotAvailable`: overloaded or the database is unreachable.
+    #[response(status = 503, headers(("Retry-After" = u32, description = "Seconds to wait.")))]
+    Unavailable(ODataError),
+}
+
+/// The error responses of an operation with a request body: those of [`ErrorResponses`] and
+/// the body's own.
+#[derive(utoipa::IntoResponses)]
+pub enum BodyErrorResponses {
+    /// `BadRequest` or `InvalidArgument`: the body or a parameter is not valid.
+    #[response(status = 400)]
+    BadRequest(ODataError),
+    /// `InvalidAuthenticationToken`: no valid bearer token.
+    #[response(status = 401, headers(("WWW-Authenticate" = String, description = "The Bearer challenge.")))]
+    Unauthorized(ODataError),
+    /// `Forbidden`: the token lacks the permission.
+    #[response(status = 403)]
+    Forbidden(ODataError),
+    /// `NotFound`: no such resource (or session).
+    #[response(status = 404)]
+    NotFound(ODataError),
+    /// `requestTimeout`: the body did not arrive in time (`--body-timeout`).
+    #[response(status = 408)]
+    RequestTimeout(ODataError),
+    /// `RequestEntityTooLarge`: the body is over 64 KiB.
+    #[response(status = 413)]
+    PayloadTooLarge(ODataError),
+    /// `UnsupportedMediaType`: the body is not `application/json`.
+    #[response(status = 415)]
+    UnsupportedMediaType(ODataError),
+    /// `TooManyRequests`: throttled (`--throttle`).
+    #[response(status = 429, headers(("Retry-After" = u32, description = "Seconds to wait.")))]
+    TooManyRequests(ODataError),
+    /// `generalException`: a failure of the server's own (logged).
+    #[response(status = 500)]
+    Internal(ODataError),
+    /// `serviceNotAvailable`: overloaded or the database is unreachable.
+    #[response(status = 503, headers(("Retry-After" = u32, description = "Seconds to wait.")))]
+    Unavailable(ODataError),
 }
 
 #[cfg(test)]

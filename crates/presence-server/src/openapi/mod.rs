@@ -40,6 +40,8 @@ use crate::routes;
         routes::subscriptions::update_subscription,
         routes::subscriptions::delete_subscription,
     ),
+    // The error envelope every error status refers to (responses name it by reference only).
+    components(schemas(presence_model::ODataError)),
     modifiers(&BearerToken),
     security(("bearer" = [])),
     tags(
@@ -82,4 +84,22 @@ pub fn document_json() -> anyhow::Result<String> {
     let mut text = serde_json::to_string_pretty(&document()?)?;
     text.push('\n');
     Ok(text)
+}
+
+/// Removes every security requirement and scheme from `document`: the document a server
+/// without authentication (`--auth none`) serves.
+pub fn without_security(document: &mut serde_json::Value) {
+    if let Some(root) = document.as_object_mut() {
+        root.remove("security");
+        if let Some(components) = root.get_mut("components").and_then(|c| c.as_object_mut()) {
+            components.remove("securitySchemes");
+        }
+        if let Some(paths) = root.get_mut("paths").and_then(|p| p.as_object_mut()) {
+            for operations in paths.values_mut().filter_map(|o| o.as_object_mut()) {
+                for operation in operations.values_mut().filter_map(|o| o.as_object_mut()) {
+                    operation.remove("security");
+                }
+            }
+        }
+    }
 }

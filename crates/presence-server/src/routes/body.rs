@@ -104,3 +104,45 @@ impl FromRequest for EmptyBody {
         })
     }
 }
+
+/// A JSON request body that must be an object, deserialised into `T`.
+///
+/// actix's `Json<T>` accepts whatever serde accepts, and serde's derived structs also take an
+/// array of their fields in order (`[null,"Available","Available"]` was a valid setPresence);
+/// the spec says an object, so the server does too. Errors are those of [`json_config`].
+#[derive(Debug)]
+pub struct Body<T>(pub T);
+
+impl<T> Body<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Body<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Body<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = actix_web::web::Json::<serde_json::Value>::from_request(req, payload);
+        Box::pin(async move {
+            let value = json.await?.into_inner();
+            if !value.is_object() {
+                return Err(
+                    GraphError::bad_request("The request body must be a JSON object.").into(),
+                );
+            }
+            serde_json::from_value(value)
+                .map(Body)
+                .map_err(|error| body_error(JsonPayloadError::Deserialize(error)).into())
+        })
+    }
+}

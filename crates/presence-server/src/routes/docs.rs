@@ -6,9 +6,14 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::openapi;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// `auth_on`: without authentication the document drops its bearer security, so that clients
+/// and schema-driven tools do not expect (or send) a token this server never asks for.
+pub fn configure(cfg: &mut web::ServiceConfig, auth_on: bool) {
     match openapi::document() {
-        Ok(document) => {
+        Ok(mut document) => {
+            if !auth_on {
+                openapi::without_security(&mut document);
+            }
             cfg.service(
                 SwaggerUi::new("/docs/{_:.*}").external_url_unchecked("/openapi.json", document),
             )

@@ -3,11 +3,11 @@
 use actix_web::{HttpResponse, web};
 use presence_model::SetLocationRequest;
 
-use super::body::EmptyBody;
-use super::target::{Target, ToWriteLocation};
+use super::body::{Body, EmptyBody};
+use super::target::{Target, ToWriteLocation, UserPath};
 use crate::app::AppState;
 use crate::engine::location;
-use crate::error::{ErrorResponses, GraphError};
+use crate::error::{BodyErrorResponses, GraphError};
 use crate::store::{LocationLayer, Write};
 
 /// Set the manual layer: the user's explicit choice, which beats the automatic layer.
@@ -16,17 +16,17 @@ use crate::store::{LocationLayer, Write};
     path = "/users/{id}/presence/setManualLocation",
     operation_id = "set_manual_location",
     tag = "location",
-    params(("id" = String, Path, description = "The user's id (GUID).")),
+    params(UserPath),
     request_body = SetLocationRequest,
     responses(
         (status = 204, description = "The manual location is set."),
-        ErrorResponses,
+        BodyErrorResponses,
     )
 )]
 pub async fn set_manual_location(
     state: web::Data<AppState>,
     target: Target<ToWriteLocation>,
-    body: web::Json<SetLocationRequest>,
+    body: Body<SetLocationRequest>,
 ) -> Result<HttpResponse, GraphError> {
     set_layer(&state, target, LocationLayer::Manual, &body).await
 }
@@ -37,17 +37,17 @@ pub async fn set_manual_location(
     path = "/users/{id}/presence/setAutomaticLocation",
     operation_id = "set_automatic_location",
     tag = "location",
-    params(("id" = String, Path, description = "The user's id (GUID).")),
+    params(UserPath),
     request_body = SetLocationRequest,
     responses(
         (status = 204, description = "The automatic location is set."),
-        ErrorResponses,
+        BodyErrorResponses,
     )
 )]
 pub async fn set_automatic_location(
     state: web::Data<AppState>,
     target: Target<ToWriteLocation>,
-    body: web::Json<SetLocationRequest>,
+    body: Body<SetLocationRequest>,
 ) -> Result<HttpResponse, GraphError> {
     set_layer(&state, target, LocationLayer::Automatic, &body).await
 }
@@ -58,10 +58,10 @@ pub async fn set_automatic_location(
     path = "/users/{id}/presence/clearAutomaticLocation",
     operation_id = "clear_automatic_location",
     tag = "location",
-    params(("id" = String, Path, description = "The user's id (GUID).")),
+    params(UserPath),
     responses(
         (status = 204, description = "The automatic location is cleared."),
-        ErrorResponses,
+        BodyErrorResponses,
     )
 )]
 pub async fn clear_automatic_location(
@@ -86,10 +86,10 @@ pub async fn clear_automatic_location(
     path = "/users/{id}/presence/clearLocation",
     operation_id = "clear_location",
     tag = "location",
-    params(("id" = String, Path, description = "The user's id (GUID).")),
+    params(UserPath),
     responses(
         (status = 204, description = "The work location is cleared."),
-        ErrorResponses,
+        BodyErrorResponses,
     )
 )]
 pub async fn clear_location(

@@ -28,7 +28,9 @@ pub const PRESENCE_PATHS: [&str; 3] = [
     "/me/presence",
 ];
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// Everything but the admin routes. `auth_on`: whether the served document declares bearer
+/// security (a `--auth none` server serves it without, since it requires no token).
+pub fn configure(cfg: &mut web::ServiceConfig, auth_on: bool) {
     cfg.service(
         web::resource("/healthz")
             .get(health::healthz)
@@ -39,7 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .get(health::livez)
             .default_service(fallback::method_not_allowed("GET")),
     );
-    cfg.configure(docs::configure);
+    cfg.configure(|cfg| docs::configure(cfg, auth_on));
     for version in API_VERSIONS {
         cfg.service(web::scope(version).configure(graph_api));
     }

@@ -3,31 +3,36 @@
 use actix_web::{HttpResponse, web};
 use presence_model::SetUserPreferredPresenceRequest;
 
-use super::body::EmptyBody;
-use super::target::{Target, ToWrite};
+use super::body::{Body, EmptyBody};
+use super::target::{Target, ToWrite, UserPath};
 use crate::app::AppState;
 use crate::engine::preferred::{Preferred, check_preferred_pair, preferred_expiration};
-use crate::error::{ErrorResponses, GraphError};
+use crate::error::{BodyErrorResponses, GraphError};
 use crate::store::Write;
 
 /// Set the user's preferred availability and activity, which override every session while
 /// at least one session is live.
+///
+/// Only these pairs are accepted; any other is 400 `InvalidArgument`:
+/// `Available`/`Available`, `Away`/`Away`, `BeRightBack`/`BeRightBack`, `Busy`/`Busy`,
+/// `DoNotDisturb`/`DoNotDisturb`, `Offline`/`OffWork`. `expirationDuration` is 5 minutes to
+/// 7 days.
 #[utoipa::path(
     post,
     path = "/users/{id}/presence/setUserPreferredPresence",
     operation_id = "set_user_preferred_presence",
     tag = "presence",
-    params(("id" = String, Path, description = "The user's id (GUID).")),
+    params(UserPath),
     request_body = SetUserPreferredPresenceRequest,
     responses(
         (status = 200, description = "The preference is set."),
-        ErrorResponses,
+        BodyErrorResponses,
     )
 )]
 pub async fn set_user_preferred_presence(
     state: web::Data<AppState>,
     target: Target<ToWrite>,
-    body: web::Json<SetUserPreferredPresenceRequest>,
+    body: Body<SetUserPreferredPresenceRequest>,
 ) -> Result<HttpResponse, GraphError> {
     check_preferred_pair(body.availability, body.activity)
         .map_err(|message| GraphError::invalid_argument(message).with_target("availability"))?;
@@ -61,10 +66,10 @@ pub async fn set_user_preferred_presence(
     path = "/users/{id}/presence/clearUserPreferredPresence",
     operation_id = "clear_user_preferred_presence",
     tag = "presence",
-    params(("id" = String, Path, description = "The user's id (GUID).")),
+    params(UserPath),
     responses(
         (status = 200, description = "No preference is set any more."),
-        ErrorResponses,
+        BodyErrorResponses,
     )
 )]
 pub async fn clear_user_preferred_presence(

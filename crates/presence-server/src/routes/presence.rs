@@ -7,12 +7,13 @@ use presence_model::{
     GetPresencesByUserIdRequest, OutOfOfficeSettings, Presence, PresenceCollection,
 };
 
+use super::body::Body;
 use super::odata::{collection_context, presence_context, sequence_number};
-use super::target::{Allowed, Target, ToRead, ToReadMany, normalise_user_id};
+use super::target::{Allowed, Target, ToRead, ToReadMany, UserPath, normalise_user_id};
 use crate::app::AppState;
 use crate::auth::Access;
 use crate::engine::PresenceView;
-use crate::error::{ErrorResponses, GraphError};
+use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
 
 /// Most ids one `getPresencesByUserId` accepts (Graph's documented limit).
 pub const MAX_BATCH_IDS: usize = 650;
@@ -23,7 +24,7 @@ pub const MAX_BATCH_IDS: usize = 650;
     path = "/users/{id}/presence",
     operation_id = "get_presence",
     tag = "presence",
-    params(("id" = String, Path, description = "The user's id (GUID).")),
+    params(UserPath),
     responses(
         (status = 200, description = "The user's presence.", body = Presence),
         ErrorResponses,
@@ -53,14 +54,14 @@ pub async fn get_presence(
     request_body = GetPresencesByUserIdRequest,
     responses(
         (status = 200, description = "One presence per distinct id, in the order asked.", body = PresenceCollection),
-        ErrorResponses,
+        BodyErrorResponses,
     )
 )]
 pub async fn get_presences_by_user_id(
     req: HttpRequest,
     state: web::Data<AppState>,
     allowed: Allowed<ToReadMany>,
-    body: web::Json<GetPresencesByUserIdRequest>,
+    body: Body<GetPresencesByUserIdRequest>,
 ) -> Result<web::Json<PresenceCollection>, GraphError> {
     let caller = allowed.caller;
     let ids = distinct_ids(&body.ids)?;

@@ -1,35 +1,41 @@
 //! `setPresence` and `clearPresence`: an application's own session for a user.
 
 use actix_web::{HttpResponse, web};
-use presence_model::{ClearPresenceRequest, ODataError, SetPresenceRequest};
+use presence_model::{ClearPresenceRequest, SetPresenceRequest};
 
-use super::target::{Target, ToWrite};
+use super::body::Body;
+use super::target::{Target, ToWrite, UserPath};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::engine::{Session, check_session_pair, session_expiration};
-use crate::error::{ErrorResponses, GraphError};
+use crate::error::{BodyErrorResponses, GraphError};
 use crate::store::{Write, Written};
 
 /// Longest session id accepted; application ids are 36-character GUIDs.
 const MAX_SESSION_ID: usize = 256;
 
 /// Set the state of the calling application's presence session for a user.
+///
+/// Only these availability/activity pairs are accepted (Graph's table); any other pair is
+/// 400 `InvalidArgument`: `Available`/`Available`, `Away`/`Away`, `Busy`/`InACall`,
+/// `Busy`/`InAConferenceCall`, `DoNotDisturb`/`Presenting`. `expirationDuration` is 5 minutes
+/// to 4 hours (ISO-8601 or `H:MM:SS`).
 #[utoipa::path(
     post,
     path = "/users/{id}/presence/setPresence",
     operation_id = "set_presence",
     tag = "presence",
-    params(("id" = String, Path, description = "The user's id (GUID).")),
+    params(UserPath),
     request_body = SetPresenceRequest,
     responses(
         (status = 200, description = "The session was created or refreshed."),
-        ErrorResponses,
+        BodyErrorResponses,
     )
 )]
 pub async fn set_presence(
     state: web::Data<AppState>,
     target: Target<ToWrite>,
-    body: web::Json<SetPresenceRequest>,
+    body: Body<SetPresenceRequest>,
 ) -> Result<HttpResponse, GraphError> {
     let body = body.into_inner();
     let session_id = session_id(&target.caller, body.session_id.as_deref())?;
@@ -65,18 +71,17 @@ pub async fn set_presence(
     path = "/users/{id}/presence/clearPresence",
     operation_id = "clear_presence",
     tag = "presence",
-    params(("id" = String, Path, description = "The user's id (GUID).")),
+    params(UserPath),
     request_body = ClearPresenceRequest,
     responses(
         (status = 200, description = "The session was removed."),
-        (status = "4XX", description = "Client error; 404 when the session does not exist.", body = ODataError),
-        (status = "5XX", description = "Server error.", body = ODataError),
+        BodyErrorResponses,
     )
 )]
 pub async fn clear_presence(
     state: web::Data<AppState>,
     target: Target<ToWrite>,
-    body: web::Json<ClearPresenceRequest>,
+    body: Body<ClearPresenceRequest>,
 ) -> Result<HttpResponse, GraphError> {
     let session_id = session_id(&target.caller, body.session_id.as_deref())?;
     let now = state.clock.now();
@@ -115,7 +120,7 @@ fn session_id(caller: &Caller, given: Option<&str>) -> Result<String, GraphError
         }
         (Some(id), _) => id,
     };
-    if id.len() > MAX_SESSION_ID || id.chars().any(char::is_control) {
+    if id.chars().count() > MAX_SESSION_ID || id.chars().any(char::is_control) {
         return Err(GraphError::invalid_argument(format!(
             "sessionId must be at most {MAX_SESSION_ID} printable characters."
         ))

@@ -3,10 +3,11 @@
 use actix_web::{HttpResponse, web};
 use presence_model::SetStatusMessageRequest;
 
-use super::target::{Target, ToWrite};
+use super::body::Body;
+use super::target::{Target, ToWrite, UserPath};
 use crate::app::AppState;
 use crate::engine::status_message;
-use crate::error::{ErrorResponses, GraphError};
+use crate::error::{BodyErrorResponses, GraphError};
 use crate::store::Write;
 
 /// Set (or, with empty content, clear) the user's status message.
@@ -15,17 +16,17 @@ use crate::store::Write;
     path = "/users/{id}/presence/setStatusMessage",
     operation_id = "set_status_message",
     tag = "presence",
-    params(("id" = String, Path, description = "The user's id (GUID).")),
+    params(UserPath),
     request_body = SetStatusMessageRequest,
     responses(
         (status = 200, description = "The status message is set or cleared."),
-        ErrorResponses,
+        BodyErrorResponses,
     )
 )]
 pub async fn set_status_message(
     state: web::Data<AppState>,
     target: Target<ToWrite>,
-    body: web::Json<SetStatusMessageRequest>,
+    body: Body<SetStatusMessageRequest>,
 ) -> Result<HttpResponse, GraphError> {
     let now = state.clock.now();
     let message =

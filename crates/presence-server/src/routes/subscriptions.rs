@@ -1,14 +1,15 @@
 //! `/subscriptions`: Graph's subscription API, for presence resources.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use presence_model::{ODataError, Subscription, SubscriptionCollection, SubscriptionPatch};
+use presence_model::{Subscription, SubscriptionCollection, SubscriptionPatch};
 
+use super::body::Body;
 use super::target::{Allowed, ToSubscribe};
 use crate::app::AppState;
 use crate::auth::{Access, Caller, subscription_owner};
 use crate::engine::graph_time::graph_timestamp;
 use crate::engine::subscription::{check_fields, check_url, expiration, users_of_resource};
-use crate::error::{ErrorResponses, GraphError};
+use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
 use crate::notify::{encryption, handshake};
 use crate::store::{Encryption, SubscriptionRecord, Write, Written};
 
@@ -21,14 +22,14 @@ use crate::store::{Encryption, SubscriptionRecord, Write, Written};
     request_body = Subscription,
     responses(
         (status = 201, description = "The subscription; its endpoint passed the validation handshake.", body = Subscription),
-        ErrorResponses,
+        BodyErrorResponses,
     )
 )]
 pub async fn create_subscription(
     req: HttpRequest,
     state: web::Data<AppState>,
     allowed: Allowed<ToSubscribe>,
-    body: web::Json<Subscription>,
+    body: Body<Subscription>,
 ) -> Result<HttpResponse, GraphError> {
     let caller = allowed.caller;
     let body = body.into_inner();
@@ -124,8 +125,7 @@ pub async fn list_subscriptions(
     params(("subscription_id" = String, Path, description = "The subscription's id.")),
     responses(
         (status = 200, description = "The subscription.", body = Subscription),
-        (status = "4XX", description = "Client error; 404 when it does not exist (or expired).", body = ODataError),
-        (status = "5XX", description = "Server error.", body = ODataError),
+        ErrorResponses,
     )
 )]
 pub async fn get_subscription(
@@ -152,7 +152,7 @@ pub async fn get_subscription(
     request_body = SubscriptionPatch,
     responses(
         (status = 200, description = "The renewed subscription.", body = Subscription),
-        ErrorResponses,
+        BodyErrorResponses,
     )
 )]
 pub async fn update_subscription(
@@ -160,7 +160,7 @@ pub async fn update_subscription(
     state: web::Data<AppState>,
     allowed: Allowed<ToSubscribe>,
     id: web::Path<String>,
-    body: web::Json<SubscriptionPatch>,
+    body: Body<SubscriptionPatch>,
 ) -> Result<web::Json<Subscription>, GraphError> {
     let caller = allowed.caller;
     own(&state, &caller, &id).await?;

@@ -17,8 +17,23 @@ use crate::error::GraphError;
 use crate::overload::Authenticated;
 use crate::store::UserKey;
 
-/// Longest user id accepted; Entra object ids are 36 characters.
+/// Longest user id accepted, in characters; Entra object ids are 36.
 pub const MAX_USER_ID: usize = 256;
+
+/// The `{id}` of every presence path, as the spec states it: what [`normalise_user_id`]
+/// accepts (at most 256 characters, at least one that is not white space, no control
+/// characters).
+#[derive(Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct UserPath {
+    /// The user's id (an Entra object id, a GUID); compared case-insensitively.
+    #[param(
+        min_length = 1,
+        max_length = 256,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
+    pub id: String,
+}
 
 /// The access an operation needs, as a type.
 pub trait Permission {
@@ -157,7 +172,7 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, GraphError> {
 /// so they are kept and returned in lowercase.
 pub fn normalise_user_id(raw: &str) -> Result<String, GraphError> {
     let id = raw.trim();
-    if id.is_empty() || id.len() > MAX_USER_ID || id.chars().any(char::is_control) {
+    if id.is_empty() || id.chars().count() > MAX_USER_ID || id.chars().any(char::is_control) {
         return Err(GraphError::bad_request(format!(
             "Invalid user id '{raw}': expected a non-empty id of at most {MAX_USER_ID} characters."
         )));

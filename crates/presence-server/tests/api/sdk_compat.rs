@@ -5,61 +5,20 @@
 //! The SDK is installed from PyPI into `target/graph-sdk-venv` on first use (about 30 s, then
 //! cached). `PRESENCE_SDK_PYTHON=/path/to/python` uses an interpreter that already has it.
 
-use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use tokio::process::Command;
 
 use presence_test_support::{TestServer, binary};
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use crate::python::{self, workspace_root};
 
-/// A Python interpreter with the pinned SDK, provisioning the cached venv when needed.
+/// A Python interpreter with the pinned SDK (`PRESENCE_SDK_PYTHON` overrides).
 async fn python_with_sdk() -> PathBuf {
     if let Some(python) = std::env::var_os("PRESENCE_SDK_PYTHON") {
         return python.into();
     }
-    let root = workspace_root();
-    let requirements_path = root.join("compat/python/requirements.txt");
-    let requirements = std::fs::read_to_string(&requirements_path).expect("requirements.txt");
-    let venv = root.join("target/graph-sdk-venv");
-    let python = venv.join("bin/python");
-    let stamp = venv.join("installed-requirements.txt");
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(requirements.as_str()) {
-        return python;
-    }
-    run(
-        Path::new("python3"),
-        &["-m".as_ref(), "venv".as_ref(), venv.as_os_str()],
-    )
-    .await;
-    let pip: [&OsStr; 5] = [
-        "-m".as_ref(),
-        "pip".as_ref(),
-        "install".as_ref(),
-        "--quiet".as_ref(),
-        "-r".as_ref(),
-    ];
-    let mut args = pip.to_vec();
-    args.push(requirements_path.as_os_str());
-    run(&python, &args).await;
-    std::fs::write(&stamp, requirements).expect("the venv stamp is writable");
-    python
-}
-
-async fn run(program: &Path, args: &[&OsStr]) {
-    let status = Command::new(program)
-        .args(args)
-        .status()
-        .await
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
-    assert!(
-        status.success(),
-        "{} {args:?} failed; is PyPI reachable?",
-        program.display()
-    );
+    python::venv("compat/python/requirements.txt", "graph-sdk-venv").await
 }
 
 #[tokio::test]

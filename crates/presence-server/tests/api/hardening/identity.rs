@@ -198,3 +198,27 @@ async fn a_bad_event_stream_query_is_a_400_in_the_envelope() {
         assert_eq!(body["error"]["code"], "BadRequest", "{query}");
     }
 }
+
+#[tokio::test]
+async fn the_served_document_declares_bearer_security_only_when_tokens_are_checked() {
+    let open = TestServer::start().await;
+    let document: Value = reqwest::get(open.url("/openapi.json"))
+        .await
+        .expect("answers")
+        .json()
+        .await
+        .expect("JSON");
+    assert!(
+        document.get("security").is_none(),
+        "--auth none needs no token"
+    );
+    assert!(document["components"].get("securitySchemes").is_none());
+    let checked = TestServer::start_with(&[]).await;
+    let document: Value = reqwest::get(checked.url("/openapi.json"))
+        .await
+        .expect("answers")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(document["security"], json!([{"bearer": []}]));
+}
