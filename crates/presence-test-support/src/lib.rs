@@ -18,7 +18,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 pub use database::{Backend, POSTGRES_ENV, backend, stored_sessions};
-pub use webhook::WebhookReceiver;
+pub use webhook::{WebhookReceiver, validation_token};
 
 /// How long a server may take to report that it listens.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
@@ -187,6 +187,29 @@ impl TestServer {
             .expect("the server exits after SIGTERM")
             .expect("the exit status is readable");
         status.success()
+    }
+
+    /// `method path` with a bearer token and an optional JSON body: the status and the JSON
+    /// answer (`Null` when there is none).
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut request = reqwest::Client::new()
+            .request(method, self.url(path))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("answers");
+        let status = response.status().as_u16();
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
     }
 
     /// A `Presence.Admin` application token for this server, when it checks tokens with a

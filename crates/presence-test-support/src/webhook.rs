@@ -160,8 +160,8 @@ async fn serve(stream: tokio::net::TcpStream, shared: Arc<Mutex<Shared>>) -> std
     }
 }
 
-/// The decoded `validationToken` query parameter, if any.
-fn validation_token(target: &str) -> Option<String> {
+/// The decoded `validationToken` query parameter of a request target, if any.
+pub fn validation_token(target: &str) -> Option<String> {
     let query = target.split_once('?')?.1;
     query.split('&').find_map(|pair| {
         let (name, value) = pair.split_once('=')?;

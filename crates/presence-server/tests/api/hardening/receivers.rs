@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use presence_test_support::{TestServer, WebhookReceiver, user_token};
+use presence_test_support::{TestServer, WebhookReceiver, user_token, validation_token};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -40,8 +40,7 @@ async fn canned(answer: Canned) -> String {
                 let token = request
                     .split_whitespace()
                     .nth(1)
-                    .and_then(|target| target.split_once("validationToken="))
-                    .map(|(_, token)| url_decode(token.split('&').next().unwrap_or_default()))
+                    .and_then(validation_token)
                     .unwrap_or_default();
                 match answer {
                     Canned::Echo { content_type } => {
@@ -74,25 +73,6 @@ async fn canned(answer: Canned) -> String {
         }
     });
     url
-}
-
-fn url_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("00");
-                out.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
-                i += 2;
-            }
-            byte => out.push(byte),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 async fn subscribe(server: &TestServer, url: &str) -> (u16, Value) {
