@@ -91,12 +91,37 @@ pub enum Command {
     /// Follow users and print each change of their presence until interrupted (a live
     /// server-sent events stream).
     Watch(WatchArgs),
+    /// The emulator's control plane (`/admin`): needs a token with the Presence.Admin role
+    /// (`presencectl token --admin`) unless the server runs with `--auth none`.
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// Mint a development access token signed with the server's secret.
     Token(TokenArgs),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Show the server's version, clock, database, authentication mode and counts.
+    Info,
+    /// Clear presence state: everything, a tenant (with its subscriptions), or one user.
+    Reset {
+        /// Only this tenant (its users' state, its subscriptions).
+        #[arg(long)]
+        tenant: Option<String>,
+        /// Only this user of --tenant (subscriptions stay).
+        #[arg(long, requires = "tenant")]
+        user: Option<String>,
+    },
+    /// Show the server's clock, or with --advance move a manual clock forward.
+    Clock {
+        /// How far to move a `--clock manual` server's clock: 6m, 1h30m, PT6M.
+        #[arg(long, value_parser = crate::duration::parse)]
+        advance: Option<jiff::SignedDuration>,
     },
 }
 

@@ -9,6 +9,8 @@ use crate::failure::Failure;
 /// A client for the server and API version asked for, sending the token if one was given.
 pub struct Connection {
     pub client: Client,
+    /// The same server at its root, for the control plane (`/admin` is not versioned).
+    pub admin: Client,
     token: Option<String>,
 }
 
@@ -19,13 +21,14 @@ impl Connection {
             cli.url.trim_end_matches('/'),
             cli.api_version.path()
         );
-        let client = match &cli.token {
-            Some(token) => presence_client::with_bearer_token(&base, token)
-                .map_err(|e| Failure::usage(format!("--token: {e}")))?,
-            None => Client::new(&base),
+        let client = |base: &str| match &cli.token {
+            Some(token) => presence_client::with_bearer_token(base, token)
+                .map_err(|e| Failure::usage(format!("--token: {e}"))),
+            None => Ok(Client::new(base)),
         };
         Ok(Self {
-            client,
+            client: client(&base)?,
+            admin: client(cli.url.trim_end_matches('/'))?,
             token: cli.token.clone(),
         })
     }

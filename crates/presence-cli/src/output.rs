@@ -84,3 +84,39 @@ fn print_table<const N: usize>(header: [&str; N], rows: &[[String; N]]) {
         line(row.iter().map(String::as_str).collect());
     }
 }
+
+/// Prints one record: its JSON, or for people one `name  value` line per field (nested
+/// objects flattened as `outer.inner`).
+pub fn record<T: serde::Serialize>(format: OutputFormat, value: &T) {
+    let json = serde_json::to_value(value).unwrap_or_default();
+    match format {
+        OutputFormat::Json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
+        }
+        OutputFormat::Table => {
+            let mut rows = Vec::new();
+            flatten("", &json, &mut rows);
+            print_table(["FIELD", "VALUE"], &rows);
+        }
+    }
+}
+
+fn flatten(prefix: &str, value: &serde_json::Value, rows: &mut Vec<[String; 2]>) {
+    match value {
+        serde_json::Value::Object(fields) => {
+            for (name, field) in fields {
+                let name = if prefix.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{prefix}.{name}")
+                };
+                flatten(&name, field, rows);
+            }
+        }
+        serde_json::Value::String(text) => rows.push([prefix.to_owned(), text.clone()]),
+        other => rows.push([prefix.to_owned(), other.to_string()]),
+    }
+}

@@ -8,6 +8,7 @@
 //! The JSON shapes follow Graph: camelCase properties, PascalCase availability and activity
 //! values (matched case-insensitively on input), and the OData error envelope.
 
+pub mod admin;
 mod error;
 pub mod input_schemas;
 mod location;
@@ -19,6 +20,7 @@ mod subscription;
 pub mod token;
 mod vocabulary;
 
+pub use admin::{ClockAdvance, ClockReading, ResetOutcome, ResetScope, ServerCounts, ServerInfo};
 pub use error::{InnerError, MainError, ODataError};
 pub use location::{SetLocationRequest, UserWorkLocation, WorkLocationSource, WorkLocationType};
 pub use presence::{OutOfOfficeSettings, Presence, PresenceCollection};

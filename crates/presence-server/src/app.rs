@@ -32,6 +32,10 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Which addresses notification URLs may reach.
     pub notification_targets: TargetPolicy,
+    /// When this process started (wall clock), for `GET /admin/info`.
+    pub started_at: jiff::Timestamp,
+    /// Whether the database lives in memory only (`--in-memory`).
+    pub in_memory: bool,
 }
 
 impl AppState {
@@ -61,6 +65,8 @@ impl AppState {
             throttle: throttle.map(Throttle::new),
             http: outbound::client(notification_targets),
             notification_targets,
+            started_at: jiff::Timestamp::now(),
+            in_memory: false,
         }
     }
 }
@@ -68,16 +74,13 @@ impl AppState {
 /// Registers everything the server answers, on any actix `App`.
 pub fn configure(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig) + Clone {
     move |cfg: &mut web::ServiceConfig| {
-        let manual_clock = state.manual_clock.is_some();
         let auth_on = !matches!(state.auth, Authenticator::Disabled);
         cfg.app_data(state.clone())
             .app_data(body::json_config())
             .app_data(body::payload_config())
             .app_data(body::query_config())
-            .configure(|cfg| routes::configure(cfg, auth_on));
-        if manual_clock {
-            cfg.configure(crate::admin::clock::configure);
-        }
+            .configure(|cfg| routes::configure(cfg, auth_on))
+            .configure(crate::admin::configure);
     }
 }
 

@@ -18,6 +18,16 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// How the server names it (`GET /admin/info`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
 /// The backend of this test run.
 pub fn backend() -> Backend {
     if postgres_admin_url().is_some() {

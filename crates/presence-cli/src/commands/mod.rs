@@ -1,5 +1,6 @@
 //! One function per subcommand; each uses only the generated client.
 
+mod admin;
 mod location;
 mod read;
 mod status;
@@ -34,6 +35,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Status(command) => status::run(&connection, command).await,
         Command::Location(command) => location::run(&connection, command).await,
         Command::Watch(args) => watch::run(&connection, args, format).await,
+        Command::Admin(command) => admin::run(&connection, command, format).await,
         Command::Token(_) | Command::Completions { .. } => Ok(()),
     }
 }

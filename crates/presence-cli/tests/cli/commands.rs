@@ -1,60 +1,17 @@
 //! Every subcommand against a real server: JSON output parsed and checked, exit codes for
 //! each class of error.
 
-use std::process::{Output, Stdio};
+use std::process::Stdio;
 
 use presence_test_support::{TestServer, app_token, user_token};
+
+use crate::ctl::Ctl;
 use serde_json::Value;
 
 const USER: &str = "fa8bf3dc-eca7-46b7-bad1-db199b62afc3";
 const OTHER: &str = "66825e03-7ef5-42da-9069-724602c31f6b";
 const APP: &str = "22553876-f5ab-4529-bffb-cfe50aa89f87";
 const TENANT: &str = "default";
-
-struct Ctl {
-    url: String,
-    token: String,
-}
-
-impl Ctl {
-    fn for_server(server: &TestServer, token: String) -> Self {
-        Self {
-            url: server.origin.clone(),
-            token,
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        std::process::Command::new(env!("CARGO_BIN_EXE_presencectl"))
-            .args([
-                "--url",
-                &self.url,
-                "--token",
-                &self.token,
-                "--output",
-                "json",
-            ])
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("presencectl runs")
-    }
-
-    /// Runs and expects success; returns stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let output = self.run(args);
-        assert!(
-            output.status.success(),
-            "presencectl {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).expect("utf-8")
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args)).expect("JSON output")
-    }
-}
 
 #[tokio::test]
 async fn every_subcommand_round_trips_through_the_server() {

@@ -1,4 +1,6 @@
 //! presencectl, run as a real binary against a real server.
 
+mod admin;
 mod commands;
+mod ctl;
 mod token;

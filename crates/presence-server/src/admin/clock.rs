@@ -1,56 +1,72 @@
-//! `--clock manual` only: read and move the server's clock, so that apps under test can see
-//! the 5- and 10-minute fades and session expiry in milliseconds. Outside Graph's paths, and
-//! not routed at all with the system clock. Time is shared by every tenant, hence admin only.
+//! The server's clock: read it always; with `--clock manual`, move it, so that apps under
+//! test see the 5- and 10-minute fades and session expiry in milliseconds. Time is shared
+//! by every tenant, hence admin only.
 
 use actix_web::web;
-use serde::{Deserialize, Serialize};
+use presence_model::{ClockAdvance, ClockReading};
 
 use super::AdminCaller;
 use crate::app::AppState;
 use crate::engine::duration::parse_duration;
-use crate::error::GraphError;
+use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
+use crate::routes::body::Body;
 use crate::routes::fallback::method_not_allowed;
-
-/// Body of `POST /admin/clock/advance`.
-#[derive(Debug, Deserialize)]
-pub struct Advance {
-    /// How far to move forward: ISO-8601 (`PT6M`) or `H:MM:SS`.
-    pub by: String,
-}
-
-/// What both endpoints answer: the clock's time after the call.
-#[derive(Debug, Serialize)]
-pub struct Reading {
-    /// RFC 3339, UTC.
-    pub now: String,
-}
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/admin/clock")
-            .get(read)
+            .get(read_clock)
             .default_service(method_not_allowed("GET")),
     )
     .service(
         web::resource("/admin/clock/advance")
-            .post(advance)
+            .post(advance_clock)
             .default_service(method_not_allowed("POST")),
     );
 }
 
-async fn read(_admin: AdminCaller, state: web::Data<AppState>) -> web::Json<Reading> {
-    web::Json(Reading {
+/// The server clock's time (the wall clock, unless the server runs with `--clock manual`).
+#[utoipa::path(
+    get,
+    path = "/admin/clock",
+    operation_id = "admin_read_clock",
+    tag = "admin",
+    responses(
+        (status = 200, description = "The clock's time.", body = ClockReading),
+        ErrorResponses,
+    )
+)]
+pub async fn read_clock(
+    _admin: AdminCaller,
+    state: web::Data<AppState>,
+) -> web::Json<ClockReading> {
+    web::Json(ClockReading {
         now: state.clock.now().to_string(),
     })
 }
 
-async fn advance(
+/// Move the manual clock forward (`--clock manual` only; 404 with the system clock). Fades,
+/// expiries and their notifications follow at once.
+#[utoipa::path(
+    post,
+    path = "/admin/clock/advance",
+    operation_id = "admin_advance_clock",
+    tag = "admin",
+    request_body = ClockAdvance,
+    responses(
+        (status = 200, description = "The clock's time after the move.", body = ClockReading),
+        BodyErrorResponses,
+    )
+)]
+pub async fn advance_clock(
     _admin: AdminCaller,
     state: web::Data<AppState>,
-    body: web::Json<Advance>,
-) -> Result<web::Json<Reading>, GraphError> {
+    body: Body<ClockAdvance>,
+) -> Result<web::Json<ClockReading>, GraphError> {
     let Some(clock) = &state.manual_clock else {
-        return Err(GraphError::not_found("The clock is not manual."));
+        return Err(GraphError::not_found(
+            "The clock is not manual: start the server with --clock manual to move it.",
+        ));
     };
     let by = parse_duration(&body.by)
         .map_err(|e| GraphError::invalid_argument(e.to_string()).with_target("by"))?;
@@ -63,7 +79,7 @@ async fn advance(
     let now = clock
         .advance(by)
         .map_err(|e| GraphError::invalid_argument(e.to_string()).with_target("by"))?;
-    Ok(web::Json(Reading {
+    Ok(web::Json(ClockReading {
         now: now.to_string(),
     }))
 }

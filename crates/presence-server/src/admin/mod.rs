@@ -1,11 +1,26 @@
-//! The control plane: what an emulator offers beyond Graph (today the manual clock), under
-//! `/admin`, kept apart from the Graph surface in `routes/`.
+//! The control plane: what an emulator offers beyond Graph, under `/admin`, kept apart from
+//! the Graph surface in `routes/`: the clock, reset, server information.
 //!
 //! Invariant: every handler here takes an [`AdminCaller`] first, so with authentication on
 //! nothing under `/admin` runs (or reads a body) for a caller without the `Presence.Admin`
 //! application role; with `--auth none` it is open, like everything else.
+//!
+//! In the API description the admin operations carry the tag `admin` and a path-level
+//! server `/`: their paths are relative to the server's root, not to a Graph version.
 
 pub mod caller;
 pub mod clock;
+pub mod info;
+pub mod reset;
+mod scope;
+
+use actix_web::web;
 
 pub use caller::AdminCaller;
+
+/// Every admin route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.configure(clock::configure)
+        .configure(reset::configure)
+        .configure(info::configure);
+}

@@ -9,7 +9,7 @@ pub mod downgrade;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes;
+use crate::{admin, routes};
 
 /// Operations and schemas of the Graph presence API, relative to a version base URL
 /// (`http://host:port/v1.0` or `.../beta`).
@@ -39,15 +39,20 @@ use crate::routes;
         routes::subscriptions::get_subscription,
         routes::subscriptions::update_subscription,
         routes::subscriptions::delete_subscription,
+        admin::clock::read_clock,
+        admin::clock::advance_clock,
+        admin::reset::reset,
+        admin::info::server_info,
     ),
     // The error envelope every error status refers to (responses name it by reference only).
     components(schemas(presence_model::ODataError)),
-    modifiers(&BearerToken),
+    modifiers(&BearerToken, &AdminAtRoot),
     security(("bearer" = [])),
     tags(
         (name = "presence", description = "Presence sessions, preferred presence, status message."),
         (name = "location", description = "Work location layers."),
         (name = "subscriptions", description = "Change notifications (webhooks)."),
+        (name = "admin", description = "The emulator's control plane (not Graph): paths relative to the server's root, an application token with the Presence.Admin role."),
     )
 )]
 pub struct ApiDoc;
@@ -68,6 +73,30 @@ impl Modify for BearerToken {
             .components
             .get_or_insert_with(Default::default)
             .add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// Gives the admin paths their own server, `/`: they hang off the server's root, not off a
+/// Graph version like the rest. (Clients that ignore path-level servers, progenitor's among
+/// them, reach them through a client whose base URL is the server's root.)
+struct AdminAtRoot;
+
+/// The prefix of every control-plane path.
+const ADMIN_PREFIX: &str = "/admin";
+
+impl Modify for AdminAtRoot {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let root = utoipa::openapi::server::ServerBuilder::new()
+            .url("/")
+            .description(Some(
+                "The server's root (admin operations are not versioned).",
+            ))
+            .build();
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if path.starts_with(ADMIN_PREFIX) {
+                item.servers = Some(vec![root.clone()]);
+            }
+        }
     }
 }
 

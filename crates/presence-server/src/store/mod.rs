@@ -25,7 +25,7 @@ use jiff::Timestamp;
 
 pub use error::StoreError;
 pub use records::{Encryption, Follow, PendingNotification, SubscriptionRecord, by_user};
-pub use write::{LocationLayer, UserKey, Write, Written};
+pub use write::{LocationLayer, ResetTarget, UserKey, Write, Written};
 
 use crate::engine::UserState;
 
@@ -126,6 +126,22 @@ impl Store {
         match self {
             Store::Sqlite(store) => store.claim_due_notifications(due, lease_until).await,
             Store::Postgres(store) => Ok(store.claim_due_notifications(due, lease_until).await?),
+        }
+    }
+
+    /// What the database holds, across tenants (`GET /admin/info`).
+    pub async fn counts(
+        &self,
+        now: Timestamp,
+    ) -> Result<presence_model::ServerCounts, sqlx::Error> {
+        on_backend!(self, store => store.counts(now).await)
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
         }
     }
 

@@ -24,6 +24,29 @@ pub enum LocationLayer {
     Automatic,
 }
 
+/// What a reset clears ([`Write::Reset`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResetTarget {
+    /// Every tenant: all presence state, subscriptions and pending notifications.
+    Everything,
+    /// One tenant: its users' state, its subscriptions and their pending notifications.
+    Tenant(String),
+    /// One user's presence state; subscriptions stay, and record the user as `Offline`, so
+    /// the reset itself is never announced.
+    User(UserKey),
+}
+
+impl ResetTarget {
+    /// The tenant and user the SQL filters on (`None`: any).
+    pub(super) fn filters(&self) -> (Option<&str>, Option<&str>) {
+        match self {
+            ResetTarget::Everything => (None, None),
+            ResetTarget::Tenant(tenant) => (Some(tenant), None),
+            ResetTarget::User(user) => (Some(&user.tenant), Some(&user.user)),
+        }
+    }
+}
+
 /// One change to one user's state. `now` is the time of the request, taken from the clock.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Write {
@@ -53,6 +76,9 @@ pub enum Write {
     },
     /// Clear both the manual and the automatic layer.
     ClearLocation { user: UserKey, now: Timestamp },
+    /// Clear presence state (and, beyond one user, subscriptions) without notifying anyone.
+    /// Users keep their row with a new `changed_at`, so `sequenceNumber` never goes back.
+    Reset { target: ResetTarget, now: Timestamp },
     /// Delete up to `limit` sessions that expired at or before `now` (housekeeping).
     PurgeExpired { now: Timestamp, limit: u32 },
     /// Create a subscription following `users`.
@@ -100,6 +126,11 @@ pub enum Written {
     Purged(u32),
     /// For subscription updates and deletes: whether the subscription existed.
     Found(bool),
+    /// For [`Write::Reset`]: users whose state was cleared, subscriptions deleted.
+    Reset {
+        users: u32,
+        subscriptions: u32,
+    },
 }
 
 impl Write {
@@ -112,7 +143,12 @@ impl Write {
     pub(super) fn may_remove_subscriptions(&self) -> bool {
         matches!(
             self,
-            Write::DeleteSubscription { .. } | Write::DropExpiredSubscriptions { .. }
+            Write::DeleteSubscription { .. }
+                | Write::DropExpiredSubscriptions { .. }
+                | Write::Reset {
+                    target: ResetTarget::Everything | ResetTarget::Tenant(_),
+                    ..
+                }
         )
     }
 
@@ -124,7 +160,11 @@ impl Write {
             | Write::SetStatusMessage { user, .. }
             | Write::SetLocation { user, .. }
             | Write::ClearLocation { user, .. }
-            | Write::Announce { user, .. } => Some(user),
+            | Write::Announce { user, .. }
+            | Write::Reset {
+                target: ResetTarget::User(user),
+                ..
+            } => Some(user),
             Write::RemoveSession { user, .. } if written == Written::SessionRemoved(true) => {
                 Some(user)
             }

@@ -5,6 +5,7 @@
 //! One test binary with modules, not one per file: each binary links the whole stack, which
 //! is the slow part of a build on two cores.
 
+mod admin;
 mod auth;
 mod batch;
 mod durability;

@@ -1,8 +1,9 @@
 //! The spec tells the truth: schemathesis (PyPI, pinned in compat/schemathesis) generates
 //! requests from `/openapi.json` as served, with every check including the stateful phase,
 //! against a real server with authentication on, once with an application token and once with
-//! a delegated one (subscriptions and work location need it). A fixed seed keeps the run
-//! repeatable; about 10 s each here.
+//! a delegated one (subscriptions and work location need it); then the control plane (tag
+//! `admin`, whose paths hang off the server's root rather than a version) with an admin
+//! token. A fixed seed keeps the runs repeatable; about 10 s each here.
 //!
 //! Excluded, with the reason:
 //! - the operation `presence_events` (`GET /events/presence`): a server-sent event stream that
@@ -37,23 +38,31 @@ async fn schemathesis_finds_nothing_with_every_check() {
             .trim()
             .to_owned()
     };
-    let tokens = [
-        mint(&[]),
-        mint(&[
-            "--user",
-            "fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
-            "--scopes",
-            "Presence.ReadWrite,Presence.Read.All",
-        ]),
+    let (graph, root) = (server.url("/v1.0"), server.url(""));
+    let runs = [
+        (mint(&[]), &graph, "--exclude-tag"),
+        (
+            mint(&[
+                "--user",
+                "fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+                "--scopes",
+                "Presence.ReadWrite,Presence.Read.All",
+            ]),
+            &graph,
+            "--exclude-tag",
+        ),
+        (mint(&["--admin"]), &root, "--include-tag"),
     ];
-    for token in tokens {
+    for (token, base, admin_tag) in runs {
         let authorization = format!("Authorization: Bearer {token}");
-        let (spec, base) = (server.url("/openapi.json"), server.url("/v1.0"));
+        let spec = server.url("/openapi.json");
         let args = [
             "run",
             &spec,
             "--url",
-            &base,
+            base,
+            admin_tag,
+            "admin",
             "--checks",
             "all",
             "--exclude-checks",

@@ -12,6 +12,7 @@ use jiff::Timestamp;
 use sqlx::PgConnection;
 
 use super::listen;
+use super::reset;
 use super::subscriptions;
 use crate::engine::Session;
 use crate::store::codec::to_millis;
@@ -115,6 +116,7 @@ pub(super) async fn apply(
             .await?;
             Ok((Written::Done, false))
         }
+        Write::Reset { target, now } => Ok((reset::reset(conn, target, *now).await?, false)),
         Write::PurgeExpired { now, limit } => {
             let purged = purge_expired(conn, *now, *limit).await?;
             Ok((Written::Purged(purged), false))

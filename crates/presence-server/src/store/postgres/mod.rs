@@ -13,8 +13,10 @@
 //! - Changes reach every instance's live streams through LISTEN/NOTIFY ([`listen`]).
 
 mod apply;
+mod counts;
 mod listen;
 mod read;
+mod reset;
 mod subscriptions;
 
 use std::collections::HashMap;
@@ -132,6 +134,14 @@ impl PgStore {
         users: &[String],
     ) -> Result<HashMap<String, UserState>, sqlx::Error> {
         read::fetch_users(&self.reads, tenant, users).await
+    }
+
+    /// What the database holds (`GET /admin/info`).
+    pub async fn counts(
+        &self,
+        now: jiff::Timestamp,
+    ) -> Result<presence_model::ServerCounts, sqlx::Error> {
+        counts::counts(&self.reads, now).await
     }
 
     pub async fn ping(&self) -> Result<(), sqlx::Error> {

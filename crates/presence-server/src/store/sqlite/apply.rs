@@ -105,6 +105,7 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
         Write::PurgeExpired { now, limit } => {
             purge_expired(conn, *now, *limit).await.map(Written::Purged)
         }
+        Write::Reset { target, now } => super::reset::reset(conn, target, *now).await,
         Write::CreateSubscription { record, users, now } => {
             subscriptions::create(conn, record, users, *now).await?;
             Ok(Written::Done)

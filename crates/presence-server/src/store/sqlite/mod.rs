@@ -10,7 +10,9 @@
 
 mod apply;
 mod checkpoint;
+mod counts;
 mod read;
+mod reset;
 mod subscriptions;
 mod writer;
 
@@ -112,6 +114,14 @@ impl SqliteStore {
         users: &[String],
     ) -> Result<HashMap<String, UserState>, sqlx::Error> {
         read::fetch_users(&self.read, tenant, users).await
+    }
+
+    /// What the database holds (`GET /admin/info`).
+    pub async fn counts(
+        &self,
+        now: jiff::Timestamp,
+    ) -> Result<presence_model::ServerCounts, sqlx::Error> {
+        counts::counts(&self.read, now).await
     }
 
     /// Whether the database answers.

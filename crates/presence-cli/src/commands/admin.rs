@@ -1,0 +1,48 @@
+//! `admin …`: the control plane, through the generated client's admin operations.
+
+use presence_client::types::{ClockAdvance, ResetScope};
+
+use crate::cli::{AdminCommand, OutputFormat};
+use crate::connection::Connection;
+use crate::duration::to_iso;
+use crate::failure::Failure;
+use crate::output;
+
+pub async fn run(
+    connection: &Connection,
+    command: AdminCommand,
+    format: OutputFormat,
+) -> Result<(), Failure> {
+    let admin = &connection.admin;
+    match command {
+        AdminCommand::Info => {
+            let info = admin.admin_info().send().await?.into_inner();
+            output::record(format, &info);
+        }
+        AdminCommand::Reset { tenant, user } => {
+            let outcome = admin
+                .admin_reset()
+                .body(ResetScope { tenant, user })
+                .send()
+                .await?
+                .into_inner();
+            output::record(format, &outcome);
+        }
+        AdminCommand::Clock { advance: None } => {
+            let reading = admin.admin_read_clock().send().await?.into_inner();
+            output::record(format, &reading);
+        }
+        AdminCommand::Clock {
+            advance: Some(by), ..
+        } => {
+            let reading = admin
+                .admin_advance_clock()
+                .body(ClockAdvance { by: to_iso(by) })
+                .send()
+                .await?
+                .into_inner();
+            output::record(format, &reading);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! Wire types of the control plane (`/admin`): what an emulator offers beyond Graph. Kept
+//! apart from Graph's types so the Graph surface stays easy to walk; every name here is
+//! still unique in the crate's root, because the generated client reuses them by name.
+
+mod clock;
+mod info;
+mod reset;
+
+pub use clock::{ClockAdvance, ClockReading};
+pub use info::{ServerCounts, ServerInfo};
+pub use reset::{ResetOutcome, ResetScope};
