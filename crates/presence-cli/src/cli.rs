@@ -117,12 +117,128 @@ pub enum AdminCommand {
         #[arg(long, requires = "tenant")]
         user: Option<String>,
     },
+    /// Show the request journal, newest first; with --follow, print requests as they come.
+    Requests(JournalArgs),
+    /// Show notification delivery attempts, newest first; with --follow, as they happen.
+    Deliveries {
+        /// Only this subscription's.
+        #[arg(long)]
+        subscription: Option<String>,
+        #[command(flatten)]
+        view: JournalView,
+    },
+    /// Add, list or remove fault rules.
+    #[command(subcommand)]
+    Fault(FaultCommand),
     /// Show the server's clock, or with --advance move a manual clock forward.
     Clock {
         /// How far to move a `--clock manual` server's clock: 6m, 1h30m, PT6M.
         #[arg(long, value_parser = crate::duration::parse)]
         advance: Option<jiff::SignedDuration>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct JournalArgs {
+    /// Only this operation (`set_presence`, `get_presence`, …).
+    #[arg(long)]
+    pub operation: Option<String>,
+    /// Only answers with this status.
+    #[arg(long)]
+    pub status: Option<u16>,
+    #[arg(long)]
+    pub tenant: Option<String>,
+    #[arg(long)]
+    pub application: Option<String>,
+    #[command(flatten)]
+    pub view: JournalView,
+}
+
+/// How a journal is shown.
+#[derive(Debug, Args)]
+pub struct JournalView {
+    /// Keep printing new entries, oldest first, until interrupted.
+    #[arg(long, conflicts_with = "clear")]
+    pub follow: bool,
+    /// With --follow: stop after this many entries.
+    #[arg(long, requires = "follow")]
+    pub count: Option<usize>,
+    /// At most this many entries (without --follow; default 100).
+    #[arg(long)]
+    pub top: Option<u32>,
+    /// Empty the journal instead of showing it.
+    #[arg(long)]
+    pub clear: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FaultCommand {
+    /// Add a rule; prints it with its id.
+    Add(Box<FaultArgs>),
+    /// List the rules in force.
+    List,
+    /// Remove one rule, or every rule with --all.
+    Remove {
+        #[arg(required_unless_present = "all")]
+        id: Option<String>,
+        #[arg(long, conflicts_with = "id")]
+        all: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct FaultArgs {
+    /// What the rule applies to.
+    #[arg(long, value_enum, default_value_t = FaultTarget::Requests)]
+    pub on: FaultTarget,
+    /// Match: operation id (requests).
+    #[arg(long)]
+    pub operation: Option<String>,
+    /// Match: HTTP method (requests).
+    #[arg(long)]
+    pub method: Option<String>,
+    /// Match: path pattern, `*` for any characters (requests).
+    #[arg(long)]
+    pub path: Option<String>,
+    /// Match: tenant.
+    #[arg(long)]
+    pub tenant: Option<String>,
+    /// Match: application (requests).
+    #[arg(long)]
+    pub application: Option<String>,
+    /// Match: subscription (deliveries).
+    #[arg(long)]
+    pub subscription: Option<String>,
+    /// Answer with this status (400-599), in Graph's envelope.
+    #[arg(long)]
+    pub status: Option<u16>,
+    /// The envelope's code (default: Graph's for the status).
+    #[arg(long, requires = "status")]
+    pub code: Option<String>,
+    /// Retry-After seconds (default 1 for 429 and 503).
+    #[arg(long, requires = "status")]
+    pub retry_after: Option<u32>,
+    /// Add latency first: 2s, 250ms, PT2S (at most 60 s).
+    #[arg(long, value_parser = crate::duration::parse)]
+    pub delay: Option<jiff::SignedDuration>,
+    /// Drop the connection (requests) or fail as a connection error (deliveries).
+    #[arg(long)]
+    pub drop: bool,
+    /// Send the notification twice (deliveries).
+    #[arg(long)]
+    pub duplicate: bool,
+    /// Chance of firing, 0 to 1.
+    #[arg(long)]
+    pub probability: Option<f64>,
+    /// Fire this many times, then go.
+    #[arg(long)]
+    pub times: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FaultTarget {
+    Requests,
+    Deliveries,
 }
 
 #[derive(Debug, Args)]

@@ -120,3 +120,8 @@ fn flatten(prefix: &str, value: &serde_json::Value, rows: &mut Vec<[String; 2]>)
         other => rows.push([prefix.to_owned(), other.to_string()]),
     }
 }
+
+/// Prints rows under a header, columns aligned.
+pub fn rows<const N: usize>(header: [&str; N], rows: Vec<[String; N]>) {
+    print_table(header, &rows);
+}

@@ -823,6 +823,100 @@ let response = client.admin_advance_clock()
     pub fn admin_advance_clock(&self) -> builder::AdminAdvanceClock<'_> {
         builder::AdminAdvanceClock::new(self)
     }
+    /**Every notification attempt, newest first: subscription, attempt number, the receiver's
+status or the error, and when the next attempt is due
+
+Sends a `GET` request to `/admin/deliveries`
+
+Arguments:
+- `after`: Only attempts whose `sequence` is greater.
+- `outcome`: `delivered`, `retrying` or `dropped`.
+- `since`: Only attempts at or after this time (RFC 3339).
+- `subscription`
+- `tenant`
+- `top`: At most this many attempts (default 100).
+```ignore
+let response = client.admin_list_deliveries()
+    .after(after)
+    .outcome(outcome)
+    .since(since)
+    .subscription(subscription)
+    .tenant(tenant)
+    .top(top)
+    .send()
+    .await;
+```*/
+    pub fn admin_list_deliveries(&self) -> builder::AdminListDeliveries<'_> {
+        builder::AdminListDeliveries::new(self)
+    }
+    /**Empty the delivery journal
+
+Sends a `DELETE` request to `/admin/deliveries`
+
+```ignore
+let response = client.admin_clear_deliveries()
+    .send()
+    .await;
+```*/
+    pub fn admin_clear_deliveries(&self) -> builder::AdminClearDeliveries<'_> {
+        builder::AdminClearDeliveries::new(self)
+    }
+    /**The rules in force, oldest first, each with how often it has fired
+
+Sends a `GET` request to `/admin/faults`
+
+```ignore
+let response = client.admin_list_faults()
+    .send()
+    .await;
+```*/
+    pub fn admin_list_faults(&self) -> builder::AdminListFaults<'_> {
+        builder::AdminListFaults::new(self)
+    }
+    /**Add a fault rule. On requests (`"on": "requests"`, the default) it answers matching API
+requests with `respond` (Graph's envelope; `Retry-After` on 429 and 503), adds `delay`,
+or drops the connection; on deliveries it fails, delays, drops or duplicates the
+notifications of matching subscriptions. `probability` and `times` bound how often it
+fires; faulted requests are marked in the journal. At most 256 rules
+
+Sends a `POST` request to `/admin/faults`
+
+```ignore
+let response = client.admin_add_fault()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn admin_add_fault(&self) -> builder::AdminAddFault<'_> {
+        builder::AdminAddFault::new(self)
+    }
+    /**Remove every rule
+
+Sends a `DELETE` request to `/admin/faults`
+
+```ignore
+let response = client.admin_clear_faults()
+    .send()
+    .await;
+```*/
+    pub fn admin_clear_faults(&self) -> builder::AdminClearFaults<'_> {
+        builder::AdminClearFaults::new(self)
+    }
+    /**Remove one rule
+
+Sends a `DELETE` request to `/admin/faults/{fault_id}`
+
+Arguments:
+- `fault_id`: The rule's id.
+```ignore
+let response = client.admin_delete_fault()
+    .fault_id(fault_id)
+    .send()
+    .await;
+```*/
+    pub fn admin_delete_fault(&self) -> builder::AdminDeleteFault<'_> {
+        builder::AdminDeleteFault::new(self)
+    }
     /**The server's version, clock, database, authentication mode and what it holds
 
 Sends a `GET` request to `/admin/info`
@@ -834,6 +928,46 @@ let response = client.admin_info()
 ```*/
     pub fn admin_info(&self) -> builder::AdminInfo<'_> {
         builder::AdminInfo::new(self)
+    }
+    /**The request journal, newest first (`--journal N` entries at most; empty with
+`--journal 0`). Requests to `/admin`, health checks and docs are not journaled
+
+Sends a `GET` request to `/admin/requests`
+
+Arguments:
+- `after`: Only entries whose `sequence` is greater (to follow the journal).
+- `application`
+- `operation`: Operation id (`set_presence`, …).
+- `since`: Only entries at or after this time (RFC 3339).
+- `status`: HTTP status of the answer.
+- `tenant`
+- `top`: At most this many entries (default 100).
+```ignore
+let response = client.admin_list_requests()
+    .after(after)
+    .application(application)
+    .operation(operation)
+    .since(since)
+    .status(status)
+    .tenant(tenant)
+    .top(top)
+    .send()
+    .await;
+```*/
+    pub fn admin_list_requests(&self) -> builder::AdminListRequests<'_> {
+        builder::AdminListRequests::new(self)
+    }
+    /**Empty the request journal
+
+Sends a `DELETE` request to `/admin/requests`
+
+```ignore
+let response = client.admin_clear_requests()
+    .send()
+    .await;
+```*/
+    pub fn admin_clear_requests(&self) -> builder::AdminClearRequests<'_> {
+        builder::AdminClearRequests::new(self)
     }
     /**Reset presence state: everything (`{}`), a tenant (`{"tenant"}`: also its subscriptions
 and their pending notifications), or one user (`{"tenant","user"}`: the user's sessions,
@@ -1379,6 +1513,759 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::admin_list_deliveries`]
+
+[`Client::admin_list_deliveries`]: super::Client::admin_list_deliveries*/
+    #[derive(Debug, Clone)]
+    pub struct AdminListDeliveries<'a> {
+        client: &'a super::Client,
+        after: Result<Option<i64>, String>,
+        outcome: Result<Option<::std::string::String>, String>,
+        since: Result<Option<::std::string::String>, String>,
+        subscription: Result<Option<::std::string::String>, String>,
+        tenant: Result<Option<::std::string::String>, String>,
+        top: Result<Option<::std::num::NonZeroU64>, String>,
+    }
+    impl<'a> AdminListDeliveries<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                after: Ok(None),
+                outcome: Ok(None),
+                since: Ok(None),
+                subscription: Ok(None),
+                tenant: Ok(None),
+                top: Ok(None),
+            }
+        }
+        pub fn after<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.after = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for after failed".to_string());
+            self
+        }
+        pub fn outcome<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.outcome = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for outcome failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn since<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.since = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for since failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn subscription<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.subscription = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for subscription failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn tenant<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tenant failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn top<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.top = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for top failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/admin/deliveries`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::DeliveryAttemptCollection>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client, after, outcome, since, subscription, tenant, top } = self;
+            let after = after.map_err(Error::InvalidRequest)?;
+            let outcome = outcome.map_err(Error::InvalidRequest)?;
+            let since = since.map_err(Error::InvalidRequest)?;
+            let subscription = subscription.map_err(Error::InvalidRequest)?;
+            let tenant = tenant.map_err(Error::InvalidRequest)?;
+            let top = top.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/admin/deliveries", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("after", &after))
+                .query(&progenitor_client::QueryParam::new("outcome", &outcome))
+                .query(&progenitor_client::QueryParam::new("since", &since))
+                .query(
+                    &progenitor_client::QueryParam::new("subscription", &subscription),
+                )
+                .query(&progenitor_client::QueryParam::new("tenant", &tenant))
+                .query(&progenitor_client::QueryParam::new("top", &top))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_list_deliveries",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_clear_deliveries`]
+
+[`Client::admin_clear_deliveries`]: super::Client::admin_clear_deliveries*/
+    #[derive(Debug, Clone)]
+    pub struct AdminClearDeliveries<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> AdminClearDeliveries<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `DELETE` request to `/admin/deliveries`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<presence_model::ODataError>> {
+            let Self { client } = self;
+            let url = format!("{}/admin/deliveries", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_clear_deliveries",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_list_faults`]
+
+[`Client::admin_list_faults`]: super::Client::admin_list_faults*/
+    #[derive(Debug, Clone)]
+    pub struct AdminListFaults<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> AdminListFaults<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/admin/faults`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::FaultRuleCollection>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/admin/faults", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_list_faults",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_add_fault`]
+
+[`Client::admin_add_fault`]: super::Client::admin_add_fault*/
+    #[derive(Debug, Clone)]
+    pub struct AdminAddFault<'a> {
+        client: &'a super::Client,
+        body: Result<presence_model::FaultRule, String>,
+    }
+    impl<'a> AdminAddFault<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<presence_model::FaultRule>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `presence_model :: FaultRule` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/admin/faults`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::FaultRule>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client, body } = self;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/admin/faults", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_add_fault",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                413u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_clear_faults`]
+
+[`Client::admin_clear_faults`]: super::Client::admin_clear_faults*/
+    #[derive(Debug, Clone)]
+    pub struct AdminClearFaults<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> AdminClearFaults<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `DELETE` request to `/admin/faults`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<presence_model::ODataError>> {
+            let Self { client } = self;
+            let url = format!("{}/admin/faults", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_clear_faults",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_delete_fault`]
+
+[`Client::admin_delete_fault`]: super::Client::admin_delete_fault*/
+    #[derive(Debug, Clone)]
+    pub struct AdminDeleteFault<'a> {
+        client: &'a super::Client,
+        fault_id: Result<::std::string::String, String>,
+    }
+    impl<'a> AdminDeleteFault<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                fault_id: Err("fault_id was not initialized".to_string()),
+            }
+        }
+        pub fn fault_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.fault_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for fault_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/admin/faults/{fault_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<presence_model::ODataError>> {
+            let Self { client, fault_id } = self;
+            let fault_id = fault_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/admin/faults/{}", client.baseurl, encode_path(& fault_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_delete_fault",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::admin_info`]
 
 [`Client::admin_info`]: super::Client::admin_info*/
@@ -1426,6 +2313,327 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_list_requests`]
+
+[`Client::admin_list_requests`]: super::Client::admin_list_requests*/
+    #[derive(Debug, Clone)]
+    pub struct AdminListRequests<'a> {
+        client: &'a super::Client,
+        after: Result<Option<i64>, String>,
+        application: Result<Option<::std::string::String>, String>,
+        operation: Result<Option<::std::string::String>, String>,
+        since: Result<Option<::std::string::String>, String>,
+        status: Result<Option<i32>, String>,
+        tenant: Result<Option<::std::string::String>, String>,
+        top: Result<Option<::std::num::NonZeroU64>, String>,
+    }
+    impl<'a> AdminListRequests<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                after: Ok(None),
+                application: Ok(None),
+                operation: Ok(None),
+                since: Ok(None),
+                status: Ok(None),
+                tenant: Ok(None),
+                top: Ok(None),
+            }
+        }
+        pub fn after<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.after = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for after failed".to_string());
+            self
+        }
+        pub fn application<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.application = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for application failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn operation<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.operation = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for operation failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn since<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.since = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for since failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for status failed".to_string());
+            self
+        }
+        pub fn tenant<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tenant failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn top<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.top = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for top failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/admin/requests`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::RequestRecordCollection>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self {
+                client,
+                after,
+                application,
+                operation,
+                since,
+                status,
+                tenant,
+                top,
+            } = self;
+            let after = after.map_err(Error::InvalidRequest)?;
+            let application = application.map_err(Error::InvalidRequest)?;
+            let operation = operation.map_err(Error::InvalidRequest)?;
+            let since = since.map_err(Error::InvalidRequest)?;
+            let status = status.map_err(Error::InvalidRequest)?;
+            let tenant = tenant.map_err(Error::InvalidRequest)?;
+            let top = top.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/admin/requests", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("after", &after))
+                .query(&progenitor_client::QueryParam::new("application", &application))
+                .query(&progenitor_client::QueryParam::new("operation", &operation))
+                .query(&progenitor_client::QueryParam::new("since", &since))
+                .query(&progenitor_client::QueryParam::new("status", &status))
+                .query(&progenitor_client::QueryParam::new("tenant", &tenant))
+                .query(&progenitor_client::QueryParam::new("top", &top))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_list_requests",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_clear_requests`]
+
+[`Client::admin_clear_requests`]: super::Client::admin_clear_requests*/
+    #[derive(Debug, Clone)]
+    pub struct AdminClearRequests<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> AdminClearRequests<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `DELETE` request to `/admin/requests`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<presence_model::ODataError>> {
+            let Self { client } = self;
+            let url = format!("{}/admin/requests", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_clear_requests",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(

@@ -20,7 +20,7 @@ mod subscription;
 pub mod token;
 mod vocabulary;
 
-pub use admin::{ClockAdvance, ClockReading, ResetOutcome, ResetScope, ServerCounts, ServerInfo};
+pub use admin::*;
 pub use error::{InnerError, MainError, ODataError};
 pub use location::{SetLocationRequest, UserWorkLocation, WorkLocationSource, WorkLocationType};
 pub use presence::{OutOfOfficeSettings, Presence, PresenceCollection};

@@ -12,6 +12,8 @@ use crate::auth::Authenticator;
 use crate::body_deadline::{self, BodyDeadline};
 use crate::clock::{ManualClock, SharedClock, SystemClock};
 use crate::config::{ClockMode, Config};
+use crate::faults::{self, Faults};
+use crate::journal::{self, Journal};
 use crate::notify::outbound::{self, TargetPolicy};
 use crate::overload::{self, InFlightLimit};
 use crate::routes;
@@ -36,6 +38,10 @@ pub struct AppState {
     pub started_at: jiff::Timestamp,
     /// Whether the database lives in memory only (`--in-memory`).
     pub in_memory: bool,
+    /// The request and delivery journals (`--journal`).
+    pub journal: Arc<Journal>,
+    /// Fault rules (`/admin/faults`).
+    pub faults: Arc<Faults>,
 }
 
 impl AppState {
@@ -67,6 +73,8 @@ impl AppState {
             notification_targets,
             started_at: jiff::Timestamp::now(),
             in_memory: false,
+            journal: Arc::new(Journal::new(0, false)),
+            faults: Arc::new(Faults::default()),
         }
     }
 }
@@ -76,6 +84,8 @@ pub fn configure(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig)
     move |cfg: &mut web::ServiceConfig| {
         let auth_on = !matches!(state.auth, Authenticator::Disabled);
         cfg.app_data(state.clone())
+            .app_data(web::Data::from(state.journal.clone()))
+            .app_data(web::Data::from(state.faults.clone()))
             .app_data(body::json_config())
             .app_data(body::payload_config())
             .app_data(body::query_config())
@@ -94,13 +104,18 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if config.clock == ClockMode::Manual {
         warn!("manual clock: time only moves through POST /admin/clock/advance");
     }
-    let state = web::Data::new(AppState::new(
+    let mut state = AppState::new(
         store.clone(),
         auth,
         config.clock,
         config.throttle,
         config.notification_targets,
+    );
+    state.journal = Arc::new(Journal::new(
+        usize::try_from(config.journal).unwrap_or(usize::MAX),
+        config.journal_bodies,
     ));
+    let state = web::Data::new(state);
     let mut background = vec![tokio::spawn(crate::store::purge::run(
         store.clone(),
         state.clock.clone(),
@@ -112,6 +127,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         state.http.clone(),
         config.notification_targets,
         config.notification_scan_interval,
+        crate::notify::ControlPlane {
+            journal: state.journal.clone(),
+            faults: state.faults.clone(),
+        },
     ));
     let configure = configure(state);
     let in_flight = web::Data::new(InFlightLimit::new(
@@ -124,7 +143,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             .app_data(in_flight.clone())
             .app_data(body_deadline.clone())
             .wrap(from_fn(body_deadline::enforce))
+            .wrap(from_fn(faults::requests::inject))
             .wrap(from_fn(overload::limit))
+            .wrap(from_fn(journal::requests::record))
             .wrap(from_fn(request_id::assign))
             .configure(configure.clone())
             .default_service(web::to(routes::fallback::not_found))

@@ -92,6 +92,17 @@ pub struct Config {
     #[arg(long, env = "PRESENCE_THROTTLE")]
     pub throttle: Option<u32>,
 
+    /// How many API requests, and how many notification attempts, the journals keep
+    /// (`GET /admin/requests`, `/admin/deliveries`); 0 switches both off.
+    #[arg(long, env = "PRESENCE_JOURNAL", default_value_t = 1000,
+          value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub journal: u32,
+
+    /// Keep request and response bodies and request headers in the journal (up to 16 KiB a
+    /// body; `Authorization` is always redacted).
+    #[arg(long, env = "PRESENCE_JOURNAL_BODIES")]
+    pub journal_bodies: bool,
+
     /// Number of HTTP worker threads (default: one per CPU).
     #[arg(long, env = "PRESENCE_WORKERS")]
     pub workers: Option<usize>,

@@ -12,7 +12,8 @@ use crate::request_id;
 #[error("{status} {code}: {message}")]
 pub struct GraphError {
     pub status: StatusCode,
-    pub code: &'static str,
+    /// Graph's error code; our own are literals, fault rules may give any.
+    pub code: std::borrow::Cow<'static, str>,
     pub message: String,
     /// The request property the error is about, when there is one.
     pub target: Option<&'static str>,
@@ -24,10 +25,14 @@ pub struct GraphError {
 }
 
 impl GraphError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(
+        status: StatusCode,
+        code: impl Into<std::borrow::Cow<'static, str>>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             status,
-            code,
+            code: code.into(),
             message: message.into(),
             target: None,
             headers: Vec::new(),
@@ -122,7 +127,7 @@ impl GraphError {
         let ids = request_id::current();
         ODataError {
             error: MainError {
-                code: self.code.to_owned(),
+                code: self.code.clone().into_owned(),
                 message: self.message.clone(),
                 target: self.target.map(str::to_owned),
                 inner_error: InnerError {

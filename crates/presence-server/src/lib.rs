@@ -7,7 +7,8 @@
 //! - [`store`]: SQLite through sqlx; the only module with SQL.
 //!
 //! [`admin`] is the control plane outside Graph's surface (`/admin`, behind the
-//! `Presence.Admin` role). [`auth`] turns bearer tokens into callers and applies Graph's permission table,
+//! `Presence.Admin` role), with what it drives kept in modules of their own: [`journal`]
+//! (requests and deliveries) and [`faults`] (injected errors, latency, drops). [`auth`] turns bearer tokens into callers and applies Graph's permission table,
 //! [`error`] owns the Graph error envelope, [`request_id`] the correlation ids every response
 //! carries, [`clock`] the one source of time, and [`openapi`] the API description that
 //! `cargo xtask gen` turns into `openapi/presence.json` and the client crate.
@@ -21,6 +22,8 @@ pub mod config;
 /// The Graph presence rules (the `presence-engine` crate).
 pub use presence_engine as engine;
 pub mod error;
+pub mod faults;
+pub mod journal;
 pub mod notify;
 pub mod openapi;
 pub mod overload;

@@ -148,7 +148,9 @@ pub async fn limit(
     let authenticated = authenticate(&req);
     let buckets = authenticated.as_ref().map(buckets_of).unwrap_or_default();
     if let Some(authenticated) = authenticated {
-        req.extensions_mut().insert(authenticated);
+        // Typed, so the extractors and the journal find it (a bare `Result` would be a
+        // different extension, and every extractor would verify the token again).
+        req.extensions_mut().insert(Authenticated(authenticated));
     }
     let Some(slot) = limit.admit(buckets) else {
         let response = GraphError::overloaded(RETRY_AFTER_SECONDS).error_response();

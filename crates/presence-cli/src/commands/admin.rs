@@ -28,6 +28,11 @@ pub async fn run(
                 .into_inner();
             output::record(format, &outcome);
         }
+        AdminCommand::Requests(args) => super::journal::requests(connection, args, format).await?,
+        AdminCommand::Deliveries { subscription, view } => {
+            super::journal::deliveries(connection, subscription, view, format).await?;
+        }
+        AdminCommand::Fault(command) => super::faults::run(connection, command, format).await?,
         AdminCommand::Clock { advance: None } => {
             let reading = admin.admin_read_clock().send().await?.into_inner();
             output::record(format, &reading);

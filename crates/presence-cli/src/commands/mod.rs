@@ -1,6 +1,8 @@
 //! One function per subcommand; each uses only the generated client.
 
 mod admin;
+mod faults;
+mod journal;
 mod location;
 mod read;
 mod status;

@@ -65,3 +65,78 @@ async fn admin_commands_read_info_move_the_clock_and_reset() {
     assert_eq!(refused.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("Presence.Admin"));
 }
+
+#[tokio::test]
+async fn faults_and_the_journal_from_the_command_line() {
+    let server = TestServer::start_with(&[]).await;
+    let admin = Ctl::for_server(&server, server.admin_token().expect("an admin token"));
+    let writer = Ctl::for_server(
+        &server,
+        app_token(
+            &server.secret(),
+            "default",
+            APP,
+            &["Presence.ReadWrite.All"],
+        ),
+    );
+    let rule = admin.json(&[
+        "admin",
+        "fault",
+        "add",
+        "--operation",
+        "get_presence",
+        "--status",
+        "503",
+        "--times",
+        "1",
+    ]);
+    let id = rule["id"].as_str().expect("an id").to_owned();
+    let refused = writer.run(&["get", USER]);
+    assert_eq!(refused.status.code(), Some(5), "a 503 is a server failure");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("serviceNotAvailable"));
+    assert_eq!(
+        admin.json(&["admin", "fault", "list"])["value"],
+        serde_json::json!([])
+    );
+
+    let faulted = admin.json(&["admin", "requests", "--status", "503"]);
+    assert_eq!(faulted["value"][0]["fault"], id.as_str());
+    assert_eq!(faulted["value"][0]["operation"], "get_presence");
+
+    // --follow prints what happens from now on, oldest first.
+    let follower = std::process::Command::new(env!("CARGO_BIN_EXE_presencectl"))
+        .args([
+            "--url",
+            &admin.url,
+            "--token",
+            &admin.token,
+            "--output",
+            "json",
+        ])
+        .args(["admin", "requests", "--follow", "--count", "2"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("presencectl runs");
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    writer.ok(&["set", USER, "-a", "Busy", "-c", "InACall"]);
+    writer.ok(&["get", USER]);
+    let output = tokio::task::spawn_blocking(move || follower.wait_with_output())
+        .await
+        .expect("joins")
+        .expect("finishes");
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect();
+    let operations: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l["operation"].as_str())
+        .collect();
+    assert_eq!(operations, ["set_presence", "get_presence"]);
+
+    admin.ok(&["admin", "requests", "--clear"]);
+    assert_eq!(
+        admin.json(&["admin", "requests"])["value"],
+        serde_json::json!([])
+    );
+}

@@ -3,9 +3,15 @@
 //! still unique in the crate's root, because the generated client reuses them by name.
 
 mod clock;
+mod faults;
 mod info;
+mod journal;
 mod reset;
 
 pub use clock::{ClockAdvance, ClockReading};
+pub use faults::{FaultMatch, FaultResponse, FaultRule, FaultRuleCollection};
 pub use info::{ServerCounts, ServerInfo};
+pub use journal::{
+    DeliveryAttempt, DeliveryAttemptCollection, RequestRecord, RequestRecordCollection,
+};
 pub use reset::{ResetOutcome, ResetScope};

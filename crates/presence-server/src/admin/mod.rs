@@ -1,5 +1,6 @@
 //! The control plane: what an emulator offers beyond Graph, under `/admin`, kept apart from
-//! the Graph surface in `routes/`: the clock, reset, server information.
+//! the Graph surface in `routes/`: the clock, reset, server information, the journals
+//! (`crate::journal`) and fault rules (`crate::faults`).
 //!
 //! Invariant: every handler here takes an [`AdminCaller`] first, so with authentication on
 //! nothing under `/admin` runs (or reads a body) for a caller without the `Presence.Admin`
@@ -10,7 +11,9 @@
 
 pub mod caller;
 pub mod clock;
+pub mod faults;
 pub mod info;
+pub mod journal;
 pub mod reset;
 mod scope;
 
@@ -22,5 +25,7 @@ pub use caller::AdminCaller;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(clock::configure)
         .configure(reset::configure)
-        .configure(info::configure);
+        .configure(info::configure)
+        .configure(journal::configure)
+        .configure(faults::configure);
 }

@@ -1,11 +1,14 @@
 //! Delivers the outbox to the notification endpoints.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Timestamp};
+use presence_model::DeliveryAttempt;
 
+use super::ControlPlane;
 use super::outbound::{self, TargetPolicy};
 use super::payload;
+use crate::faults::{Effect, Subject, Target};
 use crate::store::{PendingNotification, Store, Write};
 
 /// How often the outbox is looked at.
@@ -21,7 +24,7 @@ const MAX_BACKOFF: SignedDuration = SignedDuration::from_mins(10);
 const LEASE: SignedDuration = SignedDuration::from_secs(60);
 
 /// Runs forever.
-pub async fn run(store: Store, http: reqwest::Client, policy: TargetPolicy) {
+pub async fn run(store: Store, http: reqwest::Client, policy: TargetPolicy, control: ControlPlane) {
     let mut ticker = tokio::time::interval(POLL);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -38,46 +41,47 @@ pub async fn run(store: Store, http: reqwest::Client, policy: TargetPolicy) {
         // its outcome is recorded: deliveries run side by side without reordering, and a
         // slow receiver only holds up its own subscription.
         for pending in due {
-            let (store, http) = (store.clone(), http.clone());
-            tokio::spawn(async move { deliver(&store, &http, policy, pending).await });
+            let (store, http, control) = (store.clone(), http.clone(), control.clone());
+            tokio::spawn(async move { deliver(&store, &http, policy, &control, pending).await });
         }
     }
 }
 
-/// One attempt, and its outcome recorded durably. Only the receiver's status is used: its
-/// body is never read (dropping the response closes the connection), so a receiver cannot
-/// make the server buffer anything; redirects count as failures (`outbound`).
+/// One attempt, and its outcome recorded durably (and in the delivery journal). Only the
+/// receiver's status is used: its body is never read (dropping the response closes the
+/// connection), so a receiver cannot make the server buffer anything; redirects count as
+/// failures (`outbound`). A fault rule may delay, fail, drop or duplicate the attempt.
 async fn deliver(
     store: &Store,
     http: &reqwest::Client,
     policy: TargetPolicy,
+    control: &ControlPlane,
     pending: PendingNotification,
 ) {
-    let allowed = reqwest::Url::parse(&pending.notification_url)
-        .is_ok_and(|url| outbound::allowed(&url, policy));
-    let sent = match payload::collection(&pending) {
-        Ok(_) if !allowed => {
-            Err("the address is not public (--notification-targets public)".into())
-        }
-        Ok(body) => http
-            .post(&pending.notification_url)
-            .json(&body)
-            .timeout(DELIVERY_TIMEOUT)
-            .send()
-            .await
-            .map_err(|e| e.to_string()),
-        Err(error) => Err(format!("cannot build the notification: {error}")),
-    };
-    let write = match sent {
-        Ok(response) if response.status().is_success() => Write::Delivered {
-            outbox_id: pending.outbox_id,
+    let (started, time) = (Instant::now(), Timestamp::now());
+    let effect = control.faults.fire(
+        Target::Deliveries,
+        &Subject {
+            tenant: Some(&pending.tenant),
+            subscription: Some(&pending.subscription_id),
+            ..Subject::default()
         },
-        outcome => {
+    );
+    let sent = attempt(http, policy, &pending, effect.as_ref()).await;
+    let (write, outcome, retry_at) = match &sent {
+        Ok(status) if (200..300).contains(status) => (
+            Write::Delivered {
+                outbox_id: pending.outbox_id,
+            },
+            "delivered",
+            None,
+        ),
+        _ => {
             let now = Timestamp::now();
             let retry_at = now + backoff(pending.attempts);
             let give_up = retry_at.duration_since(pending.created_at) > GIVE_UP_AFTER;
-            let reason = match &outcome {
-                Ok(response) => response.status().to_string(),
+            let reason = match &sent {
+                Ok(status) => status.to_string(),
                 Err(error) => error.clone(),
             };
             if give_up {
@@ -85,15 +89,80 @@ async fn deliver(
             } else {
                 tracing::info!(subscription = %pending.subscription_id, %reason, attempt = pending.attempts + 1, "delivery failed; will retry");
             }
-            Write::DeliveryFailed {
+            let retry_at = (!give_up).then_some(retry_at);
+            let write = Write::DeliveryFailed {
                 outbox_id: pending.outbox_id,
-                retry_at: (!give_up).then_some(retry_at),
-            }
+                retry_at,
+            };
+            (
+                write,
+                if give_up { "dropped" } else { "retrying" },
+                retry_at,
+            )
         }
     };
+    control.journal.deliveries.push(DeliveryAttempt {
+        sequence: 0,
+        time: time.to_string(),
+        tenant: pending.tenant.clone(),
+        subscription_id: pending.subscription_id.clone(),
+        notification_id: pending.notification_id.clone(),
+        user: pending.user.clone(),
+        notification_url: pending.notification_url.clone(),
+        attempt: pending.attempts.saturating_add(1),
+        outcome: outcome.to_owned(),
+        status: sent.as_ref().ok().copied(),
+        error: sent.as_ref().err().cloned(),
+        duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+        next_retry: retry_at.map(|at| at.to_string()),
+        fault: effect.map(|effect| effect.rule_id),
+    });
     if let Err(error) = store.write(write).await {
         tracing::warn!(%error, "recording a delivery failed; it will be attempted again");
     }
+}
+
+/// Sends the notification (unless a fault rule answers for the receiver): the receiver's
+/// status, or why there is none.
+async fn attempt(
+    http: &reqwest::Client,
+    policy: TargetPolicy,
+    pending: &PendingNotification,
+    effect: Option<&Effect>,
+) -> Result<u16, String> {
+    if let Some(delay) = effect.and_then(|e| e.delay) {
+        tokio::time::sleep(delay).await;
+    }
+    if effect.is_some_and(|e| e.drop) {
+        return Err("the connection was dropped by a fault rule".into());
+    }
+    if let Some(error) = effect.and_then(|e| e.respond.as_ref()) {
+        return Ok(error.status.as_u16());
+    }
+    let allowed = reqwest::Url::parse(&pending.notification_url)
+        .is_ok_and(|url| outbound::allowed(&url, policy));
+    if !allowed {
+        return Err("the address is not public (--notification-targets public)".into());
+    }
+    let body = payload::collection(pending)
+        .map_err(|error| format!("cannot build the notification: {error}"))?;
+    let copies = if effect.is_some_and(|e| e.duplicate) {
+        2
+    } else {
+        1
+    };
+    let mut status = Err(String::new());
+    for _ in 0..copies {
+        status = http
+            .post(&pending.notification_url)
+            .json(&body)
+            .timeout(DELIVERY_TIMEOUT)
+            .send()
+            .await
+            .map(|response| response.status().as_u16())
+            .map_err(|e| e.to_string());
+    }
+    status
 }
 
 /// 1 s, 2 s, 4 s, … up to ten minutes.

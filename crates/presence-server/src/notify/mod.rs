@@ -27,10 +27,21 @@ pub mod outbound;
 pub mod payload;
 pub mod scanner;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::SharedClock;
+use crate::faults::Faults;
+use crate::journal::Journal;
 use crate::store::Store;
+
+/// What the control plane gives the dispatcher: the delivery journal to write each attempt
+/// to, and the fault rules to apply to deliveries.
+#[derive(Debug, Clone)]
+pub struct ControlPlane {
+    pub journal: Arc<Journal>,
+    pub faults: Arc<Faults>,
+}
 
 /// Starts the scanner and the dispatcher; returns their tasks (abort them on shutdown).
 pub fn spawn(
@@ -39,9 +50,10 @@ pub fn spawn(
     http: reqwest::Client,
     policy: outbound::TargetPolicy,
     scan_every: Duration,
+    control: ControlPlane,
 ) -> Vec<tokio::task::JoinHandle<()>> {
     vec![
         tokio::spawn(scanner::run(store.clone(), clock.clone(), scan_every)),
-        tokio::spawn(dispatcher::run(store, http, policy)),
+        tokio::spawn(dispatcher::run(store, http, policy, control)),
     ]
 }

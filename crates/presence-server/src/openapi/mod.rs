@@ -5,6 +5,7 @@
 //! database or a running server.
 
 pub mod downgrade;
+pub mod operations;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -43,6 +44,14 @@ use crate::{admin, routes};
         admin::clock::advance_clock,
         admin::reset::reset,
         admin::info::server_info,
+        admin::journal::list_requests,
+        admin::journal::clear_requests,
+        admin::journal::list_deliveries,
+        admin::journal::clear_deliveries,
+        admin::faults::add_fault,
+        admin::faults::list_faults,
+        admin::faults::clear_faults,
+        admin::faults::delete_fault,
     ),
     // The error envelope every error status refers to (responses name it by reference only).
     components(schemas(presence_model::ODataError)),

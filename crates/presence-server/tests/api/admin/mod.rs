@@ -1,7 +1,9 @@
 //! The control plane (`/admin`, issue #15), through the generated client: its base URL is
 //! the server's root, and the harness gives it an admin token when the server checks them.
 
+mod faults;
 mod info;
+mod journal;
 mod reset;
 
 use presence_test_support::{TestServer, app_token, user_token};
