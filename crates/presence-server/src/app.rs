@@ -111,6 +111,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         config.throttle,
         config.notification_targets,
     );
+    state.in_memory = config.in_memory();
     state.journal = Arc::new(Journal::new(
         usize::try_from(config.journal).unwrap_or(usize::MAX),
         config.journal_bodies,

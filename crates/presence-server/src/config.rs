@@ -18,9 +18,16 @@ pub struct Config {
     #[arg(long, env = "PRESENCE_LISTEN", default_value = DEFAULT_LISTEN)]
     pub listen: SocketAddr,
 
-    /// Directory for the embedded database (and, later, other state); created on first start.
-    #[arg(long, env = "PRESENCE_DATA_DIR", default_value = "presence-data")]
-    pub data_dir: PathBuf,
+    /// Directory for the embedded database and the generated token secret; created on first
+    /// start. Default: `presence-data` (with --in-memory: none, nothing is written).
+    #[arg(long, env = "PRESENCE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Keep everything in memory: no database file, and no generated secret on disk unless
+    /// --data-dir is given. The same as `--database-url sqlite::memory:`. For test suites:
+    /// state lasts as long as the process.
+    #[arg(long, env = "PRESENCE_IN_MEMORY", conflicts_with = "database_url")]
+    pub in_memory: bool,
 
     /// Database to use: `sqlite:///var/lib/presence/presence.db` (one instance), or
     /// `postgres://user:password@host/database` (shared by any number of instances; the
@@ -134,13 +141,37 @@ pub enum ClockMode {
 }
 
 impl Config {
-    /// The database URL in force: the explicit one, or the embedded SQLite file.
+    /// The database URL in force: the explicit one, memory, or the embedded SQLite file.
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.clone(),
-            None => format!("sqlite://{}", self.data_dir.join("presence.db").display()),
+            None if self.in_memory => MEMORY_URL.to_owned(),
+            None => format!("sqlite://{}", self.data_dir().join("presence.db").display()),
         }
     }
+
+    /// The data directory in force.
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR))
+    }
+
+    /// Whether the database lives in memory (`--in-memory`, or an in-memory SQLite URL).
+    pub fn in_memory(&self) -> bool {
+        self.in_memory || self.database_url.as_deref().is_some_and(is_memory_url)
+    }
+}
+
+/// The data directory when none is given.
+pub const DEFAULT_DATA_DIR: &str = "presence-data";
+
+/// The in-memory SQLite database (sqlx shares it between the pool's connections).
+pub const MEMORY_URL: &str = "sqlite::memory:";
+
+/// Whether `url` names an in-memory SQLite database.
+pub fn is_memory_url(url: &str) -> bool {
+    url.starts_with("sqlite:") && (url.contains(":memory:") || url.contains("mode=memory"))
 }
 
 /// `url` with its password, if any, replaced by `***`: fit for logs.

@@ -101,7 +101,8 @@ impl TestServer {
 
     async fn launch(data_dir: &Path, database_url: &str, args: &[&str]) -> Self {
         let keys = database::shared_keys(data_dir, args);
-        let mut child = Command::new(binary("presence-server"))
+        let mut command = Command::new(binary("presence-server"));
+        command
             .arg("--listen")
             .arg("127.0.0.1:0")
             .arg("--data-dir")
@@ -109,7 +110,31 @@ impl TestServer {
             .arg("--database-url")
             .arg(database_url)
             .args(args)
-            .args(keys)
+            .args(keys);
+        let mut server = Self::spawn(command).await;
+        server.data_dir = data_dir.to_path_buf();
+        server.database_url = database_url.to_owned();
+        server
+    }
+
+    /// A server with only `args` (no data directory, no database URL), run from the
+    /// working directory `dir` (which the caller keeps, and [`TestServer::data_dir`]
+    /// names): what an in-memory server must leave untouched.
+    pub async fn start_bare(dir: &Path, args: &[&str]) -> Self {
+        let mut command = Command::new(binary("presence-server"));
+        command
+            .current_dir(dir)
+            .arg("--listen")
+            .arg("127.0.0.1:0")
+            .args(args);
+        let mut server = Self::spawn(command).await;
+        server.data_dir = dir.to_path_buf();
+        server
+    }
+
+    /// Starts `command` and waits until the server says where it listens.
+    async fn spawn(mut command: Command) -> Self {
+        let mut child = command
             .env("PRESENCE_LOG", "info")
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
@@ -137,8 +162,8 @@ impl TestServer {
         Self {
             child,
             origin,
-            data_dir: data_dir.to_path_buf(),
-            database_url: database_url.to_owned(),
+            data_dir: PathBuf::new(),
+            database_url: String::new(),
             _owned_dir: None,
         }
     }

@@ -14,6 +14,13 @@ pub fn secret_path(data_dir: &Path) -> PathBuf {
     data_dir.join(SECRET_FILE)
 }
 
+/// A fresh secret: 32 random bytes, hex.
+pub fn generate() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness available: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// Reads the secret kept in `data_dir`, creating it (32 random bytes, hex) on first use.
 pub fn load_or_create(data_dir: &Path) -> anyhow::Result<String> {
     let path = secret_path(data_dir);
@@ -30,9 +37,7 @@ pub fn load_or_create(data_dir: &Path) -> anyhow::Result<String> {
     }
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create {}", data_dir.display()))?;
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness available: {e}"))?;
-    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let secret = generate()?;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

@@ -31,7 +31,16 @@ pub fn authenticator(config: &Config) -> anyhow::Result<Authenticator> {
                 "with a PostgreSQL database, give every instance the same keys: pass \
                  --jwt-secret (or PRESENCE_JWT_SECRET) or --jwks, or --auth none"
             );
-            Some(secret::load_or_create(&config.data_dir)?)
+            if config.in_memory() && config.data_dir.is_none() {
+                // Nothing may touch the disk: the secret lives as long as the process.
+                tracing::warn!(
+                    "in memory: the token-signing secret is generated for this run and kept \
+                     nowhere; to mint tokens, pass --jwt-secret, or --data-dir to keep it there"
+                );
+                Some(secret::generate()?)
+            } else {
+                Some(secret::load_or_create(&config.data_dir())?)
+            }
         }
         (None, false) => None,
     };

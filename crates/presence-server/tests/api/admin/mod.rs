@@ -2,6 +2,7 @@
 //! the server's root, and the harness gives it an admin token when the server checks them.
 
 mod faults;
+mod in_memory;
 mod info;
 mod journal;
 mod reset;
