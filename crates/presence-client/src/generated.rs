@@ -985,6 +985,144 @@ let response = client.admin_reset()
     pub fn admin_reset(&self) -> builder::AdminReset<'_> {
         builder::AdminReset::new(self)
     }
+    /**A user's calendar entries, by start
+
+Sends a `GET` request to `/admin/tenants/{tid}/users/{id}/calendar`
+
+Arguments:
+- `tid`: The tenant id (as tokens carry it in `tid`).
+- `id`: The user id.
+```ignore
+let response = client.admin_list_calendar_entries()
+    .tid(tid)
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn admin_list_calendar_entries(&self) -> builder::AdminListCalendarEntries<'_> {
+        builder::AdminListCalendarEntries::new(self)
+    }
+    /**Add a calendar entry; answers it with its id. While it runs, it changes the user's
+presence (meetings, out of office) and subscribers are notified at its start and end
+
+Sends a `POST` request to `/admin/tenants/{tid}/users/{id}/calendar`
+
+Arguments:
+- `tid`: The tenant id (as tokens carry it in `tid`).
+- `id`: The user id.
+- `body`
+```ignore
+let response = client.admin_add_calendar_entry()
+    .tid(tid)
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn admin_add_calendar_entry(&self) -> builder::AdminAddCalendarEntry<'_> {
+        builder::AdminAddCalendarEntry::new(self)
+    }
+    /**One calendar entry
+
+Sends a `GET` request to `/admin/tenants/{tid}/users/{id}/calendar/{entry_id}`
+
+Arguments:
+- `tid`: The tenant id.
+- `id`: The user id.
+- `entry_id`: The entry's id.
+```ignore
+let response = client.admin_get_calendar_entry()
+    .tid(tid)
+    .id(id)
+    .entry_id(entry_id)
+    .send()
+    .await;
+```*/
+    pub fn admin_get_calendar_entry(&self) -> builder::AdminGetCalendarEntry<'_> {
+        builder::AdminGetCalendarEntry::new(self)
+    }
+    /**Remove a calendar entry
+
+Sends a `DELETE` request to `/admin/tenants/{tid}/users/{id}/calendar/{entry_id}`
+
+Arguments:
+- `tid`: The tenant id.
+- `id`: The user id.
+- `entry_id`: The entry's id.
+```ignore
+let response = client.admin_delete_calendar_entry()
+    .tid(tid)
+    .id(id)
+    .entry_id(entry_id)
+    .send()
+    .await;
+```*/
+    pub fn admin_delete_calendar_entry(&self) -> builder::AdminDeleteCalendarEntry<'_> {
+        builder::AdminDeleteCalendarEntry::new(self)
+    }
+    /**Set a Teams client's session for a user: any availability/activity pair, no fading,
+until removed unless `expirationDuration` is given. Subscribers and streams see the
+change like any other
+
+Sends a `PUT` request to `/admin/tenants/{tid}/users/{id}/clients/{client_id}`
+
+Arguments:
+- `tid`: The tenant id.
+- `id`: The user id.
+- `client_id`: The client's id (any name: `teams-desktop`, `teams-mobile`, …).
+- `body`
+```ignore
+let response = client.admin_put_client_session()
+    .tid(tid)
+    .id(id)
+    .client_id(client_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn admin_put_client_session(&self) -> builder::AdminPutClientSession<'_> {
+        builder::AdminPutClientSession::new(self)
+    }
+    /**Remove a Teams client's session (404 when the user has no such live session)
+
+Sends a `DELETE` request to `/admin/tenants/{tid}/users/{id}/clients/{client_id}`
+
+Arguments:
+- `tid`: The tenant id.
+- `id`: The user id.
+- `client_id`: The client's id (any name: `teams-desktop`, `teams-mobile`, …).
+```ignore
+let response = client.admin_delete_client_session()
+    .tid(tid)
+    .id(id)
+    .client_id(client_id)
+    .send()
+    .await;
+```*/
+    pub fn admin_delete_client_session(&self) -> builder::AdminDeleteClientSession<'_> {
+        builder::AdminDeleteClientSession::new(self)
+    }
+    /**Turn a user's automatic replies on (optionally within `start`..`end`, with a message) or
+off. Subscribers are notified when the presence changes as a result, and again when the
+window opens or closes
+
+Sends a `PUT` request to `/admin/tenants/{tid}/users/{id}/outOfOffice`
+
+Arguments:
+- `tid`: The tenant id (as tokens carry it in `tid`).
+- `id`: The user id.
+- `body`
+```ignore
+let response = client.admin_set_out_of_office()
+    .tid(tid)
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn admin_set_out_of_office(&self) -> builder::AdminSetOutOfOffice<'_> {
+        builder::AdminSetOutOfOffice::new(self)
+    }
     /**Get the presence of several users at once (at most 650), in the order asked
 
 Sends a `POST` request to `/communications/getPresencesByUserId`
@@ -2752,6 +2890,1114 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                413u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_list_calendar_entries`]
+
+[`Client::admin_list_calendar_entries`]: super::Client::admin_list_calendar_entries*/
+    #[derive(Debug, Clone)]
+    pub struct AdminListCalendarEntries<'a> {
+        client: &'a super::Client,
+        tid: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> AdminListCalendarEntries<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tid: Err("tid was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn tid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tid = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tid failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/admin/tenants/{tid}/users/{id}/calendar`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::CalendarEventCollection>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client, tid, id } = self;
+            let tid = tid.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/admin/tenants/{}/users/{}/calendar", client.baseurl, encode_path(&
+                tid.to_string()), encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_list_calendar_entries",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_add_calendar_entry`]
+
+[`Client::admin_add_calendar_entry`]: super::Client::admin_add_calendar_entry*/
+    #[derive(Debug, Clone)]
+    pub struct AdminAddCalendarEntry<'a> {
+        client: &'a super::Client,
+        tid: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+        body: Result<presence_model::CalendarEvent, String>,
+    }
+    impl<'a> AdminAddCalendarEntry<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tid: Err("tid was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn tid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tid = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tid failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<presence_model::CalendarEvent>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `presence_model :: CalendarEvent` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/admin/tenants/{tid}/users/{id}/calendar`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::CalendarEvent>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client, tid, id, body } = self;
+            let tid = tid.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/admin/tenants/{}/users/{}/calendar", client.baseurl, encode_path(&
+                tid.to_string()), encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_add_calendar_entry",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                413u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_get_calendar_entry`]
+
+[`Client::admin_get_calendar_entry`]: super::Client::admin_get_calendar_entry*/
+    #[derive(Debug, Clone)]
+    pub struct AdminGetCalendarEntry<'a> {
+        client: &'a super::Client,
+        tid: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+        entry_id: Result<::std::string::String, String>,
+    }
+    impl<'a> AdminGetCalendarEntry<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tid: Err("tid was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+                entry_id: Err("entry_id was not initialized".to_string()),
+            }
+        }
+        pub fn tid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tid = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tid failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn entry_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.entry_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for entry_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/admin/tenants/{tid}/users/{id}/calendar/{entry_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::CalendarEvent>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client, tid, id, entry_id } = self;
+            let tid = tid.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let entry_id = entry_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/admin/tenants/{}/users/{}/calendar/{}", client.baseurl, encode_path(&
+                tid.to_string()), encode_path(& id.to_string()), encode_path(& entry_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_get_calendar_entry",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_delete_calendar_entry`]
+
+[`Client::admin_delete_calendar_entry`]: super::Client::admin_delete_calendar_entry*/
+    #[derive(Debug, Clone)]
+    pub struct AdminDeleteCalendarEntry<'a> {
+        client: &'a super::Client,
+        tid: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+        entry_id: Result<::std::string::String, String>,
+    }
+    impl<'a> AdminDeleteCalendarEntry<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tid: Err("tid was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+                entry_id: Err("entry_id was not initialized".to_string()),
+            }
+        }
+        pub fn tid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tid = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tid failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn entry_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.entry_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for entry_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/admin/tenants/{tid}/users/{id}/calendar/{entry_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<presence_model::ODataError>> {
+            let Self { client, tid, id, entry_id } = self;
+            let tid = tid.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let entry_id = entry_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/admin/tenants/{}/users/{}/calendar/{}", client.baseurl, encode_path(&
+                tid.to_string()), encode_path(& id.to_string()), encode_path(& entry_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_delete_calendar_entry",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_put_client_session`]
+
+[`Client::admin_put_client_session`]: super::Client::admin_put_client_session*/
+    #[derive(Debug, Clone)]
+    pub struct AdminPutClientSession<'a> {
+        client: &'a super::Client,
+        tid: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+        client_id: Result<::std::string::String, String>,
+        body: Result<presence_model::ClientSession, String>,
+    }
+    impl<'a> AdminPutClientSession<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tid: Err("tid was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+                client_id: Err("client_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn tid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tid = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tid failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn client_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.client_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for client_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<presence_model::ClientSession>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `presence_model :: ClientSession` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `PUT` request to `/admin/tenants/{tid}/users/{id}/clients/{client_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<presence_model::ODataError>> {
+            let Self { client, tid, id, client_id, body } = self;
+            let tid = tid.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let client_id = client_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/admin/tenants/{}/users/{}/clients/{}", client.baseurl, encode_path(&
+                tid.to_string()), encode_path(& id.to_string()), encode_path(& client_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_put_client_session",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                413u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_delete_client_session`]
+
+[`Client::admin_delete_client_session`]: super::Client::admin_delete_client_session*/
+    #[derive(Debug, Clone)]
+    pub struct AdminDeleteClientSession<'a> {
+        client: &'a super::Client,
+        tid: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+        client_id: Result<::std::string::String, String>,
+    }
+    impl<'a> AdminDeleteClientSession<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tid: Err("tid was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+                client_id: Err("client_id was not initialized".to_string()),
+            }
+        }
+        pub fn tid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tid = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tid failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn client_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.client_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for client_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/admin/tenants/{tid}/users/{id}/clients/{client_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<presence_model::ODataError>> {
+            let Self { client, tid, id, client_id } = self;
+            let tid = tid.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let client_id = client_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/admin/tenants/{}/users/{}/clients/{}", client.baseurl, encode_path(&
+                tid.to_string()), encode_path(& id.to_string()), encode_path(& client_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_delete_client_session",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_set_out_of_office`]
+
+[`Client::admin_set_out_of_office`]: super::Client::admin_set_out_of_office*/
+    #[derive(Debug, Clone)]
+    pub struct AdminSetOutOfOffice<'a> {
+        client: &'a super::Client,
+        tid: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+        body: Result<presence_model::AutomaticRepliesSetting, String>,
+    }
+    impl<'a> AdminSetOutOfOffice<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tid: Err("tid was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn tid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tid = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tid failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<presence_model::AutomaticRepliesSetting>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `presence_model :: AutomaticRepliesSetting` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `PUT` request to `/admin/tenants/{tid}/users/{id}/outOfOffice`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<presence_model::ODataError>> {
+            let Self { client, tid, id, body } = self;
+            let tid = tid.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/admin/tenants/{}/users/{}/outOfOffice", client.baseurl, encode_path(&
+                tid.to_string()), encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_set_out_of_office",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16 => {
                     Err(
                         Error::ErrorResponse(

@@ -80,6 +80,7 @@ mod tests {
 
     fn session(id: &str, av: Av, act: Act, refreshed_min: i64, expires_min: i64) -> Session {
         Session {
+            kind: crate::session::SessionKind::Application,
             session_id: id.into(),
             availability: av,
             activity: act,

@@ -9,14 +9,17 @@
 //! - [`aggregate`]: how sessions combine (precedence);
 //! - [`preferred`]: the user's own choice, which beats sessions;
 //! - [`status_message`], [`location`]: the other parts of a presence;
+//! - [`calendar`], [`out_of_office`]: what Outlook contributes (meetings, automatic replies);
 //! - [`user_state`]: all of a user's state, and the view a read returns;
 //! - [`pairs`], [`expiration`], [`duration`]: validation of what clients send.
 
 pub mod aggregate;
+pub mod calendar;
 pub mod duration;
 pub mod expiration;
 pub mod graph_time;
 pub mod location;
+pub mod out_of_office;
 pub mod pairs;
 pub mod preferred;
 #[cfg(test)]
@@ -29,7 +32,7 @@ pub mod user_state;
 pub use aggregate::{EffectivePresence, aggregate};
 pub use expiration::session_expiration;
 pub use pairs::check_session_pair;
-pub use session::Session;
+pub use session::{Session, SessionKind};
 pub use user_state::{PresenceView, UserState};
 
 /// Who is reading a presence: parts of it (status message times) are for its owner only.

@@ -27,6 +27,7 @@ prop_compose! {
         lifetime in 300_000i64..=14_400_000,
     ) -> Session {
         Session {
+            kind: crate::session::SessionKind::Application,
             session_id: format!("app-{id}"),
             availability: pair.0,
             activity: pair.1,

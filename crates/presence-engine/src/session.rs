@@ -1,4 +1,5 @@
-//! One application's presence session for one user, and how it looks as time passes.
+//! One presence session of one user (an application's, set through Graph, or a Teams
+//! client's, set through the control plane), and how it looks as time passes.
 
 use jiff::{SignedDuration, Timestamp};
 use presence_model::{Activity, Availability};
@@ -8,10 +9,27 @@ pub const IDLE_AFTER: SignedDuration = SignedDuration::from_mins(5);
 /// An `Available` session not refreshed for this long reads `Away`/`Away`.
 pub const AWAY_AFTER: SignedDuration = SignedDuration::from_mins(10);
 
-/// A session as stored: what the application set, when it last refreshed it, when it expires.
+/// When a session that lasts until removed expires: 9999-01-01T00:00:00Z, far enough, and
+/// still a whole number of milliseconds within what the store can keep.
+pub const UNTIL_REMOVED: Timestamp = Timestamp::constant(253_370_764_800, 0);
+
+/// Who reported a session.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum SessionKind {
+    /// An application, through Graph's setPresence (`session_id` is its sessionId).
+    #[default]
+    Application,
+    /// A Teams client, through the control plane (`session_id` is the client's id). A
+    /// client reports its own idle states, so its session never fades, and any pair Graph
+    /// can report is accepted.
+    Client,
+}
+
+/// A session as stored: what was set, when it was last refreshed, when it expires.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub session_id: String,
+    pub kind: SessionKind,
     pub availability: Availability,
     pub activity: Activity,
     pub refreshed_at: Timestamp,
@@ -24,6 +42,13 @@ impl Session {
         now < self.expires_at
     }
 
+    /// Whether the session goes idle and away when not refreshed: an application's
+    /// `Available` session does (Graph documents the timeout for it alone); a Teams client
+    /// reports its own state.
+    pub fn fades(&self) -> bool {
+        self.kind == SessionKind::Application && self.availability == Availability::Available
+    }
+
     /// The state the session shows at `now`, after the timeout stages, or `None` once expired.
     ///
     /// Only `Available` fades (Graph documents the timeout for it alone): at exactly five
@@ -32,7 +57,7 @@ impl Session {
         if !self.is_live(now) {
             return None;
         }
-        if self.availability != Availability::Available {
+        if !self.fades() {
             return Some((self.availability, self.activity));
         }
         let unrefreshed = now.duration_since(self.refreshed_at);
@@ -53,6 +78,7 @@ mod tests {
     fn session(availability: Availability, activity: Activity) -> Session {
         Session {
             session_id: "app".into(),
+            kind: SessionKind::Application,
             availability,
             activity,
             refreshed_at: Timestamp::UNIX_EPOCH,
@@ -85,6 +111,16 @@ mod tests {
         for (now, expected) in cases {
             assert_eq!(s.state_at(now), expected, "at {now}");
         }
+    }
+
+    #[test]
+    fn a_client_session_does_not_fade() {
+        let mut s = session(Availability::Available, Activity::Available);
+        s.kind = SessionKind::Client;
+        assert_eq!(
+            s.state_at(at_mins(59)),
+            Some((Availability::Available, Activity::Available))
+        );
     }
 
     #[test]

@@ -1,11 +1,15 @@
 //! Everything kept about one user, and the presence it shows at a given instant.
 
 use jiff::Timestamp;
-use presence_model::{PresenceStatusMessage, UserWorkLocation};
+use presence_model::{
+    Activity, Availability, OutOfOfficeSettings, PresenceStatusMessage, UserWorkLocation,
+};
 
 use super::Audience;
-use super::aggregate::{EffectivePresence, aggregate};
+use super::aggregate::{EffectivePresence, aggregate, rank};
+use super::calendar::CalendarEntry;
 use super::location::LocationLayers;
+use super::out_of_office::{self, AutomaticReplies};
 use super::preferred::Preferred;
 use super::session::{AWAY_AFTER, IDLE_AFTER, Session};
 use super::status_message::StatusMessage;
@@ -18,6 +22,10 @@ pub struct UserState {
     pub preferred: Option<Preferred>,
     pub status_message: Option<StatusMessage>,
     pub location: LocationLayers,
+    /// Outlook's automatic replies, when on (control plane only).
+    pub automatic_replies: Option<AutomaticReplies>,
+    /// Calendar entries (control plane only).
+    pub calendar: Vec<CalendarEntry>,
     /// When the state was last written; `None` for a user never written.
     pub changed_at: Option<Timestamp>,
 }
@@ -28,30 +36,69 @@ pub struct PresenceView {
     pub presence: EffectivePresence,
     pub status_message: Option<PresenceStatusMessage>,
     pub work_location: UserWorkLocation,
+    pub out_of_office: OutOfOfficeSettings,
     /// Version of this view, in milliseconds; see [`UserState::version_at`].
     pub version: i64,
 }
 
 impl UserState {
-    /// The user's availability and activity at `now`. A live preference overrides every
-    /// session, but only while at least one session is live: with none, the user is offline
-    /// whatever they prefer (Graph reference §1.2).
+    /// The user's availability and activity at `now`, by these rules in order:
+    ///
+    /// 1. No live session: `Offline` whatever else is set (Graph reference §1.2), though an
+    ///    out-of-office user shows `Offline`/`OutOfOffice` (rule 4).
+    /// 2. A live preference overrides everything else: the user's own choice.
+    /// 3. Otherwise the sessions aggregate (`aggregate`); while a busy or tentative
+    ///    meeting runs, anything ranked below `Busy` shows `Busy`/`InAMeeting` (a call,
+    ///    presenting, Do not disturb and an explicit Busy keep showing).
+    /// 4. Out of office (automatic replies on, or an `oof` entry running) marks the plain
+    ///    states `OutOfOffice` in the activity ([`out_of_office::overlay`]).
     pub fn presence_at(&self, now: Timestamp) -> EffectivePresence {
         let any_live = self.sessions.iter().any(|s| s.is_live(now));
-        match self.preferred {
+        let presence = match self.preferred {
             Some(preferred) if any_live && preferred.is_live(now) => EffectivePresence {
                 availability: preferred.availability,
                 activity: preferred.activity,
             },
-            _ => aggregate(&self.sessions, now),
+            _ => {
+                let sessions = aggregate(&self.sessions, now);
+                if any_live
+                    && self.in_a_meeting(now)
+                    && rank(sessions.availability) < rank(Availability::Busy)
+                {
+                    EffectivePresence {
+                        availability: Availability::Busy,
+                        activity: Activity::InAMeeting,
+                    }
+                } else {
+                    sessions
+                }
+            }
+        };
+        if self.out_of_office_at(now).is_out_of_office {
+            out_of_office::overlay(presence)
+        } else {
+            presence
         }
+    }
+
+    /// Whether a busy or tentative calendar entry runs at `now`.
+    fn in_a_meeting(&self, now: Timestamp) -> bool {
+        self.calendar
+            .iter()
+            .any(|entry| entry.show_as.is_meeting() && entry.is_running(now))
+    }
+
+    /// `outOfOfficeSettings` at `now`.
+    pub fn out_of_office_at(&self, now: Timestamp) -> OutOfOfficeSettings {
+        out_of_office::settings_at(self.automatic_replies.as_ref(), &self.calendar, now)
     }
 
     /// Every instant at which what a read shows can change without a write: fades of
     /// `Available` sessions, and expiries of sessions, preference and status message.
     pub fn transitions(&self) -> impl Iterator<Item = Timestamp> + '_ {
         let sessions = self.sessions.iter().flat_map(|session| {
-            let fades = (session.availability == presence_model::Availability::Available)
+            let fades = session
+                .fades()
                 .then(|| {
                     [IDLE_AFTER, AWAY_AFTER]
                         .into_iter()
@@ -64,7 +111,19 @@ impl UserState {
         });
         let preferred = self.preferred.map(|p| p.expires_at);
         let message = self.status_message.as_ref().and_then(|m| m.expires_at);
-        sessions.chain(preferred).chain(message)
+        let calendar = self
+            .calendar
+            .iter()
+            .flat_map(|entry| [entry.start, entry.end]);
+        let replies = self
+            .automatic_replies
+            .iter()
+            .flat_map(|replies| replies.start.into_iter().chain(replies.end));
+        sessions
+            .chain(preferred)
+            .chain(message)
+            .chain(calendar)
+            .chain(replies)
     }
 
     /// The version of the view at `now`, in milliseconds: the later of the last write and the
@@ -89,6 +148,7 @@ impl UserState {
                 .filter(|message| message.is_live(now))
                 .map(|message| message.view(audience)),
             work_location: self.location.effective(),
+            out_of_office: self.out_of_office_at(now),
             version: self.version_at(now),
         }
     }
@@ -97,6 +157,7 @@ impl UserState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::ShowAs;
     use jiff::SignedDuration;
     use presence_model::{Activity, Availability};
 
@@ -111,6 +172,7 @@ mod tests {
 
     fn session(av: Av, act: Act, refreshed: i64, expires: i64) -> Session {
         Session {
+            kind: crate::session::SessionKind::Application,
             session_id: format!("{av}"),
             availability: av,
             activity: act,
@@ -125,6 +187,88 @@ mod tests {
             activity: act,
             expires_at: at(expires),
         })
+    }
+
+    fn meeting(show_as: ShowAs, start: i64, end: i64) -> CalendarEntry {
+        CalendarEntry {
+            id: format!("{start}"),
+            start: at(start),
+            end: at(end),
+            show_as,
+            subject: None,
+        }
+    }
+
+    #[test]
+    fn a_running_meeting_outranks_what_ranks_below_busy_and_nothing_else() {
+        let with = |sessions: Vec<Session>, preferred| UserState {
+            sessions,
+            preferred,
+            calendar: vec![meeting(ShowAs::Busy, 10, 40), meeting(ShowAs::Free, 0, 60)],
+            ..UserState::default()
+        };
+        let shown = |state: &UserState, m| {
+            let p = state.presence_at(at(m));
+            (p.availability, p.activity)
+        };
+        let available = with(vec![session(Av::Available, Act::Available, 9, 60)], None);
+        assert_eq!(shown(&available, 9), (Av::Available, Act::Available));
+        assert_eq!(shown(&available, 10), (Av::Busy, Act::InAMeeting));
+        assert_eq!(
+            shown(&available, 40),
+            (Av::Away, Act::Away),
+            "faded meanwhile"
+        );
+        let call = with(vec![session(Av::Busy, Act::InACall, 0, 60)], None);
+        assert_eq!(shown(&call, 20), (Av::Busy, Act::InACall));
+        let presenting = with(
+            vec![session(Av::DoNotDisturb, Act::Presenting, 0, 60)],
+            None,
+        );
+        assert_eq!(shown(&presenting, 20), (Av::DoNotDisturb, Act::Presenting));
+        let chosen = with(
+            vec![session(Av::Away, Act::Away, 0, 60)],
+            preferred(Av::Available, Act::Available, 60),
+        );
+        assert_eq!(shown(&chosen, 20), (Av::Available, Act::Available));
+        let signed_out = with(Vec::new(), None);
+        assert_eq!(shown(&signed_out, 20), (Av::Offline, Act::Offline));
+        assert!(available.version_at(at(10)) > available.version_at(at(9)));
+    }
+
+    #[test]
+    fn out_of_office_marks_plain_states_and_keeps_a_meeting() {
+        let replies = Some(AutomaticReplies {
+            message: Some("on leave".into()),
+            start: None,
+            end: Some(at(100)),
+        });
+        let offline = UserState {
+            automatic_replies: replies.clone(),
+            ..UserState::default()
+        };
+        let view = offline.view(at(1), Audience::Other);
+        assert_eq!(
+            (view.presence.availability, view.presence.activity),
+            (Av::Offline, Act::OutOfOffice)
+        );
+        assert_eq!(view.out_of_office.message.as_deref(), Some("on leave"));
+        let in_meeting = UserState {
+            sessions: vec![session(Av::Available, Act::Available, 0, 60)],
+            calendar: vec![meeting(ShowAs::Tentative, 0, 30)],
+            automatic_replies: replies,
+            ..UserState::default()
+        };
+        let p = in_meeting.presence_at(at(1));
+        assert_eq!((p.availability, p.activity), (Av::Busy, Act::InAMeeting));
+        let p = in_meeting.presence_at(at(30));
+        assert_eq!((p.availability, p.activity), (Av::Away, Act::OutOfOffice));
+        assert!(
+            !in_meeting
+                .view(at(100), Audience::Other)
+                .out_of_office
+                .is_out_of_office
+        );
     }
 
     #[test]

@@ -20,7 +20,8 @@ pub struct Presence {
     pub id: String,
     pub availability: Availability,
     pub activity: Activity,
-    /// Out-of-office state; presence APIs cannot write it, so it reads "not out of office".
+    /// Out-of-office state: automatic replies or an out-of-office calendar event. Graph's API
+    /// cannot write it; the control plane can (`/admin/tenants/{tid}/users/{id}/outOfOffice`).
     pub out_of_office_settings: OutOfOfficeSettings,
     /// Version stamp of this presence: strictly increasing per user, sortable as a string.
     pub sequence_number: String,

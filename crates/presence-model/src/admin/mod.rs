@@ -6,6 +6,7 @@ mod clock;
 mod faults;
 mod info;
 mod journal;
+mod outlook_teams;
 mod reset;
 
 pub use clock::{ClockAdvance, ClockReading};
@@ -13,5 +14,8 @@ pub use faults::{FaultMatch, FaultResponse, FaultRule, FaultRuleCollection};
 pub use info::{ServerCounts, ServerInfo};
 pub use journal::{
     DeliveryAttempt, DeliveryAttemptCollection, RequestRecord, RequestRecordCollection,
+};
+pub use outlook_teams::{
+    AutomaticRepliesSetting, CalendarEvent, CalendarEventCollection, ClientSession,
 };
 pub use reset::{ResetOutcome, ResetScope};

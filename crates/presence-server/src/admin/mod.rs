@@ -1,6 +1,7 @@
 //! The control plane: what an emulator offers beyond Graph, under `/admin`, kept apart from
 //! the Graph surface in `routes/`: the clock, reset, server information, the journals
-//! (`crate::journal`) and fault rules (`crate::faults`).
+//! (`crate::journal`), fault rules (`crate::faults`), and what Teams clients and Outlook
+//! produce (client sessions, automatic replies, calendar entries).
 //!
 //! Invariant: every handler here takes an [`AdminCaller`] first, so with authentication on
 //! nothing under `/admin` runs (or reads a body) for a caller without the `Presence.Admin`
@@ -9,11 +10,14 @@
 //! In the API description the admin operations carry the tag `admin` and a path-level
 //! server `/`: their paths are relative to the server's root, not to a Graph version.
 
+pub mod calendar;
 pub mod caller;
+pub mod clients;
 pub mod clock;
 pub mod faults;
 pub mod info;
 pub mod journal;
+pub mod out_of_office;
 pub mod reset;
 mod scope;
 
@@ -27,5 +31,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(reset::configure)
         .configure(info::configure)
         .configure(journal::configure)
-        .configure(faults::configure);
+        .configure(faults::configure)
+        .configure(clients::configure)
+        .configure(out_of_office::configure)
+        .configure(calendar::configure);
 }

@@ -29,3 +29,38 @@ pub fn user_key(tenant: &str, user: &str) -> Result<UserKey, GraphError> {
         user: normalise_user_id(user)?,
     })
 }
+
+/// The `{tid}` and `{id}` of `/admin/tenants/{tid}/users/{id}/…`.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct UserOfTenant {
+    /// The tenant id (as tokens carry it in `tid`).
+    pub tid: String,
+    /// The user id.
+    pub id: String,
+}
+
+impl UserOfTenant {
+    pub fn key(&self) -> Result<UserKey, GraphError> {
+        user_key(&self.tid, &self.id)
+    }
+}
+
+/// An RFC 3339 time of a request body, or the reason it is not one.
+pub fn time(text: &str, field: &'static str) -> Result<jiff::Timestamp, GraphError> {
+    text.parse().map_err(|_| {
+        GraphError::invalid_argument(format!("'{field}' is not an RFC 3339 time."))
+            .with_target(field)
+    })
+}
+
+/// A name given in a path or body (client id, subject): not blank, bounded, printable.
+pub fn printable(text: &str, max: usize, field: &'static str) -> Result<(), GraphError> {
+    if text.trim().is_empty() || text.chars().count() > max || text.chars().any(char::is_control) {
+        return Err(GraphError::invalid_argument(format!(
+            "'{field}' must be 1 to {max} characters without control characters."
+        ))
+        .with_target(field));
+    }
+    Ok(())
+}

@@ -52,6 +52,13 @@ use crate::{admin, routes};
         admin::faults::list_faults,
         admin::faults::clear_faults,
         admin::faults::delete_fault,
+        admin::clients::put_client,
+        admin::clients::delete_client,
+        admin::out_of_office::set_out_of_office,
+        admin::calendar::add_calendar_entry,
+        admin::calendar::list_calendar_entries,
+        admin::calendar::get_calendar_entry,
+        admin::calendar::delete_calendar_entry,
     ),
     // The error envelope every error status refers to (responses name it by reference only).
     components(schemas(presence_model::ODataError)),

@@ -174,10 +174,12 @@ fn same_state(a: &Presence, b: &Presence) -> bool {
         a.activity,
         &a.status_message,
         &a.work_location,
+        &a.out_of_office_settings,
     ) == (
         b.availability,
         b.activity,
         &b.status_message,
         &b.work_location,
+        &b.out_of_office_settings,
     )
 }

@@ -3,9 +3,7 @@
 use std::collections::HashSet;
 
 use actix_web::{HttpRequest, web};
-use presence_model::{
-    GetPresencesByUserIdRequest, OutOfOfficeSettings, Presence, PresenceCollection,
-};
+use presence_model::{GetPresencesByUserIdRequest, Presence, PresenceCollection};
 
 use super::body::Body;
 use super::odata::{collection_context, presence_context, sequence_number};
@@ -117,7 +115,7 @@ pub(super) fn presence_body(id: String, view: PresenceView) -> Presence {
         id,
         availability: view.presence.availability,
         activity: view.presence.activity,
-        out_of_office_settings: OutOfOfficeSettings::default(),
+        out_of_office_settings: view.out_of_office,
         sequence_number: sequence_number(view.version),
         status_message: view.status_message,
         work_location: view.work_location,

@@ -7,7 +7,7 @@ use super::body::Body;
 use super::target::{Target, ToWrite, UserPath};
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::engine::{Session, check_session_pair, session_expiration};
+use crate::engine::{Session, SessionKind, check_session_pair, session_expiration};
 use crate::error::{BodyErrorResponses, GraphError};
 use crate::store::{Write, Written};
 
@@ -49,6 +49,7 @@ pub async fn set_presence(
         .checked_add(lifetime)
         .map_err(|_| GraphError::invalid_argument("expirationDuration is out of range."))?;
     let session = Session {
+        kind: SessionKind::Application,
         session_id,
         availability: body.availability,
         activity: body.activity,
@@ -89,6 +90,7 @@ pub async fn clear_presence(
     let written = state
         .store
         .write(Write::RemoveSession {
+            kind: SessionKind::Application,
             user: target.key,
             session_id: session_id.clone(),
             now,

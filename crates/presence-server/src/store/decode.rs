@@ -6,17 +6,19 @@ use presence_model::{Activity, Availability, WorkLocationType};
 use sqlx::Row;
 
 use super::UserKey;
-use super::codec::{from_millis, parse};
+use super::codec::{from_millis, parse, session_id_from_stored};
 use super::records::{Encryption, Follow, PendingNotification, SubscriptionRecord};
+use crate::engine::calendar::{CalendarEntry, ShowAs};
 use crate::engine::location::{Location, LocationLayers};
+use crate::engine::out_of_office::AutomaticReplies;
 use crate::engine::preferred::Preferred;
 use crate::engine::status_message::StatusMessage;
 use crate::engine::{EffectivePresence, Session, UserState};
 
-/// Separates the fields of one session, and sessions from each other, in the aggregated
-/// `sessions` column that both backends' user queries produce. Both are control characters,
-/// which ids may not contain (routes refuse them), and the other fields are vocabulary words
-/// and integers.
+/// Separates the fields of one session (or calendar entry), and records from each other, in
+/// the aggregated `sessions` and `calendar` columns that both backends' user queries produce.
+/// Both are control characters, which ids and subjects may not contain (routes refuse them),
+/// and the other fields are vocabulary words and integers.
 pub const FIELD: char = '\u{1f}';
 pub const RECORD: char = '\u{1e}';
 
@@ -89,6 +91,8 @@ pub fn user_state(row: &impl Columns) -> Result<(String, UserState), sqlx::Error
             manual: location(row, "manual_location_type", "manual_place_id")?,
             automatic: location(row, "automatic_location_type", "automatic_place_id")?,
         },
+        automatic_replies: automatic_replies(row)?,
+        calendar: calendar(row.text("calendar")?)?,
         changed_at: Some(from_millis(row.required_int("changed_at")?)?),
     };
     Ok((row.required_text("user_id")?.to_owned(), state))
@@ -108,17 +112,62 @@ fn sessions(folded: Option<&str>) -> Result<Vec<Session>, sqlx::Error> {
                     .next()
                     .ok_or_else(|| sqlx::Error::Decode("truncated session record".into()))
             };
-            let session_id = next()?.to_owned();
+            let (session_id, kind) = session_id_from_stored(next()?);
             let availability = parse(next()?, Availability::parse)?;
             let activity = parse(next()?, Activity::parse)?;
             let refreshed_at = from_millis(millis(next()?)?)?;
             let expires_at = from_millis(millis(next()?)?)?;
             Ok(Session {
                 session_id,
+                kind,
                 availability,
                 activity,
                 refreshed_at,
                 expires_at,
+            })
+        })
+        .collect()
+}
+
+/// The user's automatic replies, when on.
+fn automatic_replies(row: &impl Columns) -> Result<Option<AutomaticReplies>, sqlx::Error> {
+    if !row.flag("replies_on")? {
+        return Ok(None);
+    }
+    Ok(Some(AutomaticReplies {
+        message: row.text("replies_message")?.map(str::to_owned),
+        start: row.int("replies_start")?.map(from_millis).transpose()?,
+        end: row.int("replies_end")?.map(from_millis).transpose()?,
+    }))
+}
+
+/// Unfolds the aggregated `calendar` column.
+fn calendar(folded: Option<&str>) -> Result<Vec<CalendarEntry>, sqlx::Error> {
+    let Some(folded) = folded.filter(|f| !f.is_empty()) else {
+        return Ok(Vec::new());
+    };
+    folded
+        .split(RECORD)
+        .map(|record| {
+            let mut fields = record.split(FIELD);
+            let mut next = || {
+                fields
+                    .next()
+                    .ok_or_else(|| sqlx::Error::Decode("truncated calendar record".into()))
+            };
+            let id = next()?.to_owned();
+            let start = from_millis(millis(next()?)?)?;
+            let end = from_millis(millis(next()?)?)?;
+            let show_as = next()?;
+            let show_as = ShowAs::parse(show_as)
+                .ok_or_else(|| sqlx::Error::Decode(format!("unknown showAs '{show_as}'").into()))?;
+            let subject = Some(next()?).filter(|s| !s.is_empty()).map(str::to_owned);
+            Ok(CalendarEntry {
+                id,
+                start,
+                end,
+                show_as,
+                subject,
             })
         })
         .collect()

@@ -5,10 +5,12 @@
 use jiff::Timestamp;
 
 use super::records::SubscriptionRecord;
-use crate::engine::Session;
+use crate::engine::calendar::CalendarEntry;
 use crate::engine::location::Location;
+use crate::engine::out_of_office::AutomaticReplies;
 use crate::engine::preferred::Preferred;
 use crate::engine::status_message::StatusMessage;
+use crate::engine::{Session, SessionKind};
 
 /// A user within a tenant; ids already normalised.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -56,6 +58,25 @@ pub enum Write {
     RemoveSession {
         user: UserKey,
         session_id: String,
+        kind: SessionKind,
+        now: Timestamp,
+    },
+    /// Turn automatic replies on (with their window and message) or off.
+    SetAutomaticReplies {
+        user: UserKey,
+        replies: Option<AutomaticReplies>,
+        now: Timestamp,
+    },
+    /// Add a calendar entry (its id is new).
+    AddCalendarEntry {
+        user: UserKey,
+        entry: CalendarEntry,
+        now: Timestamp,
+    },
+    /// Remove a calendar entry; answers whether it existed.
+    RemoveCalendarEntry {
+        user: UserKey,
+        entry_id: String,
         now: Timestamp,
     },
     SetPreferred {
@@ -160,12 +181,17 @@ impl Write {
             | Write::SetStatusMessage { user, .. }
             | Write::SetLocation { user, .. }
             | Write::ClearLocation { user, .. }
+            | Write::SetAutomaticReplies { user, .. }
+            | Write::AddCalendarEntry { user, .. }
             | Write::Announce { user, .. }
             | Write::Reset {
                 target: ResetTarget::User(user),
                 ..
             } => Some(user),
             Write::RemoveSession { user, .. } if written == Written::SessionRemoved(true) => {
+                Some(user)
+            }
+            Write::RemoveCalendarEntry { user, .. } if written == Written::Found(true) => {
                 Some(user)
             }
             _ => None,
@@ -179,6 +205,11 @@ impl Write {
             Write::RemoveSession { user, now, .. } if written == Written::SessionRemoved(true) => {
                 Some((user, *now))
             }
+            Write::RemoveCalendarEntry { user, now, .. } if written == Written::Found(true) => {
+                Some((user, *now))
+            }
+            Write::SetAutomaticReplies { user, now, .. }
+            | Write::AddCalendarEntry { user, now, .. } => Some((user, *now)),
             Write::SetPreferred { user, now, .. } | Write::Announce { user, now } => {
                 Some((user, *now))
             }

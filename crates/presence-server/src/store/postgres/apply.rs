@@ -12,10 +12,10 @@ use jiff::Timestamp;
 use sqlx::PgConnection;
 
 use super::listen;
-use super::reset;
 use super::subscriptions;
+use super::{outlook, reset};
 use crate::engine::Session;
-use crate::store::codec::to_millis;
+use crate::store::codec::{stored_session_id, to_millis};
 use crate::store::{LocationLayer, UserKey, Write, Written};
 
 /// Runs the write's statements on `conn` (inside the caller's transaction, or alone when the
@@ -34,12 +34,14 @@ pub(super) async fn apply(
         Write::RemoveSession {
             user,
             session_id,
+            kind,
             now,
         } => {
             if !lock_user(conn, user).await? {
                 return Ok((Written::SessionRemoved(false), false));
             }
-            let removed = remove_session(conn, user, session_id, *now).await?;
+            let stored = stored_session_id(session_id, *kind);
+            let removed = remove_session(conn, user, &stored, *now).await?;
             let followed = removed && touch(conn, user, *now).await?;
             Ok((Written::SessionRemoved(removed), followed))
         }
@@ -117,6 +119,28 @@ pub(super) async fn apply(
             Ok((Written::Done, false))
         }
         Write::Reset { target, now } => Ok((reset::reset(conn, target, *now).await?, false)),
+        Write::SetAutomaticReplies { user, replies, now } => {
+            let followed = touch(conn, user, *now).await?;
+            outlook::set_replies(conn, user, replies.as_ref()).await?;
+            Ok((Written::Done, followed))
+        }
+        Write::AddCalendarEntry { user, entry, now } => {
+            let followed = touch(conn, user, *now).await?;
+            outlook::add_entry(conn, user, entry).await?;
+            Ok((Written::Done, followed))
+        }
+        Write::RemoveCalendarEntry {
+            user,
+            entry_id,
+            now,
+        } => {
+            if !lock_user(conn, user).await? {
+                return Ok((Written::Found(false), false));
+            }
+            let removed = outlook::remove_entry(conn, user, entry_id).await?;
+            let followed = removed && touch(conn, user, *now).await?;
+            Ok((Written::Found(removed), followed))
+        }
         Write::PurgeExpired { now, limit } => {
             let purged = purge_expired(conn, *now, *limit).await?;
             Ok((Written::Purged(purged), false))
@@ -304,7 +328,7 @@ async fn put_session(
     .bind(to_millis(session.refreshed_at))
     .bind(listen::CHANNEL)
     .bind(listen::payload(user))
-    .bind(&session.session_id)
+    .bind(stored_session_id(&session.session_id, session.kind))
     .bind(session.availability.as_str())
     .bind(session.activity.as_str())
     .bind(to_millis(session.expires_at))

@@ -15,6 +15,7 @@
 mod apply;
 mod counts;
 mod listen;
+mod outlook;
 mod read;
 mod reset;
 mod subscriptions;

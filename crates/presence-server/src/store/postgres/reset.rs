@@ -32,9 +32,13 @@ pub(super) async fn reset(
            preferred_availability = NULL, preferred_activity = NULL, preferred_expires_at = NULL, \
            status_content = NULL, status_expires_at = NULL, status_published_at = NULL, \
            manual_location_type = NULL, manual_place_id = NULL, \
-           automatic_location_type = NULL, automatic_place_id = NULL \
+           automatic_location_type = NULL, automatic_place_id = NULL, \
+           replies_on = false, replies_message = NULL, replies_start = NULL, replies_end = NULL \
          WHERE {SCOPE} AND (preferred_availability IS NOT NULL OR status_content IS NOT NULL \
            OR manual_location_type IS NOT NULL OR automatic_location_type IS NOT NULL \
+           OR replies_on  \
+           OR EXISTS (SELECT 1 FROM calendar_entries c \
+             WHERE c.tenant_id = presence_users.tenant_id AND c.user_id = presence_users.user_id) \
            OR EXISTS (SELECT 1 FROM presence_sessions s \
              WHERE s.tenant_id = presence_users.tenant_id AND s.user_id = presence_users.user_id))"
     )))
@@ -44,13 +48,15 @@ pub(super) async fn reset(
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DELETE FROM presence_sessions WHERE {SCOPE}"
-    )))
-    .bind(tenant)
-    .bind(user)
-    .execute(&mut *conn)
-    .await?;
+    for table in ["presence_sessions", "calendar_entries"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE {SCOPE}"
+        )))
+        .bind(tenant)
+        .bind(user)
+        .execute(&mut *conn)
+        .await?;
+    }
     let subscriptions = if user.is_some() {
         // The subscriptions stay; they have seen the user go offline, so nothing is owed.
         sqlx::query(

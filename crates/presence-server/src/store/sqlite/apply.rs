@@ -4,9 +4,9 @@
 use jiff::Timestamp;
 use sqlx::SqliteConnection;
 
-use super::subscriptions;
+use super::{outlook, subscriptions};
 use crate::engine::Session;
-use crate::store::codec::to_millis;
+use crate::store::codec::{stored_session_id, to_millis};
 use crate::store::{LocationLayer, UserKey, Write, Written};
 
 /// Runs the write's statements on `conn` (inside the caller's transaction), and, when it
@@ -34,9 +34,11 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
         Write::RemoveSession {
             user,
             session_id,
+            kind,
             now,
         } => {
-            let removed = remove_session(conn, user, session_id, *now).await?;
+            let removed =
+                remove_session(conn, user, &stored_session_id(session_id, *kind), *now).await?;
             if removed {
                 touch(conn, user, *now).await?;
             }
@@ -106,6 +108,27 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
             purge_expired(conn, *now, *limit).await.map(Written::Purged)
         }
         Write::Reset { target, now } => super::reset::reset(conn, target, *now).await,
+        Write::SetAutomaticReplies { user, replies, now } => {
+            touch(conn, user, *now).await?;
+            outlook::set_replies(conn, user, replies.as_ref()).await?;
+            Ok(Written::Done)
+        }
+        Write::AddCalendarEntry { user, entry, now } => {
+            touch(conn, user, *now).await?;
+            outlook::add_entry(conn, user, entry).await?;
+            Ok(Written::Done)
+        }
+        Write::RemoveCalendarEntry {
+            user,
+            entry_id,
+            now,
+        } => {
+            let removed = outlook::remove_entry(conn, user, entry_id).await?;
+            if removed {
+                touch(conn, user, *now).await?;
+            }
+            Ok(Written::Found(removed))
+        }
         Write::CreateSubscription { record, users, now } => {
             subscriptions::create(conn, record, users, *now).await?;
             Ok(Written::Done)
@@ -219,7 +242,7 @@ async fn put_session(
     )
     .bind(&user.tenant)
     .bind(&user.user)
-    .bind(&session.session_id)
+    .bind(stored_session_id(&session.session_id, session.kind))
     .bind(session.availability.as_str())
     .bind(session.activity.as_str())
     .bind(to_millis(session.refreshed_at))

@@ -11,6 +11,7 @@
 mod apply;
 mod checkpoint;
 mod counts;
+mod outlook;
 mod read;
 mod reset;
 mod subscriptions;
