@@ -130,11 +130,100 @@ pub enum AdminCommand {
     /// Add, list or remove fault rules.
     #[command(subcommand)]
     Fault(FaultCommand),
+    /// Set or remove a Teams client's session (any pair Graph can report).
+    #[command(subcommand)]
+    Client(ClientCommand),
+    /// Turn a user's automatic replies (out of office) on or off.
+    OutOfOffice(OutOfOfficeArgs),
+    /// Add, list or remove a user's calendar entries (meetings, out-of-office events).
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
     /// Show the server's clock, or with --advance move a manual clock forward.
     Clock {
         /// How far to move a `--clock manual` server's clock: 6m, 1h30m, PT6M.
         #[arg(long, value_parser = crate::duration::parse)]
         advance: Option<jiff::SignedDuration>,
+    },
+}
+
+/// A user of a tenant, as admin commands name them.
+#[derive(Debug, Args)]
+pub struct TenantUser {
+    pub user: String,
+    /// The user's tenant.
+    #[arg(long, default_value = DEFAULT_TENANT)]
+    pub tenant: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Set a client's session: `admin client set USER teams-desktop -a Busy -c InAMeeting`.
+    Set {
+        #[command(flatten)]
+        who: TenantUser,
+        client: String,
+        #[arg(long, short)]
+        availability: Availability,
+        #[arg(long, short = 'c')]
+        activity: Activity,
+        /// Lifetime (default: until removed).
+        #[arg(long = "for", value_parser = crate::duration::parse)]
+        lifetime: Option<jiff::SignedDuration>,
+    },
+    /// Remove a client's session.
+    Remove {
+        #[command(flatten)]
+        who: TenantUser,
+        client: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct OutOfOfficeArgs {
+    #[command(flatten)]
+    pub who: TenantUser,
+    /// Turn the automatic replies off.
+    #[arg(long, conflicts_with_all = ["message", "from", "until"])]
+    pub off: bool,
+    /// The automatic reply.
+    #[arg(long)]
+    pub message: Option<String>,
+    /// From this time (RFC 3339; default now).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Until this time (RFC 3339; default until turned off).
+    #[arg(long)]
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// Add an entry; prints it with its id.
+    Add {
+        #[command(flatten)]
+        who: TenantUser,
+        /// RFC 3339.
+        #[arg(long)]
+        start: String,
+        /// RFC 3339.
+        #[arg(long)]
+        end: String,
+        /// busy, tentative, oof or free.
+        #[arg(long, default_value = "busy")]
+        show_as: String,
+        #[arg(long)]
+        subject: Option<String>,
+    },
+    /// List the user's entries.
+    List {
+        #[command(flatten)]
+        who: TenantUser,
+    },
+    /// Remove one entry.
+    Remove {
+        #[command(flatten)]
+        who: TenantUser,
+        id: String,
     },
 }
 

@@ -33,6 +33,13 @@ pub async fn run(
             super::journal::deliveries(connection, subscription, view, format).await?;
         }
         AdminCommand::Fault(command) => super::faults::run(connection, command, format).await?,
+        AdminCommand::Client(command) => super::outlook_teams::client(connection, command).await?,
+        AdminCommand::OutOfOffice(args) => {
+            super::outlook_teams::out_of_office(connection, args).await?
+        }
+        AdminCommand::Calendar(command) => {
+            super::outlook_teams::calendar(connection, command, format).await?;
+        }
         AdminCommand::Clock { advance: None } => {
             let reading = admin.admin_read_clock().send().await?.into_inner();
             output::record(format, &reading);

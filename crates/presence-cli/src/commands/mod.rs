@@ -4,6 +4,7 @@ mod admin;
 mod faults;
 mod journal;
 mod location;
+mod outlook_teams;
 mod read;
 mod status;
 mod token;

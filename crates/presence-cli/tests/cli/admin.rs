@@ -140,3 +140,81 @@ async fn faults_and_the_journal_from_the_command_line() {
         serde_json::json!([])
     );
 }
+
+#[tokio::test]
+async fn teams_and_outlook_states_from_the_command_line() {
+    let server = TestServer::start_with(&[]).await;
+    let admin = Ctl::for_server(&server, server.admin_token().expect("an admin token"));
+    let reader = Ctl::for_server(
+        &server,
+        app_token(&server.secret(), "default", APP, &["Presence.Read.All"]),
+    );
+    admin.ok(&[
+        "admin",
+        "client",
+        "set",
+        USER,
+        "teams-desktop",
+        "-a",
+        "DoNotDisturb",
+        "-c",
+        "UrgentInterruptionsOnly",
+    ]);
+    let shown = reader.json(&["get", USER]);
+    assert_eq!(
+        (shown["availability"].as_str(), shown["activity"].as_str()),
+        (Some("DoNotDisturb"), Some("UrgentInterruptionsOnly"))
+    );
+    admin.ok(&["admin", "client", "remove", USER, "teams-desktop"]);
+
+    admin.ok(&[
+        "admin",
+        "out-of-office",
+        USER,
+        "--message",
+        "Away until Monday",
+    ]);
+    let shown = reader.json(&["get", USER]);
+    assert_eq!(shown["activity"], "OutOfOffice");
+    assert_eq!(shown["outOfOfficeSettings"]["message"], "Away until Monday");
+    admin.ok(&["admin", "out-of-office", USER, "--off"]);
+    assert_eq!(
+        reader.json(&["get", USER])["outOfOfficeSettings"]["isOutOfOffice"],
+        false
+    );
+
+    let now = jiff::Timestamp::now();
+    let (start, end) = (
+        now.to_string(),
+        (now + jiff::SignedDuration::from_hours(1)).to_string(),
+    );
+    let entry = admin.json(&[
+        "admin",
+        "calendar",
+        "add",
+        USER,
+        "--start",
+        &start,
+        "--end",
+        &end,
+        "--subject",
+        "Planning",
+    ]);
+    let id = entry["id"].as_str().expect("an id").to_owned();
+    assert_eq!(
+        admin.json(&["admin", "calendar", "list", USER])["value"][0]["subject"],
+        "Planning"
+    );
+    admin.ok(&["admin", "calendar", "remove", USER, &id]);
+    assert_eq!(
+        admin.json(&["admin", "calendar", "list", USER])["value"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        admin
+            .run(&["admin", "calendar", "remove", USER, &id])
+            .status
+            .code(),
+        Some(4)
+    );
+}

@@ -76,7 +76,9 @@ pub async fn put_client(
                     )
                     .with_target("expirationDuration")
                 })?;
-            now.checked_add(lifetime).unwrap_or(UNTIL_REMOVED).min(UNTIL_REMOVED)
+            now.checked_add(lifetime)
+                .unwrap_or(UNTIL_REMOVED)
+                .min(UNTIL_REMOVED)
         }
     };
     let session = Session {
