@@ -7,6 +7,8 @@ use anyhow::Context;
 
 /// The committed OpenAPI document, relative to the workspace root.
 pub const SPEC_PATH: &str = "openapi/presence.json";
+/// The committed JSON Schema of the snapshot format, relative to the workspace root.
+pub const SNAPSHOT_SCHEMA_PATH: &str = "openapi/snapshot.schema.json";
 /// The committed generated client code, relative to the workspace root.
 pub const CLIENT_PATH: &str = "crates/presence-client/src/generated.rs";
 
@@ -29,7 +31,13 @@ pub fn generate() -> anyhow::Result<Vec<Generated>> {
     let spec =
         presence_server::openapi::document_json().context("cannot build the OpenAPI document")?;
     let client = crate::client::generate(&spec)?;
+    let snapshot_schema = presence_server::openapi::snapshot_schema::snapshot_schema_json()
+        .context("cannot build the snapshot schema")?;
     Ok(vec![
+        Generated {
+            path: SNAPSHOT_SCHEMA_PATH,
+            contents: snapshot_schema,
+        },
         Generated {
             path: SPEC_PATH,
             contents: spec,

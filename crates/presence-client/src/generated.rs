@@ -8,6 +8,62 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///`AdminImportMode`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AdminImportMode(::std::string::String);
+    impl ::std::ops::Deref for AdminImportMode {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AdminImportMode> for ::std::string::String {
+        fn from(value: AdminImportMode) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AdminImportMode {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^(merge|replace)$").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^(merge|replace)$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AdminImportMode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AdminImportMode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AdminImportMode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///`ClearAutomaticLocationId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -861,6 +917,19 @@ let response = client.admin_clear_deliveries()
     pub fn admin_clear_deliveries(&self) -> builder::AdminClearDeliveries<'_> {
         builder::AdminClearDeliveries::new(self)
     }
+    /**Everything the server holds, as a snapshot with absolute times (import it elsewhere, or
+keep it as a seed)
+
+Sends a `GET` request to `/admin/export`
+
+```ignore
+let response = client.admin_export()
+    .send()
+    .await;
+```*/
+    pub fn admin_export(&self) -> builder::AdminExport<'_> {
+        builder::AdminExport::new(self)
+    }
     /**The rules in force, oldest first, each with how often it has fired
 
 Sends a `GET` request to `/admin/faults`
@@ -916,6 +985,26 @@ let response = client.admin_delete_fault()
 ```*/
     pub fn admin_delete_fault(&self) -> builder::AdminDeleteFault<'_> {
         builder::AdminDeleteFault::new(self)
+    }
+    /**Load a snapshot, all or nothing. Relative times count from now; subscribers are notified
+of the loaded users' changes only with `"notify": true`; subscriptions are loaded
+without a validation handshake
+
+Sends a `POST` request to `/admin/import`
+
+Arguments:
+- `mode`: `merge` (default): what the snapshot names replaces what is there, the rest stays;
+`replace`: everything is reset first.
+- `body`
+```ignore
+let response = client.admin_import()
+    .mode(mode)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn admin_import(&self) -> builder::AdminImport<'_> {
+        builder::AdminImport::new(self)
     }
     /**The server's version, clock, database, authentication mode and what it holds
 
@@ -1951,6 +2040,106 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::admin_export`]
+
+[`Client::admin_export`]: super::Client::admin_export*/
+    #[derive(Debug, Clone)]
+    pub struct AdminExport<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> AdminExport<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/admin/export`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::Snapshot>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/admin/export", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_export",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::admin_list_faults`]
 
 [`Client::admin_list_faults`]: super::Client::admin_list_faults*/
@@ -2373,6 +2562,161 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_import`]
+
+[`Client::admin_import`]: super::Client::admin_import*/
+    #[derive(Debug, Clone)]
+    pub struct AdminImport<'a> {
+        client: &'a super::Client,
+        mode: Result<Option<types::AdminImportMode>, String>,
+        body: Result<presence_model::Snapshot, String>,
+    }
+    impl<'a> AdminImport<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                mode: Ok(None),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn mode<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AdminImportMode>,
+        {
+            self.mode = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `AdminImportMode` for mode failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<presence_model::Snapshot>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `presence_model :: Snapshot` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/admin/import`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::ImportOutcome>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client, mode, body } = self;
+            let mode = mode.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/admin/import", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("mode", &mode))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_import",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                413u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

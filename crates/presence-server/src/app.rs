@@ -8,6 +8,7 @@ use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use tracing::{info, warn};
 
+use crate::admin::snapshot::files as snapshot;
 use crate::auth::Authenticator;
 use crate::body_deadline::{self, BodyDeadline};
 use crate::clock::{ManualClock, SharedClock, SystemClock};
@@ -117,6 +118,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         config.journal_bodies,
     ));
     let state = web::Data::new(state);
+    if let Some(seed) = &config.seed {
+        snapshot::seed(&store, &state.clock, seed, config.seed_mode).await?;
+    }
     let mut background = vec![tokio::spawn(crate::store::purge::run(
         store.clone(),
         state.clock.clone(),
@@ -133,6 +137,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             faults: state.faults.clone(),
         },
     ));
+    let exit_clock = state.clock.clone();
     let configure = configure(state);
     let in_flight = web::Data::new(InFlightLimit::new(
         config.max_in_flight,
@@ -176,6 +181,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     server.await.context("the HTTP server failed")?;
     for task in background {
         task.abort();
+    }
+    if let Some(path) = &config.export_on_exit
+        && let Err(error) = snapshot::export_to(&store, &exit_clock, path).await
+    {
+        tracing::error!(error = %format!("{error:#}"), "the export on exit failed");
     }
     store.close().await;
     info!("stopped");

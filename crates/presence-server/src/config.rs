@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 
+use crate::admin::snapshot::files::SeedMode;
 use crate::notify::outbound::TargetPolicy;
 
 /// The default listen address: loopback only, so a fresh start exposes nothing to the network.
@@ -98,6 +99,21 @@ pub struct Config {
     /// Retry-After beyond), as Graph does with 10000. Off when absent.
     #[arg(long, env = "PRESENCE_THROTTLE")]
     pub throttle: Option<u32>,
+
+    /// A snapshot (`GET /admin/export`'s format) to load at start-up: into an empty database
+    /// only, unless --seed-mode replace.
+    #[arg(long, env = "PRESENCE_SEED")]
+    pub seed: Option<PathBuf>,
+
+    /// When --seed is loaded: `if-empty` (the first start), or `replace` (every start,
+    /// replacing whatever is there).
+    #[arg(long, env = "PRESENCE_SEED_MODE", value_enum, default_value_t = SeedMode::IfEmpty, requires = "seed")]
+    pub seed_mode: SeedMode,
+
+    /// Write a snapshot of the whole state to this file at graceful shutdown (SIGTERM,
+    /// Ctrl-C).
+    #[arg(long, env = "PRESENCE_EXPORT_ON_EXIT")]
+    pub export_on_exit: Option<PathBuf>,
 
     /// How many API requests, and how many notification attempts, the journals keep
     /// (`GET /admin/requests`, `/admin/deliveries`); 0 switches both off.

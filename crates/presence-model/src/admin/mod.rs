@@ -8,6 +8,7 @@ mod info;
 mod journal;
 mod outlook_teams;
 mod reset;
+mod snapshot;
 
 pub use clock::{ClockAdvance, ClockReading};
 pub use faults::{FaultMatch, FaultResponse, FaultRule, FaultRuleCollection};
@@ -19,3 +20,8 @@ pub use outlook_teams::{
     AutomaticRepliesSetting, CalendarEvent, CalendarEventCollection, ClientSession,
 };
 pub use reset::{ResetOutcome, ResetScope};
+pub use snapshot::{
+    ImportOutcome, SNAPSHOT_VERSION, Snapshot, SnapshotCalendarEntry, SnapshotLocation,
+    SnapshotOutOfOffice, SnapshotPreferred, SnapshotSession, SnapshotStatusMessage,
+    SnapshotSubscription, SnapshotTenant, SnapshotUser, SnapshotWorkLocation,
+};

@@ -19,7 +19,8 @@ pub mod info;
 pub mod journal;
 pub mod out_of_office;
 pub mod reset;
-mod scope;
+pub mod scope;
+pub mod snapshot;
 
 use actix_web::web;
 
@@ -34,5 +35,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(faults::configure)
         .configure(clients::configure)
         .configure(out_of_office::configure)
-        .configure(calendar::configure);
+        .configure(calendar::configure)
+        .configure(snapshot::configure);
 }

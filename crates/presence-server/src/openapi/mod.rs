@@ -6,6 +6,7 @@
 
 pub mod downgrade;
 pub mod operations;
+pub mod snapshot_schema;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -59,6 +60,8 @@ use crate::{admin, routes};
         admin::calendar::list_calendar_entries,
         admin::calendar::get_calendar_entry,
         admin::calendar::delete_calendar_entry,
+        admin::snapshot::export_snapshot,
+        admin::snapshot::import_snapshot,
     ),
     // The error envelope every error status refers to (responses name it by reference only).
     components(schemas(presence_model::ODataError)),

@@ -21,19 +21,29 @@ use crate::error::GraphError;
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub fn json_config() -> JsonConfig {
+    json_config_up_to(MAX_BODY_BYTES)
+}
+
+/// [`json_config`] with another limit, for the few operations whose bodies are documents
+/// (snapshot imports).
+pub fn json_config_up_to(limit: usize) -> JsonConfig {
     JsonConfig::default()
-        .limit(MAX_BODY_BYTES)
-        .error_handler(|error, _req| body_error(error).into())
+        .limit(limit)
+        .error_handler(move |error, _req| body_error_up_to(error, limit).into())
 }
 
 fn body_error(error: JsonPayloadError) -> GraphError {
+    body_error_up_to(error, MAX_BODY_BYTES)
+}
+
+fn body_error_up_to(error: JsonPayloadError, limit: usize) -> GraphError {
     match error {
         JsonPayloadError::ContentType => GraphError::unsupported_media_type(
             "The request body must be JSON: send 'Content-Type: application/json'.",
         ),
         JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
             GraphError::payload_too_large(format!(
-                "The request body is larger than the {MAX_BODY_BYTES} bytes accepted."
+                "The request body is larger than the {limit} bytes accepted."
             ))
         }
         JsonPayloadError::Deserialize(error) => {

@@ -98,6 +98,13 @@ pub fn user_state(row: &impl Columns) -> Result<(String, UserState), sqlx::Error
     Ok((row.required_text("user_id")?.to_owned(), state))
 }
 
+/// A user's row of any tenant (exports): the user and the state.
+pub fn tenant_user_state(row: &impl Columns) -> Result<(UserKey, UserState), sqlx::Error> {
+    let (user, state) = user_state(row)?;
+    let tenant = row.required_text("tenant_id")?.to_owned();
+    Ok((UserKey { tenant, user }, state))
+}
+
 /// Unfolds the aggregated `sessions` column.
 fn sessions(folded: Option<&str>) -> Result<Vec<Session>, sqlx::Error> {
     let Some(folded) = folded.filter(|f| !f.is_empty()) else {

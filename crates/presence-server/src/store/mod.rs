@@ -137,6 +137,19 @@ impl Store {
         on_backend!(self, store => store.counts(now).await)
     }
 
+    /// Every user with a row, of every tenant, by tenant and user (`GET /admin/export`).
+    pub async fn all_users(&self) -> Result<Vec<(UserKey, UserState)>, sqlx::Error> {
+        on_backend!(self, store => store.all_users().await)
+    }
+
+    /// Every live subscription, of every tenant, by tenant and id.
+    pub async fn all_subscriptions(
+        &self,
+        now: Timestamp,
+    ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
+        on_backend!(self, store => store.all_subscriptions(now).await)
+    }
+
     /// `sqlite` or `postgres`.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -100,6 +100,15 @@ pub enum Write {
     /// Clear presence state (and, beyond one user, subscriptions) without notifying anyone.
     /// Users keep their row with a new `changed_at`, so `sequenceNumber` never goes back.
     Reset { target: ResetTarget, now: Timestamp },
+    /// Several writes in one transaction (an imported snapshot): all or nothing. With
+    /// `notify` false nothing is owed for what they change: afterwards each follower of
+    /// `users` records their presence as already announced. Never nested.
+    Import {
+        writes: Vec<Write>,
+        notify: bool,
+        users: Vec<UserKey>,
+        now: Timestamp,
+    },
     /// Delete up to `limit` sessions that expired at or before `now` (housekeeping).
     PurgeExpired { now: Timestamp, limit: u32 },
     /// Create a subscription following `users`.
@@ -157,11 +166,17 @@ pub enum Written {
 impl Write {
     /// Whether, after this write, a subscription may exist that did not before.
     pub(super) fn may_add_subscriptions(&self) -> bool {
-        matches!(self, Write::CreateSubscription { .. })
+        match self {
+            Write::Import { writes, .. } => writes.iter().any(Write::may_add_subscriptions),
+            write => matches!(write, Write::CreateSubscription { .. }),
+        }
     }
 
     /// Whether this write may have removed the last subscription.
     pub(super) fn may_remove_subscriptions(&self) -> bool {
+        if let Write::Import { writes, .. } = self {
+            return writes.iter().any(Write::may_remove_subscriptions);
+        }
         matches!(
             self,
             Write::DeleteSubscription { .. }

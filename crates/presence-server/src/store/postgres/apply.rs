@@ -26,6 +26,34 @@ pub(super) async fn apply(
     write: &Write,
     conn: &mut PgConnection,
 ) -> Result<(Written, bool), sqlx::Error> {
+    if let Write::Import {
+        writes,
+        notify,
+        users,
+        now,
+    } = write
+    {
+        for write in writes {
+            let (written, followed) = apply_one(write, conn).await?;
+            if *notify
+                && followed
+                && let Some((user, at)) = write.changed_user(written)
+            {
+                announce(conn, user, at).await?;
+            }
+        }
+        if !notify {
+            for user in users {
+                subscriptions::mark_announced(conn, user, *now).await?;
+            }
+        }
+        return Ok((Written::Done, false));
+    }
+    apply_one(write, conn).await
+}
+
+/// [`apply`] for any write but an import.
+async fn apply_one(write: &Write, conn: &mut PgConnection) -> Result<(Written, bool), sqlx::Error> {
     match write {
         Write::PutSession { user, session } => {
             let followed = put_session(conn, user, session).await?;
@@ -185,6 +213,7 @@ pub(super) async fn apply(
                 .await?;
             Ok((Written::Done, false))
         }
+        Write::Import { .. } => Err(sqlx::Error::Protocol("imports do not nest".into())),
         Write::Announce { user, now } => {
             announce(conn, user, *now).await?;
             listen::notify(conn, user).await?;

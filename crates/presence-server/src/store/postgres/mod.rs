@@ -14,6 +14,7 @@
 
 mod apply;
 mod counts;
+mod export;
 mod listen;
 mod outlook;
 mod read;

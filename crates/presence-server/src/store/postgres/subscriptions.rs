@@ -156,6 +156,31 @@ pub(super) async fn create(
 /// presence differs from the user's presence at `now`. The caller holds the user's row lock,
 /// so concurrent announcers of the same user take turns and the later one sees the earlier
 /// one's `last_*`: each change is announced once.
+/// Records `user`'s presence at `now` as announced to every follower, owing nothing: what a
+/// quiet import changed is not notified.
+pub(super) async fn mark_announced(
+    conn: &mut PgConnection,
+    user: &UserKey,
+    now: Timestamp,
+) -> Result<(), sqlx::Error> {
+    let ids = [user.user.clone()];
+    let states = fetch_users(&mut *conn, &user.tenant, &ids).await?;
+    let presence = states
+        .get(&user.user)
+        .map_or(EffectivePresence::OFFLINE, |state| state.presence_at(now));
+    sqlx::query(
+        "UPDATE subscription_users SET last_availability = $1, last_activity = $2 \
+         WHERE tenant_id = $3 AND user_id = $4",
+    )
+    .bind(presence.availability.as_str())
+    .bind(presence.activity.as_str())
+    .bind(&user.tenant)
+    .bind(&user.user)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
 pub(super) async fn announce(
     conn: &mut PgConnection,
     user: &UserKey,

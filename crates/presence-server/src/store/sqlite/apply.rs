@@ -17,6 +17,32 @@ pub(super) async fn apply(
     conn: &mut SqliteConnection,
     subscriptions_may_exist: bool,
 ) -> Result<Written, sqlx::Error> {
+    if let Write::Import {
+        writes,
+        notify,
+        users,
+        now,
+    } = write
+    {
+        for write in writes {
+            apply_one(write, conn, subscriptions_may_exist && *notify).await?;
+        }
+        if !notify && subscriptions_may_exist {
+            for user in users {
+                subscriptions::mark_announced(conn, user, *now).await?;
+            }
+        }
+        return Ok(Written::Done);
+    }
+    apply_one(write, conn, subscriptions_may_exist).await
+}
+
+/// [`apply`] for any write but an import.
+async fn apply_one(
+    write: &Write,
+    conn: &mut SqliteConnection,
+    subscriptions_may_exist: bool,
+) -> Result<Written, sqlx::Error> {
     let written = apply_change(write, conn).await?;
     if subscriptions_may_exist && let Some((user, now)) = write.changed_user(written) {
         subscriptions::announce(conn, user, now).await?;
@@ -170,6 +196,7 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
             Ok(Written::Done)
         }
         Write::Announce { .. } => Ok(Written::Done),
+        Write::Import { .. } => Err(sqlx::Error::Protocol("imports do not nest".into())),
         Write::Lease {
             outbox_ids,
             due,

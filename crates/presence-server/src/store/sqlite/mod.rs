@@ -11,6 +11,7 @@
 mod apply;
 mod checkpoint;
 mod counts;
+mod export;
 mod outlook;
 mod read;
 mod reset;

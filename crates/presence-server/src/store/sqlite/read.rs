@@ -9,7 +9,9 @@ use crate::store::decode::user_state;
 /// folded into one text column each (see [`crate::store::decode`] for the separators). One query and one row per user,
 /// whatever the number of sessions: a read is a single round trip to the database thread,
 /// and rows, the costly part of decoding, stay few.
-const SELECT_USERS: &str = "SELECT u.user_id, u.changed_at, u.preferred_availability, \
+macro_rules! user_columns {
+    () => {
+        "u.tenant_id, u.user_id, u.changed_at, u.preferred_availability, \
     u.preferred_activity, u.preferred_expires_at, u.status_content, u.status_expires_at, \
     u.status_published_at, u.manual_location_type, u.manual_place_id, \
     u.automatic_location_type, u.automatic_place_id, \
@@ -21,9 +23,22 @@ const SELECT_USERS: &str = "SELECT u.user_id, u.changed_at, u.preferred_availabi
     (SELECT group_concat(s.session_id || char(31) || s.availability || char(31) || s.activity \
         || char(31) || s.refreshed_at || char(31) || s.expires_at, char(30)) \
      FROM presence_sessions s WHERE s.tenant_id = u.tenant_id AND s.user_id = u.user_id) \
-    AS sessions \
-    FROM presence_users u \
-    WHERE u.tenant_id = ? AND u.user_id IN (SELECT value FROM json_each(?))";
+    AS sessions"
+    };
+}
+
+const SELECT_USERS: &str = concat!(
+    "SELECT ",
+    user_columns!(),
+    " FROM presence_users u WHERE u.tenant_id = ? AND u.user_id IN (SELECT value FROM json_each(?))"
+);
+
+/// Every user with a row, of every tenant (for exports), by tenant and user.
+pub(super) const SELECT_ALL_USERS: &str = concat!(
+    "SELECT ",
+    user_columns!(),
+    " FROM presence_users u ORDER BY u.tenant_id, u.user_id"
+);
 
 /// The state of each of `users` that has any, keyed by user id, on any connection (the
 /// writer uses it inside its transactions). One query whatever the number of users: the ids

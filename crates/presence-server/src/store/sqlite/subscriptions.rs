@@ -164,6 +164,31 @@ pub(super) async fn create(
 /// Writes a notification for every live subscription following `user` whose last announced
 /// presence differs from the user's presence at `now`. Returns how many were written. Costs
 /// one indexed lookup when nobody follows the user.
+/// Records `user`'s presence at `now` as announced to every follower, owing nothing: what a
+/// quiet import changed is not notified.
+pub(super) async fn mark_announced(
+    conn: &mut SqliteConnection,
+    user: &UserKey,
+    now: Timestamp,
+) -> Result<(), sqlx::Error> {
+    let ids = [user.user.clone()];
+    let states = fetch_users(&mut *conn, &user.tenant, &ids).await?;
+    let presence = states
+        .get(&user.user)
+        .map_or(EffectivePresence::OFFLINE, |state| state.presence_at(now));
+    sqlx::query(
+        "UPDATE subscription_users SET last_availability = ?, last_activity = ? \
+         WHERE tenant_id = ? AND user_id = ?",
+    )
+    .bind(presence.availability.as_str())
+    .bind(presence.activity.as_str())
+    .bind(&user.tenant)
+    .bind(&user.user)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
 pub(super) async fn announce(
     conn: &mut SqliteConnection,
     user: &UserKey,

@@ -6,6 +6,7 @@ mod in_memory;
 mod info;
 mod journal;
 mod reset;
+mod snapshots;
 mod teams_outlook;
 
 use presence_test_support::{TestServer, app_token, user_token};
