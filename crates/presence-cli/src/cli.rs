@@ -138,6 +138,18 @@ pub enum AdminCommand {
     /// Add, list or remove a user's calendar entries (meetings, out-of-office events).
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Write the whole state as a snapshot (to standard output, or --file).
+    Export {
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Load a snapshot from a file (`-` for standard input).
+    Import {
+        file: PathBuf,
+        /// `merge` (the default) or `replace` (reset everything first).
+        #[arg(long, value_enum, default_value_t = ImportMode::Merge)]
+        mode: ImportMode,
+    },
     /// Show the server's clock, or with --advance move a manual clock forward.
     Clock {
         /// How far to move a `--clock manual` server's clock: 6m, 1h30m, PT6M.
@@ -322,6 +334,12 @@ pub struct FaultArgs {
     /// Fire this many times, then go.
     #[arg(long)]
     pub times: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportMode {
+    Merge,
+    Replace,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,8 +1,8 @@
 //! `admin …`: the control plane, through the generated client's admin operations.
 
-use presence_client::types::{ClockAdvance, ResetScope};
+use presence_client::types::{ClockAdvance, ResetScope, Snapshot};
 
-use crate::cli::{AdminCommand, OutputFormat};
+use crate::cli::{AdminCommand, ImportMode, OutputFormat};
 use crate::connection::Connection;
 use crate::duration::to_iso;
 use crate::failure::Failure;
@@ -39,6 +39,39 @@ pub async fn run(
         }
         AdminCommand::Calendar(command) => {
             super::outlook_teams::calendar(connection, command, format).await?;
+        }
+        AdminCommand::Export { file } => {
+            let snapshot = admin.admin_export().send().await?.into_inner();
+            let mut text = serde_json::to_string_pretty(&snapshot).unwrap_or_default();
+            text.push('\n');
+            match file {
+                Some(path) => std::fs::write(&path, text)
+                    .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?,
+                None => print!("{text}"),
+            }
+        }
+        AdminCommand::Import { file, mode } => {
+            let text = if file.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin())
+            } else {
+                std::fs::read_to_string(&file)
+            }
+            .map_err(|e| Failure::usage(format!("cannot read {}: {e}", file.display())))?;
+            let snapshot: Snapshot = serde_json::from_str(&text).map_err(|e| {
+                Failure::usage(format!("{} is not a snapshot: {e}", file.display()))
+            })?;
+            let mode = match mode {
+                ImportMode::Merge => "merge",
+                ImportMode::Replace => "replace",
+            };
+            let outcome = admin
+                .admin_import()
+                .mode(mode)
+                .body(snapshot)
+                .send()
+                .await?
+                .into_inner();
+            output::record(format, &outcome);
         }
         AdminCommand::Clock { advance: None } => {
             let reading = admin.admin_read_clock().send().await?.into_inner();

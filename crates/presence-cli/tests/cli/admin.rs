@@ -218,3 +218,35 @@ async fn teams_and_outlook_states_from_the_command_line() {
         Some(4)
     );
 }
+
+#[tokio::test]
+async fn export_and_import_from_the_command_line() {
+    let server = TestServer::start_with(&[]).await;
+    let admin = Ctl::for_server(&server, server.admin_token().expect("an admin token"));
+    let writer = Ctl::for_server(
+        &server,
+        app_token(
+            &server.secret(),
+            "default",
+            APP,
+            &["Presence.ReadWrite.All"],
+        ),
+    );
+    writer.ok(&["set", USER, "-a", "Busy", "-c", "InACall", "--for", "1h"]);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("state.json");
+    let path = file.to_str().expect("utf-8");
+    admin.ok(&["admin", "export", "--file", path]);
+    let exported = std::fs::read_to_string(&file).expect("written");
+    assert!(exported.contains("InACall"), "{exported}");
+    admin.ok(&["admin", "reset"]);
+    assert_eq!(writer.json(&["get", USER])["availability"], "Offline");
+    let outcome = admin.json(&["admin", "import", path, "--mode", "replace"]);
+    assert_eq!(outcome["users"], 1);
+    assert_eq!(writer.json(&["get", USER])["activity"], "InACall");
+    assert_eq!(
+        admin.ok(&["admin", "export"]),
+        exported,
+        "the same bytes back"
+    );
+}
