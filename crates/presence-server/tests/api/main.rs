@@ -24,4 +24,5 @@ mod schemathesis;
 mod sdk_compat;
 mod sessions;
 mod status_message;
+mod testing_examples;
 mod time;
