@@ -148,6 +148,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         App::new()
             .app_data(in_flight.clone())
             .app_data(body_deadline.clone())
+            // The last `wrap` is the outermost: ids first, then the journal (so shed requests
+            // are journaled too), the in-flight limit (which verifies the token), the fault
+            // rules (which match on that caller), and the body deadline nearest the handler.
             .wrap(from_fn(body_deadline::enforce))
             .wrap(from_fn(faults::requests::inject))
             .wrap(from_fn(overload::limit))

@@ -152,6 +152,7 @@ pub struct SnapshotLocation {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SnapshotOutOfOffice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 4000)]
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(format = DateTime)]
@@ -187,7 +188,9 @@ pub struct SnapshotCalendarEntry {
     /// `busy`, `tentative`, `oof` or `free`.
     #[schema(pattern = "^(busy|tentative|oof|free)$")]
     pub show_as: String,
+    /// At most 255 characters, no control characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 255)]
     pub subject: Option<String>,
 }
 

@@ -44,29 +44,30 @@ pub async fn set_out_of_office(
     body: Body<AutomaticRepliesSetting>,
 ) -> Result<HttpResponse, GraphError> {
     let user = path.key()?;
+    // Checked even when turning replies off: a body is valid or it is not.
+    let start = body
+        .start
+        .as_deref()
+        .map(|t| time(t, "start"))
+        .transpose()?;
+    let end = body.end.as_deref().map(|t| time(t, "end")).transpose()?;
+    if body
+        .message
+        .as_ref()
+        .is_some_and(|m| m.chars().count() > MAX_MESSAGE)
+    {
+        return Err(GraphError::invalid_argument(format!(
+            "'message' is at most {MAX_MESSAGE} characters."
+        ))
+        .with_target("message"));
+    }
     let replies = if body.is_out_of_office {
-        let start = body
-            .start
-            .as_deref()
-            .map(|t| time(t, "start"))
-            .transpose()?;
-        let end = body.end.as_deref().map(|t| time(t, "end")).transpose()?;
         if let (Some(start), Some(end)) = (start, end)
             && end <= start
         {
             return Err(
                 GraphError::invalid_argument("'end' must be after 'start'.").with_target("end")
             );
-        }
-        if body
-            .message
-            .as_ref()
-            .is_some_and(|m| m.chars().count() > MAX_MESSAGE)
-        {
-            return Err(GraphError::invalid_argument(format!(
-                "'message' is at most {MAX_MESSAGE} characters."
-            ))
-            .with_target("message"));
         }
         Some(AutomaticReplies {
             message: body.message.clone(),

@@ -12,6 +12,7 @@ pub mod preferred;
 pub mod presence;
 pub mod sessions;
 pub mod status_message;
+pub mod strict_json;
 pub mod subscriptions;
 pub mod target;
 

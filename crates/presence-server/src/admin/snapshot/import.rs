@@ -25,6 +25,8 @@ use crate::store::{Encryption, LocationLayer, ResetTarget, SubscriptionRecord, U
 
 /// Longest id of a session, client or calendar entry.
 const MAX_ID: usize = 256;
+/// Longest status message or automatic reply.
+const MAX_MESSAGE: usize = 4000;
 
 /// How an import treats what is there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
@@ -142,6 +144,7 @@ fn user_writes(
     }
     if let Some(message) = &user.status_message {
         let field = format!("{at}.statusMessage");
+        bounded(&message.message, &field)?;
         let published_at = time(&message.published_at, &None, Behind, now, &field)?.unwrap_or(now);
         writes.push(Write::SetStatusMessage {
             user: key.clone(),
@@ -173,6 +176,9 @@ fn user_writes(
     }
     if let Some(replies) = &user.out_of_office {
         let field = format!("{at}.outOfOffice");
+        if let Some(message) = &replies.message {
+            bounded(message, &field)?;
+        }
         writes.push(Write::SetAutomaticReplies {
             user: key.clone(),
             replies: Some(AutomaticReplies {
@@ -378,6 +384,17 @@ fn time(
         }
         (None, None) => Ok(None),
     }
+}
+
+/// A message of at most [`MAX_MESSAGE`] characters.
+fn bounded(message: &str, at: &str) -> Result<(), GraphError> {
+    if message.chars().count() > MAX_MESSAGE {
+        return Err(invalid(
+            at,
+            format!("the message is over {MAX_MESSAGE} characters"),
+        ));
+    }
+    Ok(())
 }
 
 fn invalid(at: &str, message: String) -> GraphError {
