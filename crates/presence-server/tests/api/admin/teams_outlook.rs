@@ -372,3 +372,57 @@ async fn a_meeting_shows_in_a_meeting_while_it_runs_and_an_oof_event_out_of_offi
         ("Offline".into(), "Offline".into(), false)
     );
 }
+
+#[tokio::test]
+async fn a_live_stream_shows_teams_and_outlook_states() {
+    use tokio_stream::StreamExt;
+    let server = manual().await;
+    let token = writer(&server, TENANT);
+    let admin = server.admin_client();
+    let response = reqwest::Client::new()
+        .get(server.url(&format!("/v1.0/events/presence?ids={ALICE}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("the stream opens");
+    let mut stream = response.bytes_stream();
+    let mut seen = String::new();
+    let mut step = 0;
+    let done = tokio::time::timeout(Duration::from_secs(15), async {
+        while let Some(Ok(chunk)) = stream.next().await {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            if step == 0 && seen.contains("\"Offline\"") {
+                step = 1;
+                put_client(
+                    &admin,
+                    "teams-desktop",
+                    Availability::DoNotDisturb,
+                    Activity::Focusing,
+                )
+                .await;
+            }
+            if step == 1 && seen.contains("\"Focusing\"") {
+                step = 2;
+                admin
+                    .admin_set_out_of_office()
+                    .tid(TENANT)
+                    .id(ALICE)
+                    .body(AutomaticRepliesSetting {
+                        is_out_of_office: true,
+                        message: Some("Gone fishing".into()),
+                        start: None,
+                        end: None,
+                    })
+                    .send()
+                    .await
+                    .expect("set");
+            }
+            if step == 2 && seen.contains("Gone fishing") {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(done, Ok(true), "stream so far: {seen}");
+}
