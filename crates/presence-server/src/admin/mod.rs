@@ -26,6 +26,25 @@ use actix_web::web;
 
 pub use caller::AdminCaller;
 
+/// Paths outside the API proper (prefixes): the control plane, health checks, the API
+/// description and docs. They are neither journaled (reading the journal must not fill it)
+/// nor faulted (a rule must not lock its operator out).
+pub const OUTSIDE_THE_API: [&str; 6] = [
+    "/admin",
+    "/livez",
+    "/healthz",
+    "/openapi.json",
+    "/docs",
+    "/ui",
+];
+
+/// Whether `path` is outside the API proper ([`OUTSIDE_THE_API`]).
+pub fn outside_the_api(path: &str) -> bool {
+    OUTSIDE_THE_API
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
+}
+
 /// Every admin route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(clock::configure)

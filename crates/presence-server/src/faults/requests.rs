@@ -15,16 +15,6 @@ use super::{Applied, Faults, Subject, Target};
 use crate::openapi::operations;
 use crate::overload::Authenticated;
 
-/// Paths no rule applies to (prefixes).
-const NEVER_FAULTED: [&str; 6] = [
-    "/admin",
-    "/livez",
-    "/healthz",
-    "/openapi.json",
-    "/docs",
-    "/ui",
-];
-
 /// Middleware: applies the first rule that fires, if any.
 pub async fn inject(
     req: ServiceRequest,
@@ -32,11 +22,7 @@ pub async fn inject(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let faults = req.app_data::<web::Data<Faults>>().cloned();
     let faults = match faults {
-        Some(faults)
-            if faults.any() && !NEVER_FAULTED.iter().any(|p| req.path().starts_with(p)) =>
-        {
-            faults
-        }
+        Some(faults) if faults.any() && !crate::admin::outside_the_api(req.path()) => faults,
         _ => {
             return next
                 .call(req)

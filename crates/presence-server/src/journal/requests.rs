@@ -27,16 +27,6 @@ use crate::openapi::operations;
 use crate::overload::Authenticated;
 use crate::request_id;
 
-/// Paths whose requests are not journaled (prefixes).
-const NOT_JOURNALED: [&str; 6] = [
-    "/admin",
-    "/livez",
-    "/healthz",
-    "/openapi.json",
-    "/docs",
-    "/ui",
-];
-
 /// Middleware: records the request once its answer is ready.
 pub async fn record(
     mut req: ServiceRequest,
@@ -113,7 +103,7 @@ pub async fn record(
 }
 
 fn journaled(path: &str) -> bool {
-    !NOT_JOURNALED.iter().any(|prefix| path.starts_with(prefix))
+    !crate::admin::outside_the_api(path)
 }
 
 /// The request's headers, with the token replaced.

@@ -105,35 +105,42 @@ pub fn tenant_user_state(row: &impl Columns) -> Result<(UserKey, UserState), sql
     Ok((UserKey { tenant, user }, state))
 }
 
-/// Unfolds the aggregated `sessions` column.
-fn sessions(folded: Option<&str>) -> Result<Vec<Session>, sqlx::Error> {
+/// The records of an aggregated column, each handed to `record` as a source of its fields
+/// in order (a missing field is a decoding error naming `what`).
+fn unfold<'a, T>(
+    folded: Option<&'a str>,
+    what: &'static str,
+    record: impl Fn(&mut dyn FnMut() -> Result<&'a str, sqlx::Error>) -> Result<T, sqlx::Error>,
+) -> Result<Vec<T>, sqlx::Error> {
     let Some(folded) = folded.filter(|f| !f.is_empty()) else {
         return Ok(Vec::new());
     };
     folded
         .split(RECORD)
-        .map(|record| {
-            let mut fields = record.split(FIELD);
-            let mut next = || {
+        .map(|text| {
+            let mut fields = text.split(FIELD);
+            record(&mut || {
                 fields
                     .next()
-                    .ok_or_else(|| sqlx::Error::Decode("truncated session record".into()))
-            };
-            let (session_id, kind) = session_id_from_stored(next()?);
-            let availability = parse(next()?, Availability::parse)?;
-            let activity = parse(next()?, Activity::parse)?;
-            let refreshed_at = from_millis(millis(next()?)?)?;
-            let expires_at = from_millis(millis(next()?)?)?;
-            Ok(Session {
-                session_id,
-                kind,
-                availability,
-                activity,
-                refreshed_at,
-                expires_at,
+                    .ok_or_else(|| sqlx::Error::Decode(format!("truncated {what} record").into()))
             })
         })
         .collect()
+}
+
+/// Unfolds the aggregated `sessions` column.
+fn sessions(folded: Option<&str>) -> Result<Vec<Session>, sqlx::Error> {
+    unfold(folded, "session", |next| {
+        let (session_id, kind) = session_id_from_stored(next()?);
+        Ok(Session {
+            session_id,
+            kind,
+            availability: parse(next()?, Availability::parse)?,
+            activity: parse(next()?, Activity::parse)?,
+            refreshed_at: from_millis(millis(next()?)?)?,
+            expires_at: from_millis(millis(next()?)?)?,
+        })
+    })
 }
 
 /// The user's automatic replies, when on.
@@ -150,34 +157,22 @@ fn automatic_replies(row: &impl Columns) -> Result<Option<AutomaticReplies>, sql
 
 /// Unfolds the aggregated `calendar` column.
 fn calendar(folded: Option<&str>) -> Result<Vec<CalendarEntry>, sqlx::Error> {
-    let Some(folded) = folded.filter(|f| !f.is_empty()) else {
-        return Ok(Vec::new());
-    };
-    folded
-        .split(RECORD)
-        .map(|record| {
-            let mut fields = record.split(FIELD);
-            let mut next = || {
-                fields
-                    .next()
-                    .ok_or_else(|| sqlx::Error::Decode("truncated calendar record".into()))
-            };
-            let id = next()?.to_owned();
-            let start = from_millis(millis(next()?)?)?;
-            let end = from_millis(millis(next()?)?)?;
-            let show_as = next()?;
-            let show_as = ShowAs::parse(show_as)
-                .ok_or_else(|| sqlx::Error::Decode(format!("unknown showAs '{show_as}'").into()))?;
-            let subject = Some(next()?).filter(|s| !s.is_empty()).map(str::to_owned);
-            Ok(CalendarEntry {
-                id,
-                start,
-                end,
-                show_as,
-                subject,
-            })
+    unfold(folded, "calendar", |next| {
+        let id = next()?.to_owned();
+        let start = from_millis(millis(next()?)?)?;
+        let end = from_millis(millis(next()?)?)?;
+        let show_as = next()?;
+        let show_as = ShowAs::parse(show_as)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown showAs '{show_as}'").into()))?;
+        let subject = Some(next()?).filter(|s| !s.is_empty()).map(str::to_owned);
+        Ok(CalendarEntry {
+            id,
+            start,
+            end,
+            show_as,
+            subject,
         })
-        .collect()
+    })
 }
 
 fn millis(text: &str) -> Result<i64, sqlx::Error> {
