@@ -6,6 +6,8 @@ use jiff::{SignedDuration, Timestamp};
 pub const MAX_LIFETIME: SignedDuration = SignedDuration::from_hours(1);
 /// Clock skew tolerated on a requested expiry just past the maximum (it is clamped).
 const SKEW: SignedDuration = SignedDuration::from_secs(60);
+/// The shortest lifetime Graph gives a subscription; shorter requests are raised to it.
+const MIN_LIFETIME: SignedDuration = SignedDuration::from_mins(45);
 /// Most users one subscription may follow.
 pub const MAX_USERS: usize = 650;
 /// Longest `clientState`.
@@ -69,7 +71,9 @@ pub fn users_of_resource(resource: &str) -> Result<Vec<String>, String> {
 }
 
 /// The expiry to store for a requested `expirationDateTime`: in the future and at most one
-/// hour ahead (a request up to a minute past the hour is clamped to it, for clock skew).
+/// hour ahead (a request up to a minute past the hour is clamped to it, for clock skew). A
+/// request under 45 minutes ahead gets 45 minutes, as Graph does (the subscription
+/// resource's lifetime notes; issue #17).
 pub fn expiration(requested: &str, now: Timestamp) -> Result<Timestamp, String> {
     let at: Timestamp = requested.trim().parse().map_err(|_| {
         format!("expirationDateTime '{requested}' is not an RFC 3339 date and time with an offset.")
@@ -83,7 +87,7 @@ pub fn expiration(requested: &str, now: Timestamp) -> Result<Timestamp, String> 
         ))
     } else {
         // Milliseconds: what the store keeps, so the answer equals what is read back later.
-        let at = at.min(latest);
+        let at = at.min(latest).max(now + MIN_LIFETIME);
         Ok(Timestamp::from_millisecond(at.as_millisecond()).unwrap_or(at))
     }
 }
@@ -159,7 +163,15 @@ mod tests {
     #[test]
     fn expiration_is_future_and_at_most_an_hour_ahead() {
         let now: Timestamp = "2026-01-01T00:00:00Z".parse().expect("timestamp");
-        assert!(expiration("2026-01-01T00:30:00Z", now).is_ok());
+        assert_eq!(
+            expiration("2026-01-01T00:30:00Z", now),
+            Ok("2026-01-01T00:45:00Z".parse().expect("a time")),
+            "raised to 45 minutes"
+        );
+        assert_eq!(
+            expiration("2026-01-01T00:50:00Z", now),
+            Ok("2026-01-01T00:50:00Z".parse().expect("a time"))
+        );
         assert_eq!(
             expiration("2026-01-01T01:00:30Z", now),
             Ok(now + MAX_LIFETIME)

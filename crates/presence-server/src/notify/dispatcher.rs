@@ -13,8 +13,9 @@ use crate::store::{PendingNotification, Store, Write};
 
 /// How often the outbox is looked at.
 const POLL: Duration = Duration::from_millis(100);
-/// How long a receiver has to answer one delivery.
-const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a receiver has to answer one delivery: Graph's 3 seconds (delivery docs: "the
+/// receiver must return a 2xx within 3 seconds"); a later answer counts as a failure, retried.
+const DELIVERY_TIMEOUT: Duration = Duration::from_secs(3);
 /// Graph retries for up to four hours, then drops the notification.
 const GIVE_UP_AFTER: SignedDuration = SignedDuration::from_hours(4);
 /// Longest wait between two attempts.

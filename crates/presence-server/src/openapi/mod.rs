@@ -41,6 +41,7 @@ use crate::{admin, routes};
         routes::subscriptions::get_subscription,
         routes::subscriptions::update_subscription,
         routes::subscriptions::delete_subscription,
+        routes::subscriptions::reauthorize_subscription,
         admin::clock::read_clock,
         admin::clock::advance_clock,
         admin::reset::reset,

@@ -120,6 +120,12 @@ fn graph_api(cfg: &mut web::ServiceConfig) {
             .delete(subscriptions::delete_subscription)
             .default_service(fallback::method_not_allowed("GET, PATCH, DELETE")),
     );
+    action(
+        cfg,
+        "/subscriptions/{subscription_id}",
+        "reauthorize",
+        subscriptions::reauthorize_subscription,
+    );
 }
 
 /// Registers a POST action at `{base}/{name}` and at its namespace-qualified form

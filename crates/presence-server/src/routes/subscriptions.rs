@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use presence_model::{Subscription, SubscriptionCollection, SubscriptionPatch};
 
-use super::body::Body;
+use super::body::{Body, EmptyBody};
 use super::target::{Allowed, ToSubscribe};
 use crate::app::AppState;
 use crate::auth::{Access, Caller, subscription_owner};
@@ -227,6 +227,32 @@ pub async fn delete_subscription(
     } else {
         Err(not_found(&id))
     }
+}
+
+/// Reauthorize a subscription (Graph's answer to a `reauthorizationRequired` lifecycle
+/// notification): 204 for the subscription's owner while it is live, 404 otherwise. The
+/// subscription keeps delivering; this server sends no lifecycle notifications yet, so there
+/// is no pending challenge to clear.
+#[utoipa::path(
+    post,
+    path = "/subscriptions/{subscription_id}/reauthorize",
+    operation_id = "reauthorize_subscription",
+    tag = "subscriptions",
+    params(("subscription_id" = String, Path, description = "The subscription's id.")),
+    responses(
+        (status = 204, description = "Reauthorized."),
+        ErrorResponses,
+    )
+)]
+pub async fn reauthorize_subscription(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    _body: EmptyBody,
+) -> Result<HttpResponse, GraphError> {
+    caller.authorize(Access::Subscribe, "")?;
+    own(&state, &caller, &id).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// The subscription `id` if it is live and the caller's (tenant, application and creating

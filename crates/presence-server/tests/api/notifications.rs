@@ -451,21 +451,34 @@ async fn no_delivery_after_delete_and_tenants_stay_apart() {
 async fn an_expired_subscription_stops_delivering_and_disappears() {
     let setup = setup(&["--clock", "manual"]).await;
     let receiver = WebhookReceiver::start().await;
-    let expires = setup.server.clock_now().await + jiff::SignedDuration::from_mins(10);
+    // Ten minutes asked, 45 given (Graph's minimum lifetime).
+    let asked = setup.server.clock_now().await + jiff::SignedDuration::from_mins(10);
     let (status, created) = subscribe_until(
         &setup,
         &receiver,
         &format!("communications/presences/{USER}"),
-        expires,
+        asked,
     )
     .await;
     assert_eq!(status, 201, "{created}");
+    let given = asked + jiff::SignedDuration::from_mins(35);
+    assert_eq!(
+        created["expirationDateTime"]
+            .as_str()
+            .and_then(|t| t.parse::<jiff::Timestamp>().ok()),
+        Some(given)
+    );
     setup.server.advance_clock("PT10M").await;
     set(&setup, USER, "Busy", "InACall", &setup.writer).await;
+    receiver.wait_for(1, Duration::from_secs(10)).await;
+    setup.server.advance_clock("PT35M").await;
+    set(&setup, USER, "Available", "Available", &setup.writer).await;
+    set(&setup, USER, "Busy", "InACall", &setup.writer).await;
     tokio::time::sleep(Duration::from_millis(700)).await;
-    assert!(
-        receiver.notifications().is_empty(),
-        "an expired subscription delivers nothing"
+    assert_eq!(
+        receiver.notifications().len(),
+        1,
+        "an expired subscription delivers nothing more"
     );
     let id = created["id"].as_str().expect("id");
     let (status, _) = call(
@@ -643,4 +656,60 @@ async fn a_hanging_receiver_delays_neither_requests_nor_other_receivers() {
         started.elapsed()
     );
     assert!(stuck.notifications().is_empty());
+}
+
+#[tokio::test]
+async fn reauthorize_answers_the_owner_only() {
+    let setup = setup(&[]).await;
+    let receiver = WebhookReceiver::start().await;
+    let (status, created) = subscribe(
+        &setup,
+        &receiver,
+        &format!("communications/presences/{USER}"),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().expect("id");
+    for path in [
+        format!("/v1.0/subscriptions/{id}/reauthorize"),
+        format!("/beta/subscriptions/{id}/microsoft.graph.reauthorize"),
+    ] {
+        let (status, body) = call(
+            &setup.server,
+            reqwest::Method::POST,
+            &path,
+            &setup.subscriber,
+            None,
+        )
+        .await;
+        assert_eq!(status, 204, "{path}: {body}");
+    }
+    let stranger = user_token(
+        &setup.server.secret(),
+        TENANT,
+        APP,
+        USER,
+        &["Presence.Read.All"],
+    );
+    let path = format!("/v1.0/subscriptions/{id}/reauthorize");
+    let (status, _) = call(&setup.server, reqwest::Method::POST, &path, &stranger, None).await;
+    assert_eq!(status, 404, "another user's subscription is not found");
+    let (status, _) = call(
+        &setup.server,
+        reqwest::Method::GET,
+        &path,
+        &setup.subscriber,
+        None,
+    )
+    .await;
+    assert_eq!(status, 405);
+    let (status, _) = call(
+        &setup.server,
+        reqwest::Method::POST,
+        "/v1.0/subscriptions/nope/reauthorize",
+        &setup.subscriber,
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
 }
