@@ -138,7 +138,10 @@ pub struct PresenceResourceData {
     pub odata_type: String,
     pub id: String,
     /// The new availability (Graph puts it only in encrypted rich notifications; sent in
-    /// clear here so receivers need no second request).
-    pub availability: crate::Availability,
-    pub activity: crate::Activity,
+    /// clear here so receivers need no second request, unless the server runs with
+    /// `--notifications graph`, which sends exactly Graph's shape).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability: Option<crate::Availability>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<crate::Activity>,
 }

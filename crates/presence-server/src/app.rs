@@ -130,7 +130,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         store.clone(),
         state.clock.clone(),
         state.http.clone(),
-        config.notification_targets,
+        crate::notify::Delivery {
+            targets: config.notification_targets,
+            shape: config.notifications,
+        },
         config.notification_scan_interval,
         crate::notify::ControlPlane {
             journal: state.journal.clone(),

@@ -7,6 +7,7 @@ use clap::{Parser, ValueEnum};
 
 use crate::admin::snapshot::files::SeedMode;
 use crate::notify::outbound::TargetPolicy;
+use crate::notify::payload::Shape;
 
 /// The default listen address: loopback only, so a fresh start exposes nothing to the network.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8465";
@@ -85,6 +86,12 @@ pub struct Config {
     /// subscribers reach).
     #[arg(long, env = "PRESENCE_NOTIFICATION_TARGETS", value_enum, default_value_t = TargetPolicy::Any)]
     pub notification_targets: TargetPolicy,
+
+    /// What notifications carry in clear: `detailed` (the presence's availability and
+    /// activity too, so receivers need no second request), or `graph` (exactly Graph's shape:
+    /// only the id; the presence only in rich notifications' encrypted content).
+    #[arg(long, env = "PRESENCE_NOTIFICATIONS", value_enum, default_value_t = Shape::Detailed)]
+    pub notifications: Shape,
 
     /// How often expired sessions are purged from the database, e.g. `60s`, `PT5M`.
     #[arg(long, env = "PRESENCE_PURGE_INTERVAL", default_value = "60s", value_parser = parse_interval)]

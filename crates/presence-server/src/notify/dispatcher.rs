@@ -5,9 +5,9 @@ use std::time::{Duration, Instant};
 use jiff::{SignedDuration, Timestamp};
 use presence_model::DeliveryAttempt;
 
-use super::ControlPlane;
-use super::outbound::{self, TargetPolicy};
+use super::outbound;
 use super::payload;
+use super::{ControlPlane, Delivery};
 use crate::faults::{Effect, Subject, Target};
 use crate::store::{PendingNotification, Store, Write};
 
@@ -25,7 +25,7 @@ const MAX_BACKOFF: SignedDuration = SignedDuration::from_mins(10);
 const LEASE: SignedDuration = SignedDuration::from_secs(60);
 
 /// Runs forever.
-pub async fn run(store: Store, http: reqwest::Client, policy: TargetPolicy, control: ControlPlane) {
+pub async fn run(store: Store, http: reqwest::Client, delivery: Delivery, control: ControlPlane) {
     let mut ticker = tokio::time::interval(POLL);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -43,7 +43,7 @@ pub async fn run(store: Store, http: reqwest::Client, policy: TargetPolicy, cont
         // slow receiver only holds up its own subscription.
         for pending in due {
             let (store, http, control) = (store.clone(), http.clone(), control.clone());
-            tokio::spawn(async move { deliver(&store, &http, policy, &control, pending).await });
+            tokio::spawn(async move { deliver(&store, &http, delivery, &control, pending).await });
         }
     }
 }
@@ -55,7 +55,7 @@ pub async fn run(store: Store, http: reqwest::Client, policy: TargetPolicy, cont
 async fn deliver(
     store: &Store,
     http: &reqwest::Client,
-    policy: TargetPolicy,
+    delivery: Delivery,
     control: &ControlPlane,
     pending: PendingNotification,
 ) {
@@ -68,7 +68,7 @@ async fn deliver(
             ..Subject::default()
         },
     );
-    let sent = attempt(http, policy, &pending, effect.as_ref()).await;
+    let sent = attempt(http, delivery, &pending, effect.as_ref()).await;
     let (write, outcome, retry_at) = match &sent {
         Ok(status) if (200..300).contains(status) => (
             Write::Delivered {
@@ -127,7 +127,7 @@ async fn deliver(
 /// status, or why there is none.
 async fn attempt(
     http: &reqwest::Client,
-    policy: TargetPolicy,
+    delivery: Delivery,
     pending: &PendingNotification,
     effect: Option<&Effect>,
 ) -> Result<u16, String> {
@@ -141,11 +141,11 @@ async fn attempt(
         return Ok(error.status.as_u16());
     }
     let allowed = reqwest::Url::parse(&pending.notification_url)
-        .is_ok_and(|url| outbound::allowed(&url, policy));
+        .is_ok_and(|url| outbound::allowed(&url, delivery.targets));
     if !allowed {
         return Err("the address is not public (--notification-targets public)".into());
     }
-    let body = payload::collection(pending)
+    let body = payload::collection(pending, delivery.shape)
         .map_err(|error| format!("cannot build the notification: {error}"))?;
     let copies = if effect.is_some_and(|e| e.duplicate) {
         2

@@ -43,17 +43,24 @@ pub struct ControlPlane {
     pub faults: Arc<Faults>,
 }
 
+/// How deliveries are made: which addresses they may reach, and the payload's shape.
+#[derive(Debug, Clone, Copy)]
+pub struct Delivery {
+    pub targets: outbound::TargetPolicy,
+    pub shape: payload::Shape,
+}
+
 /// Starts the scanner and the dispatcher; returns their tasks (abort them on shutdown).
 pub fn spawn(
     store: Store,
     clock: SharedClock,
     http: reqwest::Client,
-    policy: outbound::TargetPolicy,
+    delivery: Delivery,
     scan_every: Duration,
     control: ControlPlane,
 ) -> Vec<tokio::task::JoinHandle<()>> {
     vec![
         tokio::spawn(scanner::run(store.clone(), clock.clone(), scan_every)),
-        tokio::spawn(dispatcher::run(store, http, policy, control)),
+        tokio::spawn(dispatcher::run(store, http, delivery, control)),
     ]
 }

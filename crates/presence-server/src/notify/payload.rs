@@ -6,22 +6,45 @@ use super::encryption;
 use crate::engine::graph_time::graph_timestamp;
 use crate::store::PendingNotification;
 
+/// What `resourceData` carries in clear (`--notifications`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shape {
+    /// The user's id, availability and activity: receivers need no second request.
+    #[default]
+    Detailed,
+    /// Exactly Graph's: only `@odata.id`, `@odata.type` and `id` in clear (the presence
+    /// itself only in a rich notification's encrypted content), so an app's parser meets
+    /// what production sends.
+    Graph,
+}
+
 /// The `changeNotificationCollection` for one pending notification; for a rich subscription
 /// the resource data is also sent encrypted with the subscriber's certificate.
-pub fn collection(pending: &PendingNotification) -> Result<ChangeNotificationCollection, String> {
+pub fn collection(
+    pending: &PendingNotification,
+    shape: Shape,
+) -> Result<ChangeNotificationCollection, String> {
     let user = &pending.user;
-    let resource_data = PresenceResourceData {
+    let full = PresenceResourceData {
         odata_id: format!("users/{user}/presence"),
         odata_type: "#microsoft.graph.presence".to_owned(),
         id: user.clone(),
-        availability: pending.presence.availability,
-        activity: pending.presence.activity,
+        availability: Some(pending.presence.availability),
+        activity: Some(pending.presence.activity),
+    };
+    let resource_data = match shape {
+        Shape::Detailed => full.clone(),
+        Shape::Graph => PresenceResourceData {
+            availability: None,
+            activity: None,
+            ..full.clone()
+        },
     };
     let encrypted_content = match &pending.encryption {
         Some(encryption) => {
             let key =
                 encryption::parse_certificate(&encryption.certificate, &encryption.certificate_id)?;
-            let data = serde_json::to_vec(&resource_data).map_err(|e| e.to_string())?;
+            let data = serde_json::to_vec(&full).map_err(|e| e.to_string())?;
             Some(encryption::encrypt(&key, &data)?)
         }
         None => None,

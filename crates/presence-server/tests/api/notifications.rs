@@ -713,3 +713,60 @@ async fn reauthorize_answers_the_owner_only() {
     .await;
     assert_eq!(status, 404);
 }
+
+/// The keys of the documented basic presence notification (Graph reference §11.6).
+const DOCUMENTED_KEYS: [&str; 8] = [
+    "subscriptionId",
+    "clientState",
+    "changeType",
+    "tenantId",
+    "resource",
+    "subscriptionExpirationDateTime",
+    "resourceData",
+    "organizationId",
+];
+
+#[tokio::test]
+async fn both_notification_shapes_match_the_documented_example() {
+    let keys = |value: &Value| -> std::collections::BTreeSet<String> {
+        value
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    for (flag, resource_keys) in [
+        (
+            "detailed",
+            vec!["@odata.id", "@odata.type", "activity", "availability", "id"],
+        ),
+        ("graph", vec!["@odata.id", "@odata.type", "id"]),
+    ] {
+        let setup = setup(&["--notifications", flag]).await;
+        let receiver = WebhookReceiver::start().await;
+        let (status, created) = subscribe(
+            &setup,
+            &receiver,
+            &format!("communications/presences/{USER}"),
+        )
+        .await;
+        assert_eq!(status, 201, "{created}");
+        set(&setup, USER, "Busy", "InACall", &setup.writer).await;
+        let received = receiver.wait_for(1, WAIT).await;
+        let notification = &received[0];
+        let mut expected: std::collections::BTreeSet<String> =
+            DOCUMENTED_KEYS.iter().map(|k| (*k).to_owned()).collect();
+        expected.insert("id".to_owned()); // in the CSDL's changeNotification, not in the example
+        assert_eq!(keys(notification), expected, "{flag}: {notification}");
+        let resource: std::collections::BTreeSet<String> =
+            resource_keys.iter().map(|k| (*k).to_owned()).collect();
+        assert_eq!(keys(&notification["resourceData"]), resource, "{flag}");
+        assert_eq!(
+            notification["resourceData"]["@odata.id"],
+            format!("users/{USER}/presence")
+        );
+        assert_eq!(
+            notification["resource"],
+            format!("communications/presences/{USER}")
+        );
+    }
+}
