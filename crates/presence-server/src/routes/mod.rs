@@ -7,6 +7,7 @@ pub mod events;
 pub mod fallback;
 pub mod health;
 pub mod location;
+pub mod metadata;
 pub mod odata;
 pub mod preferred;
 pub mod presence;
@@ -50,6 +51,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, auth_on: bool) {
 
 /// The Graph operations, relative to a version prefix.
 fn graph_api(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/$metadata")
+            .get(metadata::metadata)
+            .default_service(fallback::method_not_allowed("GET")),
+    );
     for base in PRESENCE_PATHS {
         cfg.service(
             web::resource(base)

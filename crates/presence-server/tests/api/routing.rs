@@ -200,3 +200,64 @@ async fn the_openapi_document_and_an_offline_explorer_are_served() {
         .expect("answers");
     assert!(config.text().await.expect("text").contains("/openapi.json"));
 }
+
+#[tokio::test]
+async fn the_context_urls_resolve_to_a_csdl_document() {
+    let server = TestServer::start_with(&[]).await;
+    let token =
+        presence_test_support::app_token(&server.secret(), "t", APP, &["Presence.Read.All"]);
+    let (status, presence) = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/beta/users/{USER}/presence"),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let context = presence["@odata.context"].as_str().expect("a context");
+    let (document_url, fragment) = context.split_once('#').expect("url#fragment");
+    assert_eq!(fragment, format!("users('{USER}')/presence/$entity"));
+    // Anonymous, as Graph's is.
+    let response = reqwest::get(document_url).await.expect("answers");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/xml");
+    let csdl = response.text().await.expect("text");
+    assert!(csdl.starts_with("<?xml"));
+    for needed in [
+        "<EntityType Name=\"presence\"",
+        "<EntitySet Name=\"users\"",
+        "<Singleton Name=\"communications\"",
+        "<ComplexType Name=\"outOfOfficeSettings\"",
+    ] {
+        assert!(csdl.contains(needed), "{needed}");
+    }
+    for action in [
+        "setPresence",
+        "clearPresence",
+        "setUserPreferredPresence",
+        "clearUserPreferredPresence",
+        "setStatusMessage",
+        "setManualLocation",
+        "setAutomaticLocation",
+        "clearAutomaticLocation",
+        "clearLocation",
+        "getPresencesByUserId",
+        "reauthorize",
+    ] {
+        assert!(
+            csdl.contains(&format!("<Action Name=\"{action}\"")),
+            "{action}"
+        );
+    }
+    assert_eq!(
+        csdl.matches("<EntityType ").count(),
+        csdl.matches("</EntityType>").count()
+    );
+    let post = reqwest::Client::new()
+        .post(server.url("/v1.0/$metadata"))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(post.status(), 405);
+}
