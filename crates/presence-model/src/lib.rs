@@ -9,6 +9,7 @@
 //! values (matched case-insensitively on input), and the OData error envelope.
 
 pub mod admin;
+mod batch;
 mod error;
 pub mod input_schemas;
 mod location;
@@ -21,6 +22,7 @@ pub mod token;
 mod vocabulary;
 
 pub use admin::*;
+pub use batch::{BatchRequest, BatchRequestItem, BatchResponse, BatchResponseItem};
 pub use error::{InnerError, MainError, ODataError};
 pub use location::{SetLocationRequest, UserWorkLocation, WorkLocationSource, WorkLocationType};
 pub use presence::{OutOfOfficeSettings, Presence, PresenceCollection};

@@ -43,6 +43,11 @@ pub struct AppState {
     pub journal: Arc<Journal>,
     /// Fault rules (`/admin/faults`).
     pub faults: Arc<Faults>,
+    /// `http://host:port` of this server, known once it listens: where `$batch` sends the
+    /// requests it carries.
+    pub self_url: std::sync::OnceLock<String>,
+    /// The client `$batch` sends them with (loopback, no redirects).
+    pub batch_http: reqwest::Client,
 }
 
 impl AppState {
@@ -76,6 +81,11 @@ impl AppState {
             in_memory: false,
             journal: Arc::new(Journal::new(0, false)),
             faults: Arc::new(Faults::default()),
+            self_url: std::sync::OnceLock::new(),
+            batch_http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap_or_default(),
         }
     }
 }
@@ -141,6 +151,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         },
     ));
     let exit_clock = state.clock.clone();
+    let batch_target = state.clone();
     let configure = configure(state);
     let in_flight = web::Data::new(InFlightLimit::new(
         config.max_in_flight,
@@ -177,6 +188,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     for addr in server.addrs() {
         info!("listening on http://{addr}");
     }
+    if let Some(addr) = server.addrs().first() {
+        let _ = batch_target
+            .self_url
+            .set(format!("http://{}", loopback(*addr)));
+    }
     let server = server.run();
     let handle = server.handle();
     actix_web::rt::spawn(async move {
@@ -196,6 +212,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     store.close().await;
     info!("stopped");
     Ok(())
+}
+
+/// `addr` as this machine reaches it: a wildcard address becomes loopback.
+fn loopback(addr: std::net::SocketAddr) -> std::net::SocketAddr {
+    let ip = match addr.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => std::net::Ipv4Addr::LOCALHOST.into(),
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => std::net::Ipv6Addr::LOCALHOST.into(),
+        ip => ip,
+    };
+    std::net::SocketAddr::new(ip, addr.port())
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM; both shut down gracefully.

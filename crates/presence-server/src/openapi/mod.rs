@@ -42,6 +42,7 @@ use crate::{admin, routes};
         routes::subscriptions::update_subscription,
         routes::subscriptions::delete_subscription,
         routes::subscriptions::reauthorize_subscription,
+        routes::batch::batch,
         admin::clock::read_clock,
         admin::clock::advance_clock,
         admin::reset::reset,
@@ -72,6 +73,7 @@ use crate::{admin, routes};
         (name = "presence", description = "Presence sessions, preferred presence, status message."),
         (name = "location", description = "Work location layers."),
         (name = "subscriptions", description = "Change notifications (webhooks)."),
+        (name = "batch", description = "JSON batching: up to 20 requests in one."),
         (name = "admin", description = "The emulator's control plane (not Graph): paths relative to the server's root, an application token with the Presence.Admin role."),
     )
 )]

@@ -1,6 +1,7 @@
 //! HTTP mapping: which path and method reach which handler, under both API versions and at
 //! every alias Graph has. Handlers stay thin: extract, call the engine and the store, answer.
 
+pub mod batch;
 pub mod body;
 pub mod docs;
 pub mod events;
@@ -51,6 +52,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, auth_on: bool) {
 
 /// The Graph operations, relative to a version prefix.
 fn graph_api(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/$batch")
+            .post(batch::batch)
+            .default_service(fallback::method_not_allowed("POST")),
+    );
     cfg.service(
         web::resource("/$metadata")
             .get(metadata::metadata)

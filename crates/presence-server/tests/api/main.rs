@@ -14,6 +14,7 @@ mod events;
 mod fuzz;
 mod hardening;
 mod instances;
+mod json_batch;
 mod location;
 mod notifications;
 mod preferred;

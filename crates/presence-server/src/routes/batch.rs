@@ -1,0 +1,345 @@
+//! `POST /{version}/$batch`: JSON batching, as Graph's SDKs send it (up to 20 requests,
+//! `dependsOn` ordering, one answer per request).
+//!
+//! Each inner request is sent to this server itself over loopback HTTP, with the batch's
+//! token: it is authenticated, authorised, throttled, journaled and faulted on its own,
+//! exactly like the same request made alone, and a failure of one (a 429 with `Retry-After`
+//! included) is its answer inside a 200 batch. What makes the whole batch 400: more than 20
+//! requests or none, a duplicate id, an unknown or cyclic `dependsOn`, a body without a
+//! `Content-Type` header, or a URL that is not relative to the version.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::{HttpRequest, web};
+use presence_model::{BatchRequest, BatchRequestItem, BatchResponse, BatchResponseItem};
+
+use super::body::Body;
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{BodyErrorResponses, GraphError};
+
+/// Most requests in one batch (Graph's limit).
+pub const MAX_REQUESTS: usize = 20;
+/// How long one inner request may take.
+const INNER_TIMEOUT: Duration = Duration::from_secs(30);
+/// Methods a batch may carry.
+const METHODS: [&str; 5] = ["GET", "POST", "PATCH", "PUT", "DELETE"];
+/// Answer headers passed back to the caller.
+const KEPT_HEADERS: [&str; 5] = [
+    "content-type",
+    "retry-after",
+    "location",
+    "www-authenticate",
+    "request-id",
+];
+
+/// Run several requests in one: their answers, in the order of the requests.
+#[utoipa::path(
+    post,
+    path = "/$batch",
+    operation_id = "batch",
+    tag = "batch",
+    request_body = BatchRequest,
+    responses(
+        (status = 200, description = "One answer per request.", body = BatchResponse),
+        BodyErrorResponses,
+    )
+)]
+pub async fn batch(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _caller: Caller,
+    body: Body<BatchRequest>,
+) -> Result<web::Json<BatchResponse>, GraphError> {
+    let items = body.into_inner().requests;
+    let waves = plan(&items)?;
+    let base = match (state.self_url.get(), version_of(&req)) {
+        (Some(origin), Some(version)) => format!("{origin}/{version}"),
+        _ => {
+            return Err(GraphError::internal(&std::io::Error::other(
+                "the server does not know its own address",
+            )));
+        }
+    };
+    let token = req
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut answers: HashMap<usize, BatchResponseItem> = HashMap::new();
+    for wave in waves {
+        let mut running = tokio::task::JoinSet::new();
+        for index in wave {
+            let item = items[index].clone();
+            let failed_dependency = item
+                .depends_on
+                .iter()
+                .flatten()
+                .filter_map(|id| items.iter().position(|other| &other.id == id))
+                .any(|dep| {
+                    answers
+                        .get(&dep)
+                        .is_none_or(|a| !(200..300).contains(&a.status))
+                });
+            if failed_dependency {
+                answers.insert(index, failed(&item.id));
+                continue;
+            }
+            let (http, base, token) = (state.batch_http.clone(), base.clone(), token.clone());
+            running.spawn(async move { (index, send(&http, &base, token.as_deref(), item).await) });
+        }
+        while let Some(done) = running.join_next().await {
+            if let Ok((index, answer)) = done {
+                answers.insert(index, answer);
+            }
+        }
+    }
+    let responses = (0..items.len())
+        .map(|index| {
+            answers.remove(&index).unwrap_or_else(|| {
+                error_item(
+                    &items[index].id,
+                    500,
+                    "generalException",
+                    "The request was not run.",
+                )
+            })
+        })
+        .collect();
+    Ok(web::Json(BatchResponse { responses }))
+}
+
+/// The version the batch was posted under (`v1.0` or `beta`).
+fn version_of(req: &HttpRequest) -> Option<&'static str> {
+    let first = req.path().split('/').nth(1)?;
+    super::API_VERSIONS
+        .iter()
+        .find(|v| &v[1..] == first)
+        .map(|v| &v[1..])
+}
+
+/// Checks the batch and orders it: waves of request indexes, each wave depending only on
+/// earlier ones (requests of one wave run side by side).
+fn plan(items: &[BatchRequestItem]) -> Result<Vec<Vec<usize>>, GraphError> {
+    let invalid = |message: String| GraphError::bad_request(message).with_target("requests");
+    if items.is_empty() || items.len() > MAX_REQUESTS {
+        return Err(invalid(format!(
+            "A batch holds 1 to {MAX_REQUESTS} requests; this one has {}.",
+            items.len()
+        )));
+    }
+    let mut index_of = HashMap::new();
+    for (index, item) in items.iter().enumerate() {
+        if item.id.is_empty() || index_of.insert(item.id.as_str(), index).is_some() {
+            return Err(invalid(format!(
+                "The request id '{}' is empty or not unique.",
+                item.id
+            )));
+        }
+        if !METHODS.contains(&item.method.to_ascii_uppercase().as_str()) {
+            return Err(invalid(format!(
+                "The method '{}' cannot be batched.",
+                item.method
+            )));
+        }
+        let url = item.url.trim_start_matches('/');
+        let versioned = super::API_VERSIONS.iter().any(|v| url.starts_with(&v[1..]));
+        if url.contains("://")
+            || versioned
+            || url.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(invalid(format!(
+                "The url '{}' must be relative to the version, e.g. /users/{{id}}/presence.",
+                item.url
+            )));
+        }
+        let typed = item
+            .headers
+            .iter()
+            .flatten()
+            .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+        if item.body.is_some() && !typed {
+            return Err(invalid(format!(
+                "Request '{}' has a body without a Content-Type header.",
+                item.id
+            )));
+        }
+    }
+    let mut dependencies: Vec<Vec<usize>> = Vec::with_capacity(items.len());
+    for item in items {
+        let deps = item
+            .depends_on
+            .iter()
+            .flatten()
+            .map(|id| {
+                index_of.get(id.as_str()).copied().ok_or_else(|| {
+                    invalid(format!(
+                        "Request '{}' depends on an unknown id '{id}'.",
+                        item.id
+                    ))
+                })
+            })
+            .collect::<Result<Vec<usize>, _>>()?;
+        dependencies.push(deps);
+    }
+    let mut placed = vec![false; items.len()];
+    let mut waves = Vec::new();
+    while placed.iter().any(|p| !p) {
+        let wave: Vec<usize> = (0..items.len())
+            .filter(|&i| !placed[i] && dependencies[i].iter().all(|&d| placed[d]))
+            .collect();
+        if wave.is_empty() {
+            return Err(invalid("The requests' dependsOn form a cycle.".to_owned()));
+        }
+        for &i in &wave {
+            placed[i] = true;
+        }
+        waves.push(wave);
+    }
+    Ok(waves)
+}
+
+/// Sends one inner request to this server; its answer as a batch item.
+async fn send(
+    http: &reqwest::Client,
+    base: &str,
+    token: Option<&str>,
+    item: BatchRequestItem,
+) -> BatchResponseItem {
+    let path = item.url.trim_start_matches('/');
+    if path.starts_with("$batch") || path.starts_with("events/") {
+        return error_item(
+            &item.id,
+            400,
+            "BadRequest",
+            "Batches and event streams cannot be batched.",
+        );
+    }
+    let method = reqwest::Method::from_bytes(item.method.to_ascii_uppercase().as_bytes())
+        .unwrap_or(reqwest::Method::GET);
+    let mut request = http
+        .request(method, format!("{base}/{path}"))
+        .timeout(INNER_TIMEOUT);
+    for (name, value) in item.headers.iter().flatten() {
+        let hop_by_hop = [
+            "host",
+            "content-length",
+            "connection",
+            "transfer-encoding",
+            "authorization",
+        ];
+        if !hop_by_hop.contains(&name.to_ascii_lowercase().as_str()) {
+            request = request.header(name, value);
+        }
+    }
+    if let Some(token) = token {
+        request = request.header(AUTHORIZATION.as_str(), token);
+    }
+    if let Some(body) = &item.body {
+        request = request.body(body.to_string());
+    }
+    let response = match request.send().await {
+        Ok(response) => response,
+        Err(error) if error.is_timeout() => {
+            return error_item(
+                &item.id,
+                504,
+                "gatewayTimeout",
+                "The request did not finish in time.",
+            );
+        }
+        Err(_) => return error_item(&item.id, 502, "badGateway", "The request could not be run."),
+    };
+    let status = response.status().as_u16();
+    let headers: BTreeMap<String, String> = response
+        .headers()
+        .iter()
+        .filter(|(name, _)| KEPT_HEADERS.contains(&name.as_str()))
+        .filter_map(|(name, value)| {
+            Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+        })
+        .collect();
+    let bytes = response.bytes().await.unwrap_or_default();
+    let body = if bytes.is_empty() {
+        None
+    } else {
+        Some(serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+            serde_json::Value::String(String::from_utf8_lossy(&bytes).into_owned())
+        }))
+    };
+    BatchResponseItem {
+        id: item.id,
+        status,
+        headers,
+        body,
+    }
+}
+
+/// The answer of a request whose dependency failed.
+fn failed(id: &str) -> BatchResponseItem {
+    error_item(
+        id,
+        424,
+        "failedDependency",
+        "A request this one depends on failed.",
+    )
+}
+
+/// An answer made here, in Graph's envelope.
+fn error_item(id: &str, status: u16, code: &'static str, message: &str) -> BatchResponseItem {
+    let status_code = actix_web::http::StatusCode::from_u16(status)
+        .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
+    let envelope = GraphError::new(status_code, code, message).envelope();
+    BatchResponseItem {
+        id: id.to_owned(),
+        status,
+        headers: BTreeMap::from([("content-type".to_owned(), "application/json".to_owned())]),
+        body: serde_json::to_value(envelope).ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: &str, depends_on: &[&str]) -> BatchRequestItem {
+        BatchRequestItem {
+            id: id.into(),
+            method: "GET".into(),
+            url: "/users/u/presence".into(),
+            headers: None,
+            body: None,
+            depends_on: (!depends_on.is_empty())
+                .then(|| depends_on.iter().map(|d| (*d).to_owned()).collect()),
+        }
+    }
+
+    #[test]
+    fn dependencies_order_the_waves_and_bad_batches_are_refused() {
+        let items = [
+            item("1", &[]),
+            item("2", &["1"]),
+            item("3", &[]),
+            item("4", &["2", "3"]),
+        ];
+        assert_eq!(plan(&items).expect("valid"), [vec![0, 2], vec![1], vec![3]]);
+        let cases: [Vec<BatchRequestItem>; 5] = [
+            vec![],
+            (0..21).map(|i| item(&i.to_string(), &[])).collect(),
+            vec![item("1", &[]), item("1", &[])],
+            vec![item("1", &["9"])],
+            vec![item("1", &["2"]), item("2", &["1"])],
+        ];
+        for case in cases {
+            assert!(plan(&case).is_err(), "{case:?}");
+        }
+        let mut absolute = item("1", &[]);
+        absolute.url = "/v1.0/users/u/presence".into();
+        assert!(plan(&[absolute]).is_err());
+        let mut untyped = item("1", &[]);
+        untyped.body = Some(serde_json::json!({}));
+        assert!(plan(&[untyped]).is_err());
+    }
+}
