@@ -6,7 +6,9 @@
 //! exactly like the same request made alone, and a failure of one (a 429 with `Retry-After`
 //! included) is its answer inside a 200 batch. What makes the whole batch 400: more than 20
 //! requests or none, a duplicate id, an unknown or cyclic `dependsOn`, a body without a
-//! `Content-Type` header, or a URL that is not relative to the version.
+//! `Content-Type` header, or a URL with spaces or control characters. URLs are relative to the
+//! version, with or without the leading slash; an absolute URL, or one that names a version,
+//! is taken by its path (the official Python SDK sends absolute URLs), and always runs here.
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
@@ -55,8 +57,8 @@ pub async fn batch(
 ) -> Result<web::Json<BatchResponse>, GraphError> {
     let items = body.into_inner().requests;
     let waves = plan(&items)?;
-    let base = match (state.self_url.get(), version_of(&req)) {
-        (Some(origin), Some(version)) => format!("{origin}/{version}"),
+    let (origin, version) = match (state.self_url.get(), version_of(&req)) {
+        (Some(origin), Some(version)) => (origin.clone(), version),
         _ => {
             return Err(GraphError::internal(&std::io::Error::other(
                 "the server does not know its own address",
@@ -87,8 +89,13 @@ pub async fn batch(
                 answers.insert(index, failed(&item.id));
                 continue;
             }
-            let (http, base, token) = (state.batch_http.clone(), base.clone(), token.clone());
-            running.spawn(async move { (index, send(&http, &base, token.as_deref(), item).await) });
+            let (http, origin, token) = (state.batch_http.clone(), origin.clone(), token.clone());
+            running.spawn(async move {
+                (
+                    index,
+                    send(&http, &origin, version, token.as_deref(), item).await,
+                )
+            });
         }
         while let Some(done) = running.join_next().await {
             if let Ok((index, answer)) = done {
@@ -144,14 +151,9 @@ fn plan(items: &[BatchRequestItem]) -> Result<Vec<Vec<usize>>, GraphError> {
                 item.method
             )));
         }
-        let url = item.url.trim_start_matches('/');
-        let versioned = super::API_VERSIONS.iter().any(|v| url.starts_with(&v[1..]));
-        if url.contains("://")
-            || versioned
-            || url.chars().any(|c| c.is_whitespace() || c.is_control())
-        {
+        if target(&item.url).is_none() {
             return Err(invalid(format!(
-                "The url '{}' must be relative to the version, e.g. /users/{{id}}/presence.",
+                "The url '{}' is not a request URL, e.g. /users/{{id}}/presence.",
                 item.url
             )));
         }
@@ -201,14 +203,41 @@ fn plan(items: &[BatchRequestItem]) -> Result<Vec<Vec<usize>>, GraphError> {
     Ok(waves)
 }
 
+/// Where an inner request goes: the version it names, if any, and its path and query
+/// relative to the version (no leading slash); `None` when it is not a request URL.
+fn target(url: &str) -> Option<(Option<&'static str>, &str)> {
+    if url.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let path = match url.split_once("://") {
+        // Absolute: only the path counts (the request runs here whatever the host).
+        Some((_, rest)) => &rest[rest.find('/')?..],
+        None => url,
+    };
+    let path = path.trim_start_matches('/');
+    for version in super::API_VERSIONS {
+        if let Some(rest) = path
+            .strip_prefix(&version[1..])
+            .and_then(|r| r.strip_prefix('/'))
+        {
+            return Some((Some(&version[1..]), rest));
+        }
+    }
+    Some((None, path))
+}
+
 /// Sends one inner request to this server; its answer as a batch item.
 async fn send(
     http: &reqwest::Client,
-    base: &str,
+    origin: &str,
+    version: &str,
     token: Option<&str>,
     item: BatchRequestItem,
 ) -> BatchResponseItem {
-    let path = item.url.trim_start_matches('/');
+    let Some((named, path)) = target(&item.url) else {
+        return error_item(&item.id, 400, "BadRequest", "Not a request URL.");
+    };
+    let version = named.unwrap_or(version);
     if path.starts_with("$batch") || path.starts_with("events/") {
         return error_item(
             &item.id,
@@ -220,7 +249,7 @@ async fn send(
     let method = reqwest::Method::from_bytes(item.method.to_ascii_uppercase().as_bytes())
         .unwrap_or(reqwest::Method::GET);
     let mut request = http
-        .request(method, format!("{base}/{path}"))
+        .request(method, format!("{origin}/{version}/{path}"))
         .timeout(INNER_TIMEOUT);
     for (name, value) in item.headers.iter().flatten() {
         let hop_by_hop = [
@@ -335,9 +364,19 @@ mod tests {
         for case in cases {
             assert!(plan(&case).is_err(), "{case:?}");
         }
-        let mut absolute = item("1", &[]);
-        absolute.url = "/v1.0/users/u/presence".into();
-        assert!(plan(&[absolute]).is_err());
+        let mut spaced = item("1", &[]);
+        spaced.url = "/users/u /presence".into();
+        assert!(plan(&[spaced]).is_err());
+        assert_eq!(target("users/u/presence"), Some((None, "users/u/presence")));
+        assert_eq!(
+            target("/beta/users/u/presence"),
+            Some((Some("beta"), "users/u/presence"))
+        );
+        assert_eq!(
+            target("https://graph.microsoft.com/v1.0/users/u/presence?$select=id"),
+            Some((Some("v1.0"), "users/u/presence?$select=id"))
+        );
+        assert_eq!(target("https://host-without-path"), None);
         let mut untyped = item("1", &[]);
         untyped.body = Some(serde_json::json!({}));
         assert!(plan(&[untyped]).is_err());

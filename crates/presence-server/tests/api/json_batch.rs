@@ -36,6 +36,22 @@ async fn a_batch_runs_its_requests_in_dependency_order() {
         .call(reqwest::Method::POST, "/v1.0/$batch", &writer, Some(batch))
         .await;
     assert_eq!(status, 200, "{body}");
+    // The official Python SDK sends absolute URLs: taken by their path.
+    let absolute = json!({"requests": [{"id": "a", "method": "GET",
+        "url": format!("https://graph.microsoft.com/beta/users/{USER}/presence")}]});
+    let (status, answered) = server
+        .call(
+            reqwest::Method::POST,
+            "/v1.0/$batch",
+            &writer,
+            Some(absolute),
+        )
+        .await;
+    assert_eq!(
+        (status, answered["responses"][0]["status"].as_u64()),
+        (200, Some(200)),
+        "{answered}"
+    );
     let ids: Vec<&str> = body["responses"]
         .as_array()
         .expect("responses")
@@ -163,8 +179,8 @@ async fn a_malformed_batch_is_refused_whole() {
             {"id": "1", "method": "GET", "url": "/users/x/presence", "dependsOn": ["2"]},
             {"id": "2", "method": "GET", "url": "/users/x/presence", "dependsOn": ["1"]}]}),
         json!({"requests": [{"id": "1", "method": "POST", "url": "/users/x/presence/clearPresence", "body": {}}]}),
-        json!({"requests": [{"id": "1", "method": "GET", "url": "https://graph.microsoft.com/v1.0/users/x/presence"}]}),
-        json!({"requests": [{"id": "1", "method": "GET", "url": "/v1.0/users/x/presence"}]}),
+        json!({"requests": [{"id": "1", "method": "GET", "url": "/users/x /presence"}]}),
+        json!({"requests": [{"id": "1", "method": "TRACE", "url": "/users/x/presence"}]}),
     ];
     for case in cases {
         let (status, body) = server
