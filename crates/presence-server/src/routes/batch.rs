@@ -28,13 +28,14 @@ pub const MAX_REQUESTS: usize = 20;
 const INNER_TIMEOUT: Duration = Duration::from_secs(30);
 /// Methods a batch may carry.
 const METHODS: [&str; 5] = ["GET", "POST", "PATCH", "PUT", "DELETE"];
-/// Answer headers passed back to the caller.
-const KEPT_HEADERS: [&str; 5] = [
-    "content-type",
-    "retry-after",
-    "location",
-    "www-authenticate",
-    "request-id",
+/// Answer headers passed back to the caller, in the capitalisation Graph's batch answers use
+/// (the JavaScript client looks for `Content-Type` exactly).
+const KEPT_HEADERS: [(&str, &str); 5] = [
+    ("content-type", "Content-Type"),
+    ("retry-after", "Retry-After"),
+    ("location", "Location"),
+    ("www-authenticate", "WWW-Authenticate"),
+    ("request-id", "request-id"),
 ];
 
 /// Run several requests in one: their answers, in the order of the requests.
@@ -285,9 +286,11 @@ async fn send(
     let headers: BTreeMap<String, String> = response
         .headers()
         .iter()
-        .filter(|(name, _)| KEPT_HEADERS.contains(&name.as_str()))
         .filter_map(|(name, value)| {
-            Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+            let (_, kept) = KEPT_HEADERS
+                .iter()
+                .find(|(lower, _)| *lower == name.as_str())?;
+            Some(((*kept).to_owned(), value.to_str().ok()?.to_owned()))
         })
         .collect();
     let bytes = response.bytes().await.unwrap_or_default();
@@ -324,7 +327,7 @@ fn error_item(id: &str, status: u16, code: &'static str, message: &str) -> Batch
     BatchResponseItem {
         id: id.to_owned(),
         status,
-        headers: BTreeMap::from([("content-type".to_owned(), "application/json".to_owned())]),
+        headers: BTreeMap::from([("Content-Type".to_owned(), "application/json".to_owned())]),
         body: serde_json::to_value(envelope).ok(),
     }
 }

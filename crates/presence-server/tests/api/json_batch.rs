@@ -70,7 +70,7 @@ async fn a_batch_runs_its_requests_in_dependency_order() {
         (Some(200), Some("InACall"))
     );
     assert!(
-        read["headers"]["content-type"]
+        read["headers"]["Content-Type"]
             .as_str()
             .is_some_and(|c| c.starts_with(JSON))
     );
@@ -143,7 +143,7 @@ async fn throttled_inner_requests_are_429_inside_a_200_batch_and_each_is_journal
     assert!(
         throttled
             .iter()
-            .all(|r| r["headers"]["retry-after"].as_str().is_some()),
+            .all(|r| r["headers"]["Retry-After"].as_str().is_some()),
         "{body}"
     );
     let journal = server

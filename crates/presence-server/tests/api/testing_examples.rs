@@ -2,8 +2,6 @@
 //! fixtures (examples/testing/python) and the Vitest globalSetup (examples/testing/node),
 //! each starting this build's server in memory, seeding it before every test.
 
-use std::ffi::OsStr;
-
 use presence_test_support::binary;
 use tokio::process::Command;
 
@@ -42,20 +40,7 @@ async fn the_pytest_fixtures_work_as_documented() {
 #[tokio::test]
 async fn the_vitest_global_setup_works_as_documented() {
     let dir = workspace_root().join("examples/testing/node");
-    let lock = std::fs::read_to_string(dir.join("package-lock.json")).expect("the lock file");
-    let stamp = dir.join("node_modules/.installed-lock.json");
-    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(lock.as_str()) {
-        python::run(
-            "npm".as_ref(),
-            &["ci", "--no-audit", "--no-fund", "--prefix"]
-                .iter()
-                .map(OsStr::new)
-                .chain([dir.as_os_str()])
-                .collect::<Vec<_>>(),
-        )
-        .await;
-        std::fs::write(&stamp, &lock).expect("the stamp is writable");
-    }
+    crate::node::install(&dir).await;
     let output = Command::new("node")
         .args(["node_modules/vitest/vitest.mjs", "run"])
         .current_dir(&dir)
