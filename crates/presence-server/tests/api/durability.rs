@@ -133,7 +133,16 @@ async fn expired_sessions_are_purged_in_the_background_and_sequence_never_goes_b
 
 #[tokio::test]
 async fn requests_over_the_in_flight_limit_get_503_with_retry_after() {
-    let server = TestServer::start_with(&["--auth", "none", "--max-in-flight", "1"]).await;
+    // A long body deadline: the slow request must keep its permit however busy the machine.
+    let server = TestServer::start_with(&[
+        "--auth",
+        "none",
+        "--max-in-flight",
+        "1",
+        "--body-timeout",
+        "60s",
+    ])
+    .await;
     // Hold the only permit: a request whose body never finishes arriving.
     let address = server.origin.trim_start_matches("http://").to_owned();
     let mut slow = tokio::net::TcpStream::connect(&address)
@@ -145,11 +154,11 @@ async fn requests_over_the_in_flight_limit_get_503_with_retry_after() {
     .await
     .expect("partial request sent");
     // The slow request holds the permit once the server has read its head: on a busy machine
-    // that can take a while, so ask until it shows (well within the 5 s body deadline).
+    // that can take a while, so ask until it shows.
     let mut response = reqwest::get(server.url("/v1.0/users/u/presence"))
         .await
         .expect("answers");
-    for _ in 0..30 {
+    for _ in 0..150 {
         if response.status() == 503 {
             break;
         }
