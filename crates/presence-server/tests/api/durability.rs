@@ -143,30 +143,29 @@ async fn requests_over_the_in_flight_limit_get_503_with_retry_after() {
         "60s",
     ])
     .await;
-    // Hold the only permit: a request whose body never finishes arriving.
+    // Hold the only permit: a request whose body never finishes arriving. With two workers
+    // the probe below can reach the server first and take the permit, shedding the slow
+    // request instead; then start over with a new slow request.
     let address = server.origin.trim_start_matches("http://").to_owned();
-    let mut slow = tokio::net::TcpStream::connect(&address)
+    let mut attempts = 0;
+    let (slow, response) = loop {
+        attempts += 1;
+        let mut slow = tokio::net::TcpStream::connect(&address)
+            .await
+            .expect("connects");
+        slow.write_all(
+            b"POST /v1.0/users/u/presence/setPresence HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"sessionId\":",
+        )
         .await
-        .expect("connects");
-    slow.write_all(
-        b"POST /v1.0/users/u/presence/setPresence HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"sessionId\":",
-    )
-    .await
-    .expect("partial request sent");
-    // The slow request holds the permit once the server has read its head: on a busy machine
-    // that can take a while, so ask until it shows.
-    let mut response = reqwest::get(server.url("/v1.0/users/u/presence"))
-        .await
-        .expect("answers");
-    for _ in 0..150 {
-        if response.status() == 503 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        response = reqwest::get(server.url("/v1.0/users/u/presence"))
+        .expect("partial request sent");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let response = reqwest::get(server.url("/v1.0/users/u/presence"))
             .await
             .expect("answers");
-    }
+        if response.status() == 503 || attempts == 20 {
+            break (slow, response);
+        }
+    };
     assert_eq!(response.status(), 503);
     assert_eq!(
         response
