@@ -193,6 +193,16 @@ mod tests {
     }
 
     #[test]
+    fn at_most_max_rules_are_kept() {
+        let faults = Faults::default();
+        for _ in 0..MAX_RULES {
+            faults.add(rule(FaultMatch::default(), None)).expect("room");
+        }
+        assert!(faults.add(rule(FaultMatch::default(), None)).is_err());
+        assert_eq!(faults.list().len(), MAX_RULES);
+    }
+
+    #[test]
     fn a_zero_probability_never_fires() {
         let faults = Faults::default();
         let mut rule = rule(FaultMatch::default(), None);

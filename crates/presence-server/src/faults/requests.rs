@@ -30,10 +30,7 @@ pub async fn inject(
                 .map(ServiceResponse::map_into_boxed_body);
         }
     };
-    let pattern = req.match_pattern();
-    let operation = pattern
-        .as_deref()
-        .and_then(|pattern| operations::resolve(req.method().as_str(), pattern));
+    let operation = operations::of(&req);
     let effect = {
         let extensions = req.extensions();
         let caller = match extensions.get::<Authenticated>() {

@@ -46,9 +46,7 @@ pub async fn record(
         .uri()
         .path_and_query()
         .map_or_else(|| req.path().to_owned(), |p| p.as_str().to_owned());
-    let operation = req
-        .match_pattern()
-        .and_then(|pattern| operations::resolve(&method, &pattern));
+    let operation = operations::of(&req);
     let (request_headers, request_body) = if journal.bodies {
         let kept = Arc::new(Mutex::new(Vec::new()));
         let tee = Tee {

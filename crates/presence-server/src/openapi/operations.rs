@@ -36,6 +36,24 @@ fn table() -> &'static Table {
     })
 }
 
+/// A request's operation id, resolved once per request and left in its extensions by the
+/// outermost middleware that needs it (the journal), for the next (the fault rules).
+#[derive(Debug, Clone, Copy)]
+pub struct Resolved(pub Option<&'static str>);
+
+/// The operation of `req`: the one resolved earlier in this request, or resolved now.
+pub fn of(req: &actix_web::dev::ServiceRequest) -> Option<&'static str> {
+    use actix_web::HttpMessage;
+    if let Some(Resolved(operation)) = req.extensions().get::<Resolved>() {
+        return *operation;
+    }
+    let operation = req
+        .match_pattern()
+        .and_then(|pattern| resolve(req.method().as_str(), &pattern));
+    req.extensions_mut().insert(Resolved(operation));
+    operation
+}
+
 /// The operation a request with `method` reached through the route `pattern` (actix's
 /// pattern, e.g. `/beta/me/presence/microsoft.graph.setPresence`), if it is one.
 pub fn resolve(method: &str, pattern: &str) -> Option<&'static str> {

@@ -299,7 +299,7 @@ async fn seed_at_start_and_export_on_exit() {
     .expect("written");
     let data = tempfile::tempdir().expect("a temporary directory");
     let args = |mode: &'static str| {
-        let mut args = vec![
+        vec![
             "--auth".to_owned(),
             "none".to_owned(),
             "--seed".to_owned(),
@@ -308,9 +308,7 @@ async fn seed_at_start_and_export_on_exit() {
             mode.to_owned(),
             "--export-on-exit".to_owned(),
             exported.display().to_string(),
-        ];
-        args.shrink_to_fit();
-        args
+        ]
     };
     let start = |mode: &'static str| {
         let args = args(mode);
