@@ -1330,9 +1330,9 @@ let response = client.update_subscription()
         builder::UpdateSubscription::new(self)
     }
     /**Reauthorize a subscription (Graph's answer to a `reauthorizationRequired` lifecycle
-notification): 204 for the subscription's owner while it is live, 404 otherwise. The
-subscription keeps delivering; this server sends no lifecycle notifications yet, so there
-is no pending challenge to clear
+notification): records the access of the calling token, so the next
+`reauthorizationRequired` comes before that lapses; 204 for the subscription's owner while
+it is live, 404 otherwise. The expiration does not move (a PATCH renews)
 
 Sends a `POST` request to `/subscriptions/{subscription_id}/reauthorize`
 
@@ -1521,6 +1521,22 @@ let response = client.set_user_preferred_presence()
 ```*/
     pub fn set_user_preferred_presence(&self) -> builder::SetUserPreferredPresence<'_> {
         builder::SetUserPreferredPresence::new(self)
+    }
+    /**The JSON Web Key Set of the server's signing key (RS256): where receivers verify the
+`validationTokens` of rich notifications. The same for every tenant
+
+Sends a `GET` request to `/{tenant}/discovery/v2.0/keys`
+
+Arguments:
+- `tenant`: Any tenant id, domain, `common` or `organizations`: the keys are the same.
+```ignore
+let response = client.authority_keys()
+    .tenant(tenant)
+    .send()
+    .await;
+```*/
+    pub fn authority_keys(&self) -> builder::AuthorityKeys<'_> {
+        builder::AuthorityKeys::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -5036,6 +5052,13 @@ pub mod builder {
                         ),
                     )
                 }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 413u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -7000,6 +7023,126 @@ pub mod builder {
                     )
                 }
                 415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::authority_keys`]
+
+[`Client::authority_keys`]: super::Client::authority_keys*/
+    #[derive(Debug, Clone)]
+    pub struct AuthorityKeys<'a> {
+        client: &'a super::Client,
+        tenant: Result<::std::string::String, String>,
+    }
+    impl<'a> AuthorityKeys<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tenant: Err("tenant was not initialized".to_string()),
+            }
+        }
+        pub fn tenant<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tenant failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/{tenant}/discovery/v2.0/keys`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::JsonWebKeySet>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client, tenant } = self;
+            let tenant = tenant.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/{}/discovery/v2.0/keys", client.baseurl, encode_path(& tenant
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "authority_keys",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

@@ -9,6 +9,7 @@
 //! values (matched case-insensitively on input), and the OData error envelope.
 
 pub mod admin;
+mod authority;
 mod batch;
 mod error;
 pub mod input_schemas;
@@ -22,6 +23,7 @@ pub mod token;
 mod vocabulary;
 
 pub use admin::*;
+pub use authority::{JsonWebKey, JsonWebKeySet};
 pub use batch::{BatchRequest, BatchRequestItem, BatchResponse, BatchResponseItem};
 pub use error::{InnerError, MainError, ODataError};
 pub use location::{SetLocationRequest, UserWorkLocation, WorkLocationSource, WorkLocationType};
@@ -36,6 +38,7 @@ pub use status_message::{
 };
 pub use subscription::{
     ChangeNotification, ChangeNotificationCollection, ChangeNotificationEncryptedContent,
-    PresenceResourceData, Subscription, SubscriptionCollection, SubscriptionPatch,
+    LifecycleEvent, LifecycleNotification, LifecycleNotificationCollection, PresenceResourceData,
+    Subscription, SubscriptionCollection, SubscriptionPatch,
 };
 pub use vocabulary::{UNKNOWN_VALUE_MARKER, UnknownValue};

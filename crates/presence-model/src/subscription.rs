@@ -88,8 +88,61 @@ pub struct SubscriptionCollection {
 
 /// What a notification endpoint receives: a `changeNotificationCollection`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct ChangeNotificationCollection {
     pub value: Vec<ChangeNotification>,
+    /// Rich notifications only: one JWT per (application, tenant) in `value`, signed with the
+    /// server's key (its JWKS: `GET /{tenant}/discovery/v2.0/keys`), proving the server sent
+    /// them. Claims as Graph's: `aud` the subscribing application, `iss`
+    /// `https://sts.windows.net/{tenant}/`, `appid` Graph's change-notification publisher.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_tokens: Option<Vec<String>>,
+}
+
+/// What a `lifecycleNotificationUrl` receives: a `changeNotificationCollection` of lifecycle
+/// notifications.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct LifecycleNotificationCollection {
+    pub value: Vec<LifecycleNotification>,
+}
+
+/// One lifecycle event of one subscription (Graph: change-notifications-lifecycle-events).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LifecycleNotification {
+    pub id: String,
+    pub subscription_id: String,
+    pub subscription_expiration_date_time: String,
+    pub tenant_id: String,
+    pub client_state: Option<String>,
+    pub lifecycle_event: LifecycleEvent,
+    /// The subscription's resource.
+    pub resource: String,
+}
+
+/// Why a lifecycle notification was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum LifecycleEvent {
+    /// The subscription expires, or the access of the token that made or last renewed it
+    /// lapses, within the lead time (`--reauthorization-lead`): reauthorize (`POST
+    /// …/reauthorize`) or renew (`PATCH`).
+    ReauthorizationRequired,
+    /// The subscription was deleted by the server (a reset through the control plane).
+    SubscriptionRemoved,
+    /// Notifications were lost (one was dropped after four hours of failed deliveries): read
+    /// the current presence again.
+    Missed,
+}
+
+impl LifecycleEvent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LifecycleEvent::ReauthorizationRequired => "reauthorizationRequired",
+            LifecycleEvent::SubscriptionRemoved => "subscriptionRemoved",
+            LifecycleEvent::Missed => "missed",
+        }
+    }
 }
 
 /// One change of one user's presence, for one subscription.

@@ -18,6 +18,7 @@ use crate::journal::{self, Journal};
 use crate::notify::outbound::{self, TargetPolicy};
 use crate::overload::{self, InFlightLimit};
 use crate::routes;
+use crate::signing::Signer;
 use crate::store::Store;
 use crate::throttle::Throttle;
 use crate::{request_id, routes::body};
@@ -48,6 +49,10 @@ pub struct AppState {
     pub self_url: std::sync::OnceLock<String>,
     /// The client `$batch` sends them with (loopback, no redirects).
     pub batch_http: reqwest::Client,
+    /// The server's signing key (validation tokens; its JWKS).
+    pub signer: Arc<Signer>,
+    /// How notifications are sent: what a reset uses to send `subscriptionRemoved`.
+    pub sender: crate::notify::Sender,
 }
 
 impl AppState {
@@ -69,23 +74,42 @@ impl AppState {
                 (manual.clone(), Some(manual))
             }
         };
+        let signer = Arc::new(Signer::new(store.clone()));
+        let http = outbound::client(notification_targets);
+        let journal = Arc::new(Journal::new(0, false));
+        let faults = Arc::new(Faults::default());
+        let sender = crate::notify::Sender {
+            http: http.clone(),
+            delivery: crate::notify::Delivery {
+                targets: notification_targets,
+                shape: Default::default(),
+                give_up_after: crate::notify::dispatcher::GIVE_UP_AFTER,
+            },
+            control: crate::notify::ControlPlane {
+                journal: journal.clone(),
+                faults: faults.clone(),
+            },
+            signer: signer.clone(),
+        };
         Self {
             store,
             auth,
             clock,
             manual_clock,
             throttle: throttle.map(Throttle::new),
-            http: outbound::client(notification_targets),
+            http,
             notification_targets,
             started_at: jiff::Timestamp::now(),
             in_memory: false,
-            journal: Arc::new(Journal::new(0, false)),
-            faults: Arc::new(Faults::default()),
+            journal,
+            faults,
             self_url: std::sync::OnceLock::new(),
             batch_http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .unwrap_or_default(),
+            signer,
+            sender,
         }
     }
 }
@@ -101,7 +125,8 @@ pub fn configure(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig)
             .app_data(body::payload_config())
             .app_data(body::query_config())
             .configure(|cfg| routes::configure(cfg, auth_on))
-            .configure(crate::admin::configure);
+            .configure(crate::admin::configure)
+            .configure(crate::authority::configure);
     }
 }
 
@@ -127,6 +152,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         usize::try_from(config.journal).unwrap_or(usize::MAX),
         config.journal_bodies,
     ));
+    state.sender.control.journal = state.journal.clone();
+    state.sender.delivery.shape = config.notifications;
+    state.sender.delivery.give_up_after = jiff::SignedDuration::try_from(config.give_up_after)
+        .unwrap_or(crate::notify::dispatcher::GIVE_UP_AFTER);
     let state = web::Data::new(state);
     if let Some(seed) = &config.seed {
         snapshot::seed(&store, &state.clock, seed, config.seed_mode).await?;
@@ -139,16 +168,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     background.extend(crate::notify::spawn(
         store.clone(),
         state.clock.clone(),
-        state.http.clone(),
-        crate::notify::Delivery {
-            targets: config.notification_targets,
-            shape: config.notifications,
-        },
+        state.sender.clone(),
         config.notification_scan_interval,
-        crate::notify::ControlPlane {
-            journal: state.journal.clone(),
-            faults: state.faults.clone(),
-        },
+        config.reauthorization_lead,
     ));
     let exit_clock = state.clock.clone();
     let batch_target = state.clone();

@@ -102,6 +102,18 @@ pub struct Config {
     #[arg(long, env = "PRESENCE_NOTIFICATION_SCAN_INTERVAL", default_value = "1s", value_parser = parse_interval)]
     pub notification_scan_interval: std::time::Duration,
 
+    /// How long a change notification is retried before it is dropped (and `missed` sent to
+    /// the subscription's lifecycle URL): Graph's 4 hours; shorten it to test how an app
+    /// handles `missed`, e.g. `30s`.
+    #[arg(long, env = "PRESENCE_GIVE_UP_AFTER", default_value = "4h", value_parser = parse_interval)]
+    pub give_up_after: std::time::Duration,
+
+    /// How long before a subscription expires, or before the access of the token that made
+    /// or last renewed it lapses, its `lifecycleNotificationUrl` gets `reauthorizationRequired`
+    /// (once per renewal or reauthorization), e.g. `10m`.
+    #[arg(long, env = "PRESENCE_REAUTHORIZATION_LEAD", default_value = "10m", value_parser = parse_interval)]
+    pub reauthorization_lead: std::time::Duration,
+
     /// Throttle each application of each tenant to this many requests per 30 s (429 with
     /// Retry-After beyond), as Graph does with 10000. Off when absent.
     #[arg(long, env = "PRESENCE_THROTTLE")]

@@ -16,6 +16,7 @@
 pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod authority;
 pub mod body_deadline;
 pub mod clock;
 pub mod config;
@@ -29,6 +30,7 @@ pub mod openapi;
 pub mod overload;
 pub mod request_id;
 pub mod routes;
+pub mod signing;
 pub mod store;
 pub mod throttle;
 

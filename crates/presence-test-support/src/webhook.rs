@@ -12,6 +12,8 @@ use tokio::net::TcpListener;
 #[derive(Default)]
 struct Shared {
     notifications: Vec<Value>,
+    /// Every accepted delivery's whole body (`validationTokens` included).
+    bodies: Vec<Value>,
     /// Statuses to answer the next deliveries with (then 202).
     next_statuses: VecDeque<u16>,
     refuse_validation: bool,
@@ -73,6 +75,11 @@ impl WebhookReceiver {
     /// Every notification (each item of each `value` array) received so far.
     pub fn notifications(&self) -> Vec<Value> {
         self.lock().notifications.clone()
+    }
+
+    /// Every accepted delivery's whole JSON body, in order.
+    pub fn bodies(&self) -> Vec<Value> {
+        self.lock().bodies.clone()
     }
 
     pub fn validations(&self) -> usize {
@@ -147,6 +154,7 @@ async fn serve(stream: tokio::net::TcpStream, shared: Arc<Mutex<Shared>>) -> std
                         state
                             .notifications
                             .extend(json["value"].as_array().cloned().unwrap_or_default());
+                        state.bodies.push(json);
                     }
                     (status, "text/plain", String::new())
                 }

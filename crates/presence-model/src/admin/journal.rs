@@ -63,8 +63,13 @@ pub struct DeliveryAttempt {
     pub tenant: String,
     pub subscription_id: String,
     pub notification_id: String,
-    /// The user the notification is about.
+    /// The user the notification is about (empty for a lifecycle notification).
     pub user: String,
+    /// For a lifecycle notification, its event (`reauthorizationRequired`,
+    /// `subscriptionRemoved`, `missed`); it went to `notificationUrl`, which then holds the
+    /// subscription's `lifecycleNotificationUrl`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle_event: Option<String>,
     pub notification_url: String,
     /// 1 for the first attempt.
     pub attempt: u32,

@@ -1,7 +1,8 @@
 //! `POST /admin/reset`: a clean state between an app's tests, for one user, one tenant or
-//! everything. Nothing a reset removes is announced to subscribers; live streams see the
-//! users go `Offline`/`Offline` (at once for one user, within their one-second recheck for
-//! more).
+//! everything. Nothing a reset removes is announced to subscribers as a change; a
+//! subscription the reset deletes gets `subscriptionRemoved` at its
+//! `lifecycleNotificationUrl`, if it has one. Live streams see the users go
+//! `Offline`/`Offline` (at once for one user, within their one-second recheck for more).
 
 use actix_web::web;
 use presence_model::{ResetOutcome, ResetScope};
@@ -10,9 +11,11 @@ use super::AdminCaller;
 use super::scope::{tenant_id, user_key};
 use crate::app::AppState;
 use crate::error::{BodyErrorResponses, GraphError};
+use crate::notify::lifecycle::{self, Notice};
 use crate::routes::body::Body;
 use crate::routes::fallback::method_not_allowed;
-use crate::store::{ResetTarget, Write, Written};
+use crate::store::{ResetTarget, SubscriptionRecord, Write, Written};
+use presence_model::LifecycleEvent;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -54,6 +57,7 @@ pub async fn reset(
         }
     };
     let now = state.clock.now();
+    let removed = removed_subscriptions(&state, &target, now).await?;
     let written = state.store.write(Write::Reset { target, now }).await?;
     let Written::Reset {
         users,
@@ -62,6 +66,11 @@ pub async fn reset(
     else {
         return Err(GraphError::internal(&UnexpectedAnswer));
     };
+    for record in &removed {
+        if let Some(notice) = Notice::of(record, LifecycleEvent::SubscriptionRemoved) {
+            lifecycle::send(&state.sender, notice);
+        }
+    }
     Ok(web::Json(ResetOutcome {
         users: users.into(),
         subscriptions: subscriptions.into(),
@@ -69,6 +78,20 @@ pub async fn reset(
 }
 
 /// The store answered a reset with something else (a bug, reported as a 500).
+/// The live subscriptions a reset of `target` deletes, read just before it (one created in
+/// between is deleted without its `subscriptionRemoved`).
+async fn removed_subscriptions(
+    state: &AppState,
+    target: &ResetTarget,
+    now: jiff::Timestamp,
+) -> Result<Vec<SubscriptionRecord>, GraphError> {
+    Ok(match target {
+        ResetTarget::Everything => state.store.all_subscriptions(now).await?,
+        ResetTarget::Tenant(tenant) => state.store.list_subscriptions(tenant, None, now).await?,
+        ResetTarget::User(_) => Vec::new(),
+    })
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("the store did not answer the reset with its outcome")]
 struct UnexpectedAnswer;

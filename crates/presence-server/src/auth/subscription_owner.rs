@@ -53,6 +53,8 @@ mod tests {
             expires_at: jiff::Timestamp::UNIX_EPOCH,
             created_at: jiff::Timestamp::UNIX_EPOCH,
             encryption: None,
+            access_expires_at: None,
+            reauthorization_sent: false,
         }
     }
 

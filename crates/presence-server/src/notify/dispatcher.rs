@@ -5,19 +5,22 @@ use std::time::{Duration, Instant};
 use jiff::{SignedDuration, Timestamp};
 use presence_model::DeliveryAttempt;
 
+use super::lifecycle::{self, Notice};
 use super::outbound;
 use super::payload;
-use super::{ControlPlane, Delivery};
+use super::{Delivery, Sender};
 use crate::faults::{Effect, Subject, Target};
+use crate::signing::Signer;
 use crate::store::{PendingNotification, Store, Write};
+use presence_model::LifecycleEvent;
 
 /// How often the outbox is looked at.
 const POLL: Duration = Duration::from_millis(100);
 /// How long a receiver has to answer one delivery: Graph's 3 seconds (delivery docs: "the
 /// receiver must return a 2xx within 3 seconds"); a later answer counts as a failure, retried.
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(3);
-/// Graph retries for up to four hours, then drops the notification.
-const GIVE_UP_AFTER: SignedDuration = SignedDuration::from_hours(4);
+/// Graph retries for up to four hours, then drops the notification (`--give-up-after`).
+pub const GIVE_UP_AFTER: SignedDuration = SignedDuration::from_hours(4);
 /// Longest wait between two attempts.
 const MAX_BACKOFF: SignedDuration = SignedDuration::from_mins(10);
 /// How long a claimed notification is this instance's to deliver: well past
@@ -25,7 +28,7 @@ const MAX_BACKOFF: SignedDuration = SignedDuration::from_mins(10);
 const LEASE: SignedDuration = SignedDuration::from_secs(60);
 
 /// Runs forever.
-pub async fn run(store: Store, http: reqwest::Client, delivery: Delivery, control: ControlPlane) {
+pub async fn run(store: Store, sender: Sender) {
     let mut ticker = tokio::time::interval(POLL);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -42,8 +45,8 @@ pub async fn run(store: Store, http: reqwest::Client, delivery: Delivery, contro
         // its outcome is recorded: deliveries run side by side without reordering, and a
         // slow receiver only holds up its own subscription.
         for pending in due {
-            let (store, http, control) = (store.clone(), http.clone(), control.clone());
-            tokio::spawn(async move { deliver(&store, &http, delivery, &control, pending).await });
+            let (store, sender) = (store.clone(), sender.clone());
+            tokio::spawn(async move { deliver(&store, &sender, pending).await });
         }
     }
 }
@@ -51,14 +54,10 @@ pub async fn run(store: Store, http: reqwest::Client, delivery: Delivery, contro
 /// One attempt, and its outcome recorded durably (and in the delivery journal). Only the
 /// receiver's status is used: its body is never read (dropping the response closes the
 /// connection), so a receiver cannot make the server buffer anything; redirects count as
-/// failures (`outbound`). A fault rule may delay, fail, drop or duplicate the attempt.
-async fn deliver(
-    store: &Store,
-    http: &reqwest::Client,
-    delivery: Delivery,
-    control: &ControlPlane,
-    pending: PendingNotification,
-) {
+/// failures (`outbound`). A fault rule may delay, fail, drop or duplicate the attempt. A
+/// notification dropped for good is followed by a `missed` lifecycle notification.
+async fn deliver(store: &Store, sender: &Sender, pending: PendingNotification) {
+    let control = &sender.control;
     let (started, time) = (Instant::now(), Timestamp::now());
     let effect = control.faults.fire(
         Target::Deliveries,
@@ -68,7 +67,14 @@ async fn deliver(
             ..Subject::default()
         },
     );
-    let sent = attempt(http, delivery, &pending, effect.as_ref()).await;
+    let sent = attempt(
+        &sender.http,
+        sender.delivery,
+        &sender.signer,
+        &pending,
+        effect.as_ref(),
+    )
+    .await;
     let (write, outcome, retry_at) = match &sent {
         Ok(status) if (200..300).contains(status) => (
             Write::Delivered {
@@ -80,13 +86,28 @@ async fn deliver(
         _ => {
             let now = Timestamp::now();
             let retry_at = now + backoff(pending.attempts);
-            let give_up = retry_at.duration_since(pending.created_at) > GIVE_UP_AFTER;
+            let give_up =
+                retry_at.duration_since(pending.created_at) > sender.delivery.give_up_after;
             let reason = match &sent {
                 Ok(status) => status.to_string(),
                 Err(error) => error.clone(),
             };
             if give_up {
                 tracing::warn!(subscription = %pending.subscription_id, %reason, "notification dropped after 4 hours of retries");
+                if let Some(url) = &pending.lifecycle_notification_url {
+                    lifecycle::send(
+                        sender,
+                        Notice {
+                            event: LifecycleEvent::Missed,
+                            subscription_id: pending.subscription_id.clone(),
+                            tenant: pending.tenant.clone(),
+                            resource: pending.subscription_resource.clone(),
+                            client_state: pending.client_state.clone(),
+                            expires_at: pending.subscription_expires_at,
+                            url: url.clone(),
+                        },
+                    );
+                }
             } else {
                 tracing::info!(subscription = %pending.subscription_id, %reason, attempt = pending.attempts + 1, "delivery failed; will retry");
             }
@@ -109,6 +130,7 @@ async fn deliver(
         subscription_id: pending.subscription_id.clone(),
         notification_id: pending.notification_id.clone(),
         user: pending.user.clone(),
+        lifecycle_event: None,
         notification_url: pending.notification_url.clone(),
         attempt: pending.attempts.saturating_add(1),
         outcome: outcome.to_owned(),
@@ -128,7 +150,37 @@ async fn deliver(
 async fn attempt(
     http: &reqwest::Client,
     delivery: Delivery,
+    signer: &Signer,
     pending: &PendingNotification,
+    effect: Option<&Effect>,
+) -> Result<u16, String> {
+    let mut body = payload::collection(pending, delivery.shape)
+        .map_err(|error| format!("cannot build the notification: {error}"))?;
+    if pending.encryption.is_some() {
+        let token = signer
+            .validation_token(&pending.application_id, &pending.tenant)
+            .await
+            .map_err(|error| format!("cannot sign the validation token: {error}"))?;
+        body.validation_tokens = Some(vec![token]);
+    }
+    post(
+        http,
+        delivery.targets,
+        &pending.notification_url,
+        &body,
+        effect,
+    )
+    .await
+}
+
+/// POSTs `body` as JSON to `url` within [`DELIVERY_TIMEOUT`], after a fault rule's delay;
+/// a fault rule may also drop, answer or duplicate it. The receiver's status, or why there
+/// is none. Lifecycle notifications go the same way.
+pub(super) async fn post(
+    http: &reqwest::Client,
+    targets: outbound::TargetPolicy,
+    url: &str,
+    body: &impl serde::Serialize,
     effect: Option<&Effect>,
 ) -> Result<u16, String> {
     if let Some(delay) = effect.and_then(|e| e.delay) {
@@ -140,13 +192,10 @@ async fn attempt(
     if let Some(error) = effect.and_then(|e| e.respond.as_ref()) {
         return Ok(error.status.as_u16());
     }
-    let allowed = reqwest::Url::parse(&pending.notification_url)
-        .is_ok_and(|url| outbound::allowed(&url, delivery.targets));
+    let allowed = reqwest::Url::parse(url).is_ok_and(|url| outbound::allowed(&url, targets));
     if !allowed {
         return Err("the address is not public (--notification-targets public)".into());
     }
-    let body = payload::collection(pending, delivery.shape)
-        .map_err(|error| format!("cannot build the notification: {error}"))?;
     let copies = if effect.is_some_and(|e| e.duplicate) {
         2
     } else {
@@ -155,8 +204,8 @@ async fn attempt(
     let mut status = Err(String::new());
     for _ in 0..copies {
         status = http
-            .post(&pending.notification_url)
-            .json(&body)
+            .post(url)
+            .json(body)
             .timeout(DELIVERY_TIMEOUT)
             .send()
             .await

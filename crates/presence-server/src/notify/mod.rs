@@ -14,6 +14,9 @@
 //!
 //! On PostgreSQL every instance runs a scanner and a dispatcher; announcing under the user's
 //! row lock and claiming with `FOR UPDATE SKIP LOCKED` make each change notified once.
+//! - [`lifecycle`] tells a subscription's `lifecycleNotificationUrl` what concerns the
+//!   subscription itself: `reauthorizationRequired` ahead of its expiry or its token's,
+//!   `subscriptionRemoved` when a reset deletes it, `missed` when a notification is dropped.
 //! - [`handshake`] validates a notification URL before a subscription is created;
 //!   [`outbound`] is the HTTP client both use (no redirects, bounded answers, optionally
 //!   public addresses only).
@@ -23,6 +26,7 @@
 pub mod dispatcher;
 pub mod encryption;
 pub mod handshake;
+pub mod lifecycle;
 pub mod outbound;
 pub mod payload;
 pub mod scanner;
@@ -33,6 +37,7 @@ use std::time::Duration;
 use crate::clock::SharedClock;
 use crate::faults::Faults;
 use crate::journal::Journal;
+use crate::signing::Signer;
 use crate::store::Store;
 
 /// What the control plane gives the dispatcher: the delivery journal to write each attempt
@@ -43,24 +48,44 @@ pub struct ControlPlane {
     pub faults: Arc<Faults>,
 }
 
-/// How deliveries are made: which addresses they may reach, and the payload's shape.
+/// How deliveries are made: which addresses they may reach, the payload's shape, and how
+/// long a notification is retried before it is dropped.
 #[derive(Debug, Clone, Copy)]
 pub struct Delivery {
     pub targets: outbound::TargetPolicy,
     pub shape: payload::Shape,
+    pub give_up_after: jiff::SignedDuration,
 }
 
-/// Starts the scanner and the dispatcher; returns their tasks (abort them on shutdown).
+/// What sending a notification needs besides the store: shared by change notifications
+/// (the dispatcher) and lifecycle notifications.
+#[derive(Debug, Clone)]
+pub struct Sender {
+    pub http: reqwest::Client,
+    pub delivery: Delivery,
+    pub control: ControlPlane,
+    /// Signs the validation tokens of rich notifications.
+    pub signer: Arc<Signer>,
+}
+
+/// Starts the scanner, the dispatcher and the reauthorization watch; returns their tasks
+/// (abort them on shutdown).
 pub fn spawn(
     store: Store,
     clock: SharedClock,
-    http: reqwest::Client,
-    delivery: Delivery,
+    sender: Sender,
     scan_every: Duration,
-    control: ControlPlane,
+    reauthorization_lead: Duration,
 ) -> Vec<tokio::task::JoinHandle<()>> {
     vec![
         tokio::spawn(scanner::run(store.clone(), clock.clone(), scan_every)),
-        tokio::spawn(dispatcher::run(store, http, delivery, control)),
+        tokio::spawn(dispatcher::run(store.clone(), sender.clone())),
+        tokio::spawn(lifecycle::watch(
+            store,
+            clock,
+            sender,
+            scan_every,
+            reauthorization_lead,
+        )),
     ]
 }

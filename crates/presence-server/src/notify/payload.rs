@@ -62,5 +62,6 @@ pub fn collection(
             resource_data,
             encrypted_content,
         }],
+        validation_tokens: None,
     })
 }

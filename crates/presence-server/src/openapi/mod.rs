@@ -11,7 +11,7 @@ pub mod snapshot_schema;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{admin, routes};
+use crate::{admin, authority, routes};
 
 /// Operations and schemas of the Graph presence API, relative to a version base URL
 /// (`http://host:port/v1.0` or `.../beta`).
@@ -64,9 +64,16 @@ use crate::{admin, routes};
         admin::calendar::delete_calendar_entry,
         admin::snapshot::export_snapshot,
         admin::snapshot::import_snapshot,
+        authority::keys::signing_keys,
     ),
-    // The error envelope every error status refers to (responses name it by reference only).
-    components(schemas(presence_model::ODataError)),
+    // The error envelope every error status refers to (responses name it by reference only),
+    // and what notification receivers get (no operation returns them: they are POSTed to
+    // the subscriber), so clients have their types.
+    components(schemas(
+        presence_model::ODataError,
+        presence_model::ChangeNotificationCollection,
+        presence_model::LifecycleNotificationCollection,
+    )),
     modifiers(&BearerToken, &AdminAtRoot),
     security(("bearer" = [])),
     tags(
@@ -75,6 +82,7 @@ use crate::{admin, routes};
         (name = "subscriptions", description = "Change notifications (webhooks)."),
         (name = "batch", description = "JSON batching: up to 20 requests in one."),
         (name = "admin", description = "The emulator's control plane (not Graph): paths relative to the server's root, an application token with the Presence.Admin role."),
+        (name = "authority", description = "The server as an Entra-shaped token issuer (not Graph): paths relative to the server's root, open to anyone."),
     )
 )]
 pub struct ApiDoc;
@@ -98,13 +106,15 @@ impl Modify for BearerToken {
     }
 }
 
-/// Gives the admin paths their own server, `/`: they hang off the server's root, not off a
+/// Gives the admin and authority paths their own server, `/`: they hang off the server's root, not off a
 /// Graph version like the rest. (Clients that ignore path-level servers, progenitor's among
 /// them, reach them through a client whose base URL is the server's root.)
 struct AdminAtRoot;
 
 /// The prefix of every control-plane path.
 const ADMIN_PREFIX: &str = "/admin";
+/// The prefix of every authority path (Entra's: a tenant first).
+const AUTHORITY_PREFIX: &str = "/{tenant}/";
 
 impl Modify for AdminAtRoot {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
@@ -115,7 +125,7 @@ impl Modify for AdminAtRoot {
             ))
             .build();
         for (path, item) in openapi.paths.paths.iter_mut() {
-            if path.starts_with(ADMIN_PREFIX) {
+            if path.starts_with(ADMIN_PREFIX) || path.starts_with(AUTHORITY_PREFIX) {
                 item.servers = Some(vec![root.clone()]);
             }
         }

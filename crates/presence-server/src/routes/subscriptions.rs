@@ -22,6 +22,7 @@ use crate::store::{Encryption, SubscriptionRecord, Write, Written};
     request_body = Subscription,
     responses(
         (status = 201, description = "The subscription; its endpoint passed the validation handshake.", body = Subscription),
+        (status = 409, description = "`ExtensionError`: the signed-in user already has a live presence subscription of this application (Graph's limit: one per user per application).", body = presence_model::ODataError),
         BodyErrorResponses,
     )
 )]
@@ -66,15 +67,23 @@ pub async fn create_subscription(
         expires_at,
         created_at: now,
         encryption,
+        access_expires_at: access_expiry(&caller),
+        reauthorization_sent: false,
     };
-    state
+    let written = state
         .store
         .write(Write::CreateSubscription {
             record: record.clone(),
             users,
             now,
+            // Graph: "one presence subscription per user per unique application"; a signed-in
+            // user is what Graph counts (an application token is our extension: no limit).
+            one_per_creator: caller.signed_in_user().is_some(),
         })
         .await?;
+    if written == Written::Exists {
+        return Err(already_subscribed());
+    }
     let mut answer = view(&record);
     answer.odata_context = Some(context(&req, "subscriptions/$entity"));
     Ok(HttpResponse::Created().json(answer))
@@ -185,6 +194,7 @@ pub async fn update_subscription(
             id: id.clone(),
             expires_at,
             notification_url: body.notification_url.clone(),
+            access_expires_at: access_expiry(&caller),
             now,
         })
         .await?;
@@ -230,9 +240,9 @@ pub async fn delete_subscription(
 }
 
 /// Reauthorize a subscription (Graph's answer to a `reauthorizationRequired` lifecycle
-/// notification): 204 for the subscription's owner while it is live, 404 otherwise. The
-/// subscription keeps delivering; this server sends no lifecycle notifications yet, so there
-/// is no pending challenge to clear.
+/// notification): records the access of the calling token, so the next
+/// `reauthorizationRequired` comes before that lapses; 204 for the subscription's owner while
+/// it is live, 404 otherwise. The expiration does not move (a PATCH renews).
 #[utoipa::path(
     post,
     path = "/subscriptions/{subscription_id}/reauthorize",
@@ -252,7 +262,39 @@ pub async fn reauthorize_subscription(
 ) -> Result<HttpResponse, GraphError> {
     caller.authorize(Access::Subscribe, "")?;
     own(&state, &caller, &id).await?;
-    Ok(HttpResponse::NoContent().finish())
+    let written = state
+        .store
+        .write(Write::Reauthorize {
+            tenant: caller.tenant.clone(),
+            id: id.clone(),
+            access_expires_at: access_expiry(&caller),
+            now: state.clock.now(),
+        })
+        .await?;
+    if written == Written::Found(true) {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(not_found(&id))
+    }
+}
+
+/// When the caller's token stops being accepted (wall clock), if it has one.
+fn access_expiry(caller: &Caller) -> Option<jiff::Timestamp> {
+    caller
+        .expires_at
+        .and_then(|seconds| jiff::Timestamp::from_second(seconds).ok())
+}
+
+/// Graph's answer to a second presence subscription by the same user and application, as
+/// observed (msgraph-beta-sdk-dotnet#174, microsoft-graph-docs-contrib#2219; the misspelling
+/// is Graph's): 409 with code `ExtensionError`.
+fn already_subscribed() -> GraphError {
+    GraphError::new(
+        actix_web::http::StatusCode::CONFLICT,
+        "ExtensionError",
+        "Operation: Create; Exception: [Status Code: Conflict; Reason: A subscripton already \
+         exists. It must be deleted before a another can be made.]",
+    )
 }
 
 /// The subscription `id` if it is live and the caller's (tenant, application and creating

@@ -194,7 +194,8 @@ fn location(row: &impl Columns, kind: &str, place: &str) -> Result<Option<Locati
 /// The columns [`subscription`] reads, in the order both backends insert them.
 pub const SUBSCRIPTION_COLUMNS: &str = "id, tenant_id, application_id, creator_id, resource, \
     notification_url, lifecycle_notification_url, client_state, expires_at, created_at, \
-    include_resource_data, encryption_certificate, encryption_certificate_id";
+    include_resource_data, encryption_certificate, encryption_certificate_id, \
+    access_expires_at, reauthorization_sent";
 
 pub fn subscription(row: &impl Columns) -> Result<SubscriptionRecord, sqlx::Error> {
     Ok(SubscriptionRecord {
@@ -209,6 +210,8 @@ pub fn subscription(row: &impl Columns) -> Result<SubscriptionRecord, sqlx::Erro
         expires_at: from_millis(row.required_int("expires_at")?)?,
         created_at: from_millis(row.required_int("created_at")?)?,
         encryption: encryption(row)?,
+        access_expires_at: row.int("access_expires_at")?.map(from_millis).transpose()?,
+        reauthorization_sent: row.flag("reauthorization_sent")?,
     })
 }
 
@@ -252,9 +255,12 @@ pub fn pending(row: &impl Columns) -> Result<PendingNotification, sqlx::Error> {
         attempts: u32::try_from(row.required_int("attempts")?).unwrap_or(u32::MAX),
         created_at: from_millis(row.required_int("created_at")?)?,
         notification_url: row.required_text("notification_url")?.to_owned(),
+        lifecycle_notification_url: row.text("lifecycle_notification_url")?.map(str::to_owned),
         client_state: row.text("client_state")?.map(str::to_owned),
         subscription_expires_at: from_millis(row.required_int("expires_at")?)?,
         encryption: encryption(row)?,
+        application_id: row.required_text("application_id")?.to_owned(),
+        subscription_resource: row.required_text("resource")?.to_owned(),
     })
 }
 
@@ -263,7 +269,7 @@ pub fn pending(row: &impl Columns) -> Result<PendingNotification, sqlx::Error> {
 pub const PENDING_COLUMNS: &str = "o.id, o.notification_id, o.subscription_id, o.user_id, \
     o.availability, o.activity, o.attempts, o.created_at, s.tenant_id, s.notification_url, \
     s.client_state, s.expires_at, s.include_resource_data, s.encryption_certificate, \
-    s.encryption_certificate_id";
+    s.encryption_certificate_id, s.lifecycle_notification_url, s.application_id, s.resource";
 
 fn presence(
     row: &impl Columns,

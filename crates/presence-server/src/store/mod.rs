@@ -109,6 +109,23 @@ impl Store {
         on_backend!(self, store => store.get_subscription(tenant, id, now).await)
     }
 
+    /// Live subscriptions with a lifecycle URL that owe a `reauthorizationRequired`: those
+    /// that expire by `expiring_by` (server clock) or whose token's access lapses by
+    /// `access_lapsing_by` (wall clock), and were not told since their last renewal.
+    pub async fn reauthorization_due(
+        &self,
+        now: Timestamp,
+        expiring_by: Timestamp,
+        access_lapsing_by: Timestamp,
+    ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
+        on_backend!(self, store => store.reauthorization_due(now, expiring_by, access_lapsing_by).await)
+    }
+
+    /// The server's signing key, as (key id, PKCS#8 PEM): the oldest stored.
+    pub async fn signing_key(&self) -> Result<Option<(String, String)>, sqlx::Error> {
+        on_backend!(self, store => store.signing_key().await)
+    }
+
     /// Every followed user of every live subscription, with what was last announced.
     pub async fn follows(&self, now: Timestamp) -> Result<Vec<Follow>, sqlx::Error> {
         on_backend!(self, store => store.follows(now).await)

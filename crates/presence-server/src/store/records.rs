@@ -23,6 +23,11 @@ pub struct SubscriptionRecord {
     pub created_at: Timestamp,
     /// Rich notifications: the base64 certificate to encrypt with, and its id.
     pub encryption: Option<Encryption>,
+    /// When the access of the token that created (or last renewed or reauthorized) the
+    /// subscription lapses, wall clock; `None` without authentication.
+    pub access_expires_at: Option<Timestamp>,
+    /// Whether `reauthorizationRequired` was sent since the last renewal or reauthorization.
+    pub reauthorization_sent: bool,
 }
 
 /// The certificate a subscription's notifications are encrypted with.
@@ -45,9 +50,15 @@ pub struct PendingNotification {
     /// Wall-clock time the notification was written.
     pub created_at: Timestamp,
     pub notification_url: String,
+    /// Where a `missed` lifecycle notification goes if this one is dropped.
+    pub lifecycle_notification_url: Option<String>,
     pub client_state: Option<String>,
     pub subscription_expires_at: Timestamp,
     pub encryption: Option<Encryption>,
+    /// The subscribing application (the `aud` of a rich notification's validation token).
+    pub application_id: String,
+    /// The subscription's `resource` (for lifecycle notifications).
+    pub subscription_resource: String,
 }
 
 /// One followed user of one subscription, and what was last announced for them.

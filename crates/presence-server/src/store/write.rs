@@ -111,18 +111,40 @@ pub enum Write {
     },
     /// Delete up to `limit` sessions that expired at or before `now` (housekeeping).
     PurgeExpired { now: Timestamp, limit: u32 },
-    /// Create a subscription following `users`.
+    /// Create a subscription following `users`. With `one_per_creator` it is refused
+    /// ([`Written::Exists`]) while the same user of the same application has a live one:
+    /// Graph's limit for presence (one subscription per user per application).
     CreateSubscription {
         record: SubscriptionRecord,
         users: Vec<String>,
         now: Timestamp,
+        one_per_creator: bool,
     },
-    /// Renew (and optionally move) a live subscription; answers whether it existed.
+    /// Renew (and optionally move) a live subscription; answers whether it existed. A renewal
+    /// also reauthorizes: the access of the renewing token is recorded.
     UpdateSubscription {
         tenant: String,
         id: String,
         expires_at: Option<Timestamp>,
         notification_url: Option<String>,
+        access_expires_at: Option<Timestamp>,
+        now: Timestamp,
+    },
+    /// Record the access of a reauthorizing token (`POST …/reauthorize`), so a new
+    /// `reauthorizationRequired` is sent before it lapses; answers whether it existed.
+    Reauthorize {
+        tenant: String,
+        id: String,
+        access_expires_at: Option<Timestamp>,
+        now: Timestamp,
+    },
+    /// Record that `reauthorizationRequired` was sent: `Found(true)` for the one write that
+    /// made the mark, so instances sharing a database send it once.
+    MarkReauthorizationSent { id: String },
+    /// Keep a newly generated signing key (PKCS#8 PEM) unless its id exists.
+    AddSigningKey {
+        kid: String,
+        pem: String,
         now: Timestamp,
     },
     /// Delete a subscription and its pending notifications; answers whether it existed.
@@ -161,6 +183,8 @@ pub enum Written {
         users: u32,
         subscriptions: u32,
     },
+    /// For [`Write::CreateSubscription`] with `one_per_creator`: refused, one exists.
+    Exists,
 }
 
 impl Write {

@@ -16,6 +16,7 @@ mod hardening;
 mod instances;
 mod js_sdk_compat;
 mod json_batch;
+mod lifecycle;
 mod location;
 mod node;
 mod notifications;

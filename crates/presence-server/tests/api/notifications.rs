@@ -555,6 +555,7 @@ async fn rich_notifications_decrypt_with_the_subscribers_own_key() {
     assert_eq!(created["includeResourceData"], true);
     set(&setup, USER, "Busy", "InACall", &setup.writer).await;
     let received = receiver.wait_for(1, WAIT).await;
+    validate_tokens_as_graph_tells_receivers(&setup.server, &receiver.bodies()[0]).await;
     let content = &received[0]["encryptedContent"];
     assert_eq!(content["encryptionCertificateId"], "my-cert-1");
     let thumbprint = String::from_utf8(openssl(&[
@@ -627,18 +628,77 @@ async fn rich_notifications_decrypt_with_the_subscribers_own_key() {
     );
 }
 
+/// Graph's receiver checks (change-notifications-with-resource-data, "Validating the
+/// authenticity of notifications"): each token's signature against the issuer's published
+/// keys, `aud` the app's id, `appid` Graph's publisher, the issuer, not expired.
+async fn validate_tokens_as_graph_tells_receivers(server: &TestServer, body: &Value) {
+    let tokens = body["validationTokens"]
+        .as_array()
+        .expect("validationTokens");
+    assert_eq!(tokens.len(), 1, "one per (application, tenant): {body}");
+    let jwks: Value = reqwest::get(server.url("/common/discovery/v2.0/keys"))
+        .await
+        .expect("the JWKS answers")
+        .json()
+        .await
+        .expect("JSON");
+    for token in tokens {
+        let token = token.as_str().expect("a string");
+        let header = jsonwebtoken::decode_header(token).expect("a JWT");
+        assert_eq!(header.alg, jsonwebtoken::Algorithm::RS256);
+        let kid = header.kid.expect("a kid");
+        let key = jwks["keys"]
+            .as_array()
+            .expect("keys")
+            .iter()
+            .find(|k| k["kid"] == kid.as_str())
+            .expect("the kid is published");
+        let decoding = jsonwebtoken::DecodingKey::from_rsa_components(
+            key["n"].as_str().expect("n"),
+            key["e"].as_str().expect("e"),
+        )
+        .expect("an RSA key");
+        let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+        validation.set_audience(&[APP]);
+        validation.set_issuer(&[format!("https://sts.windows.net/{TENANT}/")]);
+        let claims = jsonwebtoken::decode::<Value>(token, &decoding, &validation)
+            .expect("the token verifies")
+            .claims;
+        assert_eq!(claims["appid"], "0bf30f3b-4a52-48df-9a82-234910c4a086");
+        assert_eq!(claims["tid"], TENANT);
+        // Claims changed after signing no longer verify.
+        let mut parts: Vec<&str> = token.split('.').collect();
+        let forged_claims = base64::Engine::encode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            serde_json::to_vec(&json!({"aud": APP, "appid": claims["appid"], "exp": claims["exp"], "iss": claims["iss"], "tid": "someone-else"})).expect("json"),
+        );
+        parts[1] = &forged_claims;
+        assert!(jsonwebtoken::decode::<Value>(&parts.join("."), &decoding, &validation).is_err());
+    }
+}
+
 #[tokio::test]
 async fn a_hanging_receiver_delays_neither_requests_nor_other_receivers() {
-    let setup = setup(&[]).await;
+    let mut setup = setup(&[]).await;
     let stuck = WebhookReceiver::start().await;
     let healthy = WebhookReceiver::start().await;
-    subscribe(&setup, &stuck, &format!("communications/presences/{USER}")).await;
-    subscribe(
+    let (status, _) = subscribe(&setup, &stuck, &format!("communications/presences/{USER}")).await;
+    assert_eq!(status, 201);
+    // Graph allows one presence subscription per user per application: another watcher.
+    setup.subscriber = user_token(
+        &setup.server.secret(),
+        TENANT,
+        APP,
+        "0b2f7e0a-4c1d-4a55-9b1e-3f7f0c2d9e11",
+        &["Presence.Read.All"],
+    );
+    let (status, _) = subscribe(
         &setup,
         &healthy,
         &format!("communications/presences/{USER}"),
     )
     .await;
+    assert_eq!(status, 201);
     stuck.hang();
     let started = std::time::Instant::now();
     for (availability, activity) in [

@@ -92,6 +92,8 @@ pub fn plan(snapshot: &Snapshot, mode: Mode, now: Timestamp) -> Result<Plan, Gra
                 record,
                 users: followed,
                 now,
+                // A snapshot states what exists: it is loaded as it is.
+                one_per_creator: false,
             });
             outcome.subscriptions += 1;
         }
@@ -334,6 +336,10 @@ fn subscription_record(
         expires_at,
         created_at: now,
         encryption,
+        // A snapshot holds no token: only the subscription's own expiry asks for
+        // reauthorization.
+        access_expires_at: None,
+        reauthorization_sent: false,
     };
     Ok((record, followed))
 }

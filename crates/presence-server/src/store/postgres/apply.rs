@@ -173,7 +173,15 @@ async fn apply_one(write: &Write, conn: &mut PgConnection) -> Result<(Written, b
             let purged = purge_expired(conn, *now, *limit).await?;
             Ok((Written::Purged(purged), false))
         }
-        Write::CreateSubscription { record, users, now } => {
+        Write::CreateSubscription {
+            record,
+            users,
+            now,
+            one_per_creator,
+        } => {
+            if *one_per_creator && subscriptions::creator_has_one(conn, record, *now).await? {
+                return Ok((Written::Exists, false));
+            }
             subscriptions::create(conn, record, users, *now).await?;
             Ok((Written::Done, false))
         }
@@ -182,21 +190,44 @@ async fn apply_one(write: &Write, conn: &mut PgConnection) -> Result<(Written, b
             id,
             expires_at,
             notification_url,
+            access_expires_at,
             now,
         } => {
-            let updated = sqlx::query(
-                "UPDATE subscriptions SET expires_at = COALESCE($1, expires_at), \
-                   notification_url = COALESCE($2, notification_url) \
-                 WHERE tenant_id = $3 AND id = $4 AND expires_at > $5",
+            let found = subscriptions::renew(
+                conn,
+                (tenant, id),
+                *expires_at,
+                notification_url.as_deref(),
+                *access_expires_at,
+                *now,
             )
-            .bind(expires_at.map(to_millis))
-            .bind(notification_url)
-            .bind(tenant)
+            .await?;
+            Ok((Written::Found(found), false))
+        }
+        Write::Reauthorize {
+            tenant,
+            id,
+            access_expires_at,
+            now,
+        } => {
+            let found =
+                subscriptions::renew(conn, (tenant, id), None, None, *access_expires_at, *now)
+                    .await?;
+            Ok((Written::Found(found), false))
+        }
+        Write::AddSigningKey { kid, pem, now } => {
+            super::signing_keys::add(conn, kid, pem, *now).await?;
+            Ok((Written::Done, false))
+        }
+        Write::MarkReauthorizationSent { id } => {
+            let marked = sqlx::query(
+                "UPDATE subscriptions SET reauthorization_sent = true \
+                 WHERE id = $1 AND NOT reauthorization_sent",
+            )
             .bind(id)
-            .bind(to_millis(*now))
             .execute(conn)
             .await?;
-            Ok((Written::Found(updated.rows_affected() > 0), false))
+            Ok((Written::Found(marked.rows_affected() > 0), false))
         }
         Write::DeleteSubscription { tenant, id } => {
             let deleted = sqlx::query("DELETE FROM subscriptions WHERE tenant_id = $1 AND id = $2")

@@ -19,6 +19,7 @@ mod listen;
 mod outlook;
 mod read;
 mod reset;
+mod signing_keys;
 mod subscriptions;
 
 use std::collections::HashMap;
@@ -136,6 +137,11 @@ impl PgStore {
         users: &[String],
     ) -> Result<HashMap<String, UserState>, sqlx::Error> {
         read::fetch_users(&self.reads, tenant, users).await
+    }
+
+    /// The oldest signing key, as (key id, PKCS#8 PEM).
+    pub async fn signing_key(&self) -> Result<Option<(String, String)>, sqlx::Error> {
+        signing_keys::oldest(&self.reads).await
     }
 
     /// What the database holds (`GET /admin/info`).

@@ -50,6 +50,28 @@ impl PgStore {
         row.as_ref().map(decode::subscription).transpose()
     }
 
+    /// Live subscriptions with a lifecycle URL that owe a `reauthorizationRequired` (see
+    /// `Store::reauthorization_due`).
+    pub async fn reauthorization_due(
+        &self,
+        now: Timestamp,
+        expiring_by: Timestamp,
+        access_lapsing_by: Timestamp,
+    ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions \
+             WHERE lifecycle_notification_url IS NOT NULL AND NOT reauthorization_sent \
+               AND expires_at > $1 AND (expires_at <= $2 OR access_expires_at <= $3) \
+             ORDER BY expires_at, id"
+        )))
+        .bind(to_millis(now))
+        .bind(to_millis(expiring_by))
+        .bind(to_millis(access_lapsing_by))
+        .fetch_all(&self.reads)
+        .await?;
+        rows.iter().map(decode::subscription).collect()
+    }
+
     pub async fn follows(&self, now: Timestamp) -> Result<Vec<Follow>, sqlx::Error> {
         let rows = sqlx::query(
             "SELECT su.subscription_id, su.tenant_id, su.user_id, su.last_availability, \
@@ -104,7 +126,7 @@ pub(super) async fn create(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO subscriptions ({SUBSCRIPTION_COLUMNS}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
     )))
     .bind(&record.id)
     .bind(&record.tenant)
@@ -124,6 +146,8 @@ pub(super) async fn create(
             .as_ref()
             .map(|e| e.certificate_id.as_str()),
     )
+    .bind(record.access_expires_at.map(to_millis))
+    .bind(record.reauthorization_sent)
     .execute(&mut *conn)
     .await?;
     plan_reads_for_now(conn).await?;
@@ -245,4 +269,62 @@ async fn plan_reads_for_now(conn: &mut PgConnection) -> Result<(), sqlx::Error> 
         .execute(conn)
         .await
         .map(drop)
+}
+
+/// Whether the creator of `record` already has a live subscription of the same application
+/// in its tenant (Graph's one-per-user-per-application limit). A transaction-scoped advisory
+/// lock on (tenant, application, creator) serialises creations by the same creator across
+/// instances, so two racing creations cannot both pass this check.
+pub(super) async fn creator_has_one(
+    conn: &mut PgConnection,
+    record: &SubscriptionRecord,
+    now: Timestamp,
+) -> Result<bool, sqlx::Error> {
+    let key = format!(
+        "subscription-creator\u{1}{}\u{1}{}\u{1}{}",
+        record.tenant, record.application_id, record.creator_id
+    );
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .bind(key)
+        .execute(&mut *conn)
+        .await?;
+    let found: Option<i32> = sqlx::query_scalar(
+        "SELECT 1 FROM subscriptions WHERE tenant_id = $1 AND application_id = $2 \
+           AND creator_id = $3 AND expires_at > $4 LIMIT 1",
+    )
+    .bind(&record.tenant)
+    .bind(&record.application_id)
+    .bind(&record.creator_id)
+    .bind(to_millis(now))
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Renews, moves and reauthorizes a live subscription (whichever of `expires_at` and
+/// `notification_url` is given), recording the new token's access and clearing the
+/// `reauthorizationRequired` mark; answers whether it existed.
+pub(super) async fn renew(
+    conn: &mut PgConnection,
+    (tenant, id): (&str, &str),
+    expires_at: Option<Timestamp>,
+    notification_url: Option<&str>,
+    access_expires_at: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query(
+        "UPDATE subscriptions SET expires_at = COALESCE($1, expires_at), \
+           notification_url = COALESCE($2, notification_url), \
+           access_expires_at = $3, reauthorization_sent = false \
+         WHERE tenant_id = $4 AND id = $5 AND expires_at > $6",
+    )
+    .bind(expires_at.map(to_millis))
+    .bind(notification_url)
+    .bind(access_expires_at.map(to_millis))
+    .bind(tenant)
+    .bind(id)
+    .bind(to_millis(now))
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected() > 0)
 }

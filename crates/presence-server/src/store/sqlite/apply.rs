@@ -155,7 +155,15 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
             }
             Ok(Written::Found(removed))
         }
-        Write::CreateSubscription { record, users, now } => {
+        Write::CreateSubscription {
+            record,
+            users,
+            now,
+            one_per_creator,
+        } => {
+            if *one_per_creator && subscriptions::creator_has_one(conn, record, *now).await? {
+                return Ok(Written::Exists);
+            }
             subscriptions::create(conn, record, users, *now).await?;
             Ok(Written::Done)
         }
@@ -164,21 +172,39 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
             id,
             expires_at,
             notification_url,
+            access_expires_at,
             now,
-        } => {
-            let updated = sqlx::query(
-                "UPDATE subscriptions SET expires_at = COALESCE(?, expires_at), \
-                   notification_url = COALESCE(?, notification_url) \
-                 WHERE tenant_id = ? AND id = ? AND expires_at > ?",
+        } => subscriptions::renew(
+            conn,
+            (tenant, id),
+            *expires_at,
+            notification_url.as_deref(),
+            *access_expires_at,
+            *now,
+        )
+        .await
+        .map(Written::Found),
+        Write::Reauthorize {
+            tenant,
+            id,
+            access_expires_at,
+            now,
+        } => subscriptions::renew(conn, (tenant, id), None, None, *access_expires_at, *now)
+            .await
+            .map(Written::Found),
+        Write::AddSigningKey { kid, pem, now } => {
+            super::signing_keys::add(conn, kid, pem, *now).await?;
+            Ok(Written::Done)
+        }
+        Write::MarkReauthorizationSent { id } => {
+            let marked = sqlx::query(
+                "UPDATE subscriptions SET reauthorization_sent = 1 \
+                 WHERE id = ? AND reauthorization_sent = 0",
             )
-            .bind(expires_at.map(to_millis))
-            .bind(notification_url)
-            .bind(tenant)
             .bind(id)
-            .bind(to_millis(*now))
             .execute(conn)
             .await?;
-            Ok(Written::Found(updated.rows_affected() > 0))
+            Ok(Written::Found(marked.rows_affected() > 0))
         }
         Write::DeleteSubscription { tenant, id } => {
             let deleted = sqlx::query("DELETE FROM subscriptions WHERE tenant_id = ? AND id = ?")

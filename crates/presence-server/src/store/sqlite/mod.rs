@@ -15,6 +15,7 @@ mod export;
 mod outlook;
 mod read;
 mod reset;
+mod signing_keys;
 mod subscriptions;
 mod writer;
 
@@ -116,6 +117,11 @@ impl SqliteStore {
         users: &[String],
     ) -> Result<HashMap<String, UserState>, sqlx::Error> {
         read::fetch_users(&self.read, tenant, users).await
+    }
+
+    /// The oldest signing key, as (key id, PKCS#8 PEM).
+    pub async fn signing_key(&self) -> Result<Option<(String, String)>, sqlx::Error> {
+        signing_keys::oldest(&self.read).await
     }
 
     /// What the database holds (`GET /admin/info`).

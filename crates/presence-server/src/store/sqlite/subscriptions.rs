@@ -53,6 +53,29 @@ impl SqliteStore {
         row.as_ref().map(decode::subscription).transpose()
     }
 
+    /// Live subscriptions with a lifecycle URL that owe a `reauthorizationRequired`: those
+    /// that expire by `expiring_by` (server clock) or whose token's access lapses by
+    /// `access_lapsing_by` (wall clock), and were not told since their last renewal.
+    pub async fn reauthorization_due(
+        &self,
+        now: Timestamp,
+        expiring_by: Timestamp,
+        access_lapsing_by: Timestamp,
+    ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions \
+             WHERE lifecycle_notification_url IS NOT NULL AND reauthorization_sent = 0 \
+               AND expires_at > ? AND (expires_at <= ? OR access_expires_at <= ?) \
+             ORDER BY expires_at, id"
+        )))
+        .bind(to_millis(now))
+        .bind(to_millis(expiring_by))
+        .bind(to_millis(access_lapsing_by))
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(decode::subscription).collect()
+    }
+
     /// Every followed user of every live subscription, with what was last announced.
     pub async fn follows(&self, now: Timestamp) -> Result<Vec<Follow>, sqlx::Error> {
         let rows = sqlx::query(
@@ -118,7 +141,7 @@ pub(super) async fn create(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO subscriptions ({SUBSCRIPTION_COLUMNS}) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )))
     .bind(&record.id)
     .bind(&record.tenant)
@@ -138,6 +161,8 @@ pub(super) async fn create(
             .as_ref()
             .map(|e| e.certificate_id.as_str()),
     )
+    .bind(record.access_expires_at.map(to_millis))
+    .bind(record.reauthorization_sent)
     .execute(&mut *conn)
     .await?;
     let states = fetch_users(&mut *conn, &record.tenant, users).await?;
@@ -243,4 +268,53 @@ pub(super) async fn announce(
         written += 1;
     }
     Ok(written)
+}
+
+/// Whether the creator of `record` already has a live subscription of the same application
+/// in its tenant (Graph's one-per-user-per-application limit). The writer is the only one to
+/// write, so nothing can slip in between this check and the insert.
+pub(super) async fn creator_has_one(
+    conn: &mut SqliteConnection,
+    record: &SubscriptionRecord,
+    now: Timestamp,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM subscriptions WHERE tenant_id = ? AND application_id = ? \
+           AND creator_id = ? AND expires_at > ? LIMIT 1",
+    )
+    .bind(&record.tenant)
+    .bind(&record.application_id)
+    .bind(&record.creator_id)
+    .bind(to_millis(now))
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Renews, moves and reauthorizes a live subscription (whichever of `expires_at` and
+/// `notification_url` is given), recording the new token's access and clearing the
+/// `reauthorizationRequired` mark; answers whether it existed.
+pub(super) async fn renew(
+    conn: &mut SqliteConnection,
+    (tenant, id): (&str, &str),
+    expires_at: Option<Timestamp>,
+    notification_url: Option<&str>,
+    access_expires_at: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query(
+        "UPDATE subscriptions SET expires_at = COALESCE(?, expires_at), \
+           notification_url = COALESCE(?, notification_url), \
+           access_expires_at = ?, reauthorization_sent = 0 \
+         WHERE tenant_id = ? AND id = ? AND expires_at > ?",
+    )
+    .bind(expires_at.map(to_millis))
+    .bind(notification_url)
+    .bind(access_expires_at.map(to_millis))
+    .bind(tenant)
+    .bind(id)
+    .bind(to_millis(now))
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected() > 0)
 }

@@ -1,0 +1,32 @@
+//! The server's signing key, kept with the data (`crate::signing`).
+
+use jiff::Timestamp;
+use sqlx::SqlitePool;
+
+use crate::store::codec::to_millis;
+
+/// The oldest signing key, as (key id, PKCS#8 PEM): the one every instance signs with.
+pub(super) async fn oldest(pool: &SqlitePool) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT kid, private_key_pem FROM signing_keys ORDER BY created_at, kid LIMIT 1")
+        .fetch_optional(pool)
+        .await
+}
+
+/// Adds a key unless one with its id exists.
+pub(super) async fn add(
+    conn: &mut sqlx::SqliteConnection,
+    kid: &str,
+    pem: &str,
+    now: Timestamp,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO signing_keys (kid, private_key_pem, created_at) VALUES (?, ?, ?) \
+         ON CONFLICT (kid) DO NOTHING",
+    )
+    .bind(kid)
+    .bind(pem)
+    .bind(to_millis(now))
+    .execute(conn)
+    .await
+    .map(drop)
+}
