@@ -20,7 +20,9 @@ from kiota_abstractions.authentication import (
     BaseBearerTokenAuthenticationProvider,
 )
 from msgraph import GraphRequestAdapter, GraphServiceClient
+from kiota_abstractions.base_request_configuration import RequestConfiguration
 from msgraph.generated.models.presence import Presence
+from msgraph.generated.users.item.presence.presence_request_builder import PresenceRequestBuilder
 from msgraph_core.requests.batch_request_content import BatchRequestContent
 from msgraph_core.requests.batch_request_item import BatchRequestItem
 from msgraph.generated.communications.get_presences_by_user_id.get_presences_by_user_id_post_request_body import (
@@ -178,6 +180,14 @@ async def main(base_url: str, token: str, user_token: str) -> None:
           "a $batch through the SDK: each request answered on its own")
     got = await other.get()
     check(got.activity == "InACall", "the batched write took effect")
+
+    # OData $select through the request builder's query parameters.
+    selected = await other.get(request_configuration=RequestConfiguration(
+        query_parameters=PresenceRequestBuilder.PresenceRequestBuilderGetQueryParameters(
+            select=["availability"])))
+    check((selected.id, selected.availability, selected.activity, selected.sequence_number)
+          == (OTHER_USER, "Busy", None, None),
+          "$select returns the selected property and the id only")
 
     beta = client_for(base_url.rsplit("/", 1)[0] + "/beta", token)
     await beta.users.by_user_id(USER).presence.set_presence.post(

@@ -1349,6 +1349,9 @@ let response = client.reauthorize_subscription()
     }
     /**Get a user's presence: the aggregate of the user's live sessions and preference
 
+Takes OData `$select` as Graph does (`?$select=availability,activity`: those and `id`;
+an unknown property is 400). This document describes the full answer only.
+
 Sends a `GET` request to `/users/{id}/presence`
 
 Arguments:

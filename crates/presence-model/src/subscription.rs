@@ -72,6 +72,11 @@ pub struct SubscriptionPatch {
         pattern = r"^https?://[^\s\u0000-\u001F\u007F-\u009F]+$"
     )]
     pub notification_url: Option<String>,
+    /// Read only to be refused: as on Graph, a `lifecycleNotificationUrl` cannot be added to
+    /// (or changed on) an existing subscription; create a new one.
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub lifecycle_notification_url: Option<serde_json::Value>,
 }
 
 /// The answer of `GET /subscriptions`.

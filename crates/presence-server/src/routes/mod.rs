@@ -12,6 +12,7 @@ pub mod metadata;
 pub mod odata;
 pub mod preferred;
 pub mod presence;
+pub mod select;
 pub mod sessions;
 pub mod status_message;
 pub mod strict_json;

@@ -2,11 +2,12 @@
 
 use std::collections::HashSet;
 
-use actix_web::{HttpRequest, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use presence_model::{GetPresencesByUserIdRequest, Presence, PresenceCollection};
 
 use super::body::Body;
 use super::odata::{collection_context, presence_context, sequence_number};
+use super::select;
 use super::target::{Allowed, Target, ToRead, ToReadMany, UserPath, normalise_user_id};
 use crate::app::AppState;
 use crate::auth::Access;
@@ -17,6 +18,9 @@ use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
 pub const MAX_BATCH_IDS: usize = 650;
 
 /// Get a user's presence: the aggregate of the user's live sessions and preference.
+///
+/// Takes OData `$select` as Graph does (`?$select=availability,activity`: those and `id`;
+/// an unknown property is 400). This document describes the full answer only.
 #[utoipa::path(
     get,
     path = "/users/{id}/presence",
@@ -32,7 +36,8 @@ pub async fn get_presence(
     req: HttpRequest,
     state: web::Data<AppState>,
     target: Target<ToRead>,
-) -> Result<web::Json<Presence>, GraphError> {
+) -> Result<HttpResponse, GraphError> {
+    let selected = select::selection(&req)?;
     let now = state.clock.now();
     let user = state
         .store
@@ -40,7 +45,10 @@ pub async fn get_presence(
         .await?;
     let mut presence = presence_body(target.key.user, user.view(now, target.audience));
     presence.odata_context = Some(presence_context(&req, &presence.id));
-    Ok(web::Json(presence))
+    Ok(match selected {
+        Some(selected) => HttpResponse::Ok().json(select::apply(&presence, &selected)),
+        None => HttpResponse::Ok().json(presence),
+    })
 }
 
 /// Get the presence of several users at once (at most 650), in the order asked.

@@ -173,6 +173,13 @@ pub async fn update_subscription(
 ) -> Result<web::Json<Subscription>, GraphError> {
     let caller = allowed.caller;
     own(&state, &caller, &id).await?;
+    if body.lifecycle_notification_url.is_some() {
+        return Err(GraphError::invalid_argument(
+            "lifecycleNotificationUrl cannot be added to or changed on an existing \
+             subscription; delete it and create a new one with the property.",
+        )
+        .with_target("lifecycleNotificationUrl"));
+    }
     let now = state.clock.now();
     let expires_at = body
         .expiration_date_time

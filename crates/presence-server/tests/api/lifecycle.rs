@@ -311,3 +311,33 @@ async fn a_reset_tells_removed_subscriptions_and_a_dropped_notification_is_misse
     assert_eq!(received[1]["subscriptionId"], id);
     assert_eq!(received[1]["clientState"], "lifecycle-state");
 }
+
+#[tokio::test]
+async fn a_lifecycle_url_cannot_be_added_by_patch() {
+    let server = TestServer::start_with(&[]).await;
+    let (changes, lifecycle) = (
+        WebhookReceiver::start().await,
+        WebhookReceiver::start().await,
+    );
+    let subscriber = watcher(&server, WATCHER, APP);
+    let (status, created) = subscribe(&server, &subscriber, &changes, &lifecycle, 50).await;
+    assert_eq!(status, 201, "{created}");
+    let path = format!(
+        "/v1.0/subscriptions/{}",
+        created["id"].as_str().expect("id")
+    );
+    let (status, body) = server
+        .call(
+            reqwest::Method::PATCH,
+            &path,
+            &subscriber,
+            Some(json!({"lifecycleNotificationUrl": changes.url})),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["target"], "lifecycleNotificationUrl");
+    let (_, now) = server
+        .call(reqwest::Method::GET, &path, &subscriber, None)
+        .await;
+    assert_eq!(now["lifecycleNotificationUrl"], lifecycle.url.as_str());
+}

@@ -20,6 +20,7 @@ mod lifecycle;
 mod location;
 mod node;
 mod notifications;
+mod odata;
 mod preferred;
 mod python;
 mod restart;
