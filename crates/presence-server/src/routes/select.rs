@@ -90,7 +90,7 @@ mod tests {
             select("$select=Availability,activity,availability").ok(),
             Some(Some(vec!["availability", "activity"]))
         );
-        let refused = select("$select=availability,mood").err().expect("refused");
+        let refused = select("$select=availability,mood").expect_err("refused");
         assert_eq!(refused.status.as_u16(), 400);
         assert!(refused.message.contains("'mood'"));
     }
