@@ -90,6 +90,7 @@ impl AppState {
                 faults: faults.clone(),
             },
             signer: signer.clone(),
+            endpoints: Arc::default(),
         };
         Self {
             store,

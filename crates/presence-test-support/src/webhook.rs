@@ -62,6 +62,11 @@ impl WebhookReceiver {
         self.lock().hang = true;
     }
 
+    /// Answer deliveries again after [`hang`] (connections already hanging stay so).
+    pub fn recover(&self) {
+        self.lock().hang = false;
+    }
+
     /// Answer the next deliveries with these statuses (then 202 again).
     pub fn answer_next_with(&self, statuses: &[u16]) {
         self.lock().next_statuses.extend(statuses);

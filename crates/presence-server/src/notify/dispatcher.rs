@@ -8,6 +8,7 @@ use presence_model::DeliveryAttempt;
 use super::lifecycle::{self, Notice};
 use super::outbound;
 use super::payload;
+use super::slow_endpoints::{SLOW_DELAY, Standing};
 use super::{Delivery, Sender};
 use crate::faults::{Effect, Subject, Target};
 use crate::signing::Signer;
@@ -54,10 +55,15 @@ pub async fn run(store: Store, sender: Sender) {
 /// One attempt, and its outcome recorded durably (and in the delivery journal). Only the
 /// receiver's status is used: its body is never read (dropping the response closes the
 /// connection), so a receiver cannot make the server buffer anything; redirects count as
-/// failures (`outbound`). A fault rule may delay, fail, drop or duplicate the attempt. A
+/// failures (`outbound`). A fault rule may delay, fail, drop or duplicate the attempt. An
+/// endpoint throttled as slow gets it 10 s late; one throttled as "drop" not at all. A
 /// notification dropped for good is followed by a `missed` lifecycle notification.
 async fn deliver(store: &Store, sender: &Sender, pending: PendingNotification) {
     let control = &sender.control;
+    let standing = sender.endpoints.standing(&pending.notification_url);
+    if standing == Standing::Slow {
+        tokio::time::sleep(SLOW_DELAY).await;
+    }
     let (started, time) = (Instant::now(), Timestamp::now());
     let effect = control.faults.fire(
         Target::Deliveries,
@@ -67,14 +73,27 @@ async fn deliver(store: &Store, sender: &Sender, pending: PendingNotification) {
             ..Subject::default()
         },
     );
-    let sent = attempt(
-        &sender.http,
-        sender.delivery,
-        &sender.signer,
-        &pending,
-        effect.as_ref(),
-    )
-    .await;
+    let throttled = standing == Standing::Drop;
+    let sent = if throttled {
+        Err(
+            "not sent: the endpoint is throttled (over 15 % of its answers in the last 10 \
+             minutes took more than 2.9 s)"
+                .to_owned(),
+        )
+    } else {
+        let sent = attempt(
+            &sender.http,
+            sender.delivery,
+            &sender.signer,
+            &pending,
+            effect.as_ref(),
+        )
+        .await;
+        sender
+            .endpoints
+            .record(&pending.notification_url, started.elapsed());
+        sent
+    };
     let (write, outcome, retry_at) = match &sent {
         Ok(status) if (200..300).contains(status) => (
             Write::Delivered {
@@ -86,14 +105,14 @@ async fn deliver(store: &Store, sender: &Sender, pending: PendingNotification) {
         _ => {
             let now = Timestamp::now();
             let retry_at = now + backoff(pending.attempts);
-            let give_up =
-                retry_at.duration_since(pending.created_at) > sender.delivery.give_up_after;
+            let give_up = throttled
+                || retry_at.duration_since(pending.created_at) > sender.delivery.give_up_after;
             let reason = match &sent {
                 Ok(status) => status.to_string(),
                 Err(error) => error.clone(),
             };
             if give_up {
-                tracing::warn!(subscription = %pending.subscription_id, %reason, "notification dropped after 4 hours of retries");
+                tracing::warn!(subscription = %pending.subscription_id, %reason, "notification dropped (retried too long, or the endpoint is throttled)");
                 if let Some(url) = &pending.lifecycle_notification_url {
                     lifecycle::send(
                         sender,

@@ -30,6 +30,7 @@ pub mod lifecycle;
 pub mod outbound;
 pub mod payload;
 pub mod scanner;
+pub mod slow_endpoints;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -66,6 +67,8 @@ pub struct Sender {
     pub control: ControlPlane,
     /// Signs the validation tokens of rich notifications.
     pub signer: Arc<Signer>,
+    /// How each endpoint has been answering (Graph's throttling of slow endpoints).
+    pub endpoints: Arc<slow_endpoints::SlowEndpoints>,
 }
 
 /// Starts the scanner, the dispatcher and the reauthorization watch; returns their tasks

@@ -341,3 +341,67 @@ async fn a_lifecycle_url_cannot_be_added_by_patch() {
         .await;
     assert_eq!(now["lifecycleNotificationUrl"], lifecycle.url.as_str());
 }
+
+#[tokio::test]
+async fn an_endpoint_that_keeps_answering_slowly_is_throttled_and_its_notifications_missed() {
+    let server =
+        TestServer::start_with(&["--auth", "none", "--notification-scan-interval", "100ms"]).await;
+    let (slow, lifecycle) = (
+        WebhookReceiver::start().await,
+        WebhookReceiver::start().await,
+    );
+    // Ten subscriptions on one endpoint (anonymous callers have no per-user limit).
+    for _ in 0..10 {
+        let (status, body) = subscribe(&server, "", &slow, &lifecycle, 50).await;
+        assert_eq!(status, 201, "{body}");
+    }
+    slow.hang();
+    let set = |availability: &'static str| {
+        let server = &server;
+        async move {
+            let (status, body) = server
+                .call(
+                    reqwest::Method::POST,
+                    &format!("/v1.0/users/{USER}/presence/setPresence"),
+                    "",
+                    Some(json!({"sessionId": APP, "availability": availability, "activity": availability, "expirationDuration": "PT1H"})),
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+        }
+    };
+    set("Available").await;
+    // Ten answers that never come within 3 s: every one slow, so the endpoint is dropped;
+    // the retries are not sent, and each subscription hears `missed`.
+    let missed = lifecycle.wait_for(10, Duration::from_secs(20)).await;
+    assert_eq!(missed.len(), 10, "{missed:?}");
+    assert!(missed.iter().all(|m| m["lifecycleEvent"] == "missed"));
+
+    // The endpoint answers again, but its record stands for the window: still dropped.
+    slow.recover();
+    set("Away").await;
+    let missed = lifecycle.wait_for(20, WAIT).await;
+    assert_eq!(missed.len(), 20, "{missed:?}");
+    assert!(
+        slow.notifications().is_empty(),
+        "nothing reached the throttled endpoint"
+    );
+    let journal = server
+        .admin_request(reqwest::Method::GET, "/admin/deliveries?top=100")
+        .send()
+        .await
+        .expect("journal")
+        .json::<Value>()
+        .await
+        .expect("json");
+    let throttled = journal["value"]
+        .as_array()
+        .expect("value")
+        .iter()
+        .filter(|a| {
+            a["outcome"] == "dropped"
+                && a["error"].as_str().is_some_and(|e| e.contains("throttled"))
+        })
+        .count();
+    assert!(throttled >= 10, "{journal}");
+}
