@@ -24,11 +24,13 @@ impl EffectivePresence {
 ///
 /// Graph documents `DoNotDisturb > Busy > Available > Away`; the states it leaves out are
 /// placed next to their neighbours (DESIGN.md §2): an idle state just below its active form,
-/// `BeRightBack` between idle and away.
+/// `BeRightBack` between idle and away. The availabilities the September 2025 table added
+/// (only the control plane can set them) rank with what Teams shows for them: `Presenting`
+/// and `Focusing` as do-not-disturb, `InACall` and `InAMeeting` as busy.
 pub fn rank(availability: Availability) -> u8 {
     match availability {
-        Availability::DoNotDisturb => 8,
-        Availability::Busy => 7,
+        Availability::DoNotDisturb | Availability::Presenting | Availability::Focusing => 8,
+        Availability::Busy | Availability::InACall | Availability::InAMeeting => 7,
         Availability::BusyIdle => 6,
         Availability::Available => 5,
         Availability::AvailableIdle => 4,

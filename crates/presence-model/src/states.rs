@@ -4,6 +4,13 @@
 //! PascalCase values of the long-standing list (see DESIGN.md §2), so that is what we emit.
 //! Input is matched ignoring ASCII case because the current Graph docs write the same values
 //! in camelCase and clients copy whichever they read.
+//!
+//! Since September 2025 the v1.0 property table also lists `focusing`, `inACall`,
+//! `inAMeeting` and `presenting` as availabilities (`resources/presence.md`; "What's new",
+//! September 2025). They are part of the vocabulary, so clients generated from our document
+//! read them and the control plane can set them; Graph's actions (setPresence, preferred
+//! presence) still accept only their documented pairs, and the server's own aggregation
+//! keeps the long-standing placement (`Busy/InAMeeting`, `DoNotDisturb/Presenting`).
 
 use crate::vocabulary::vocabulary;
 
@@ -19,6 +26,10 @@ vocabulary! {
         DoNotDisturb,
         Offline,
         PresenceUnknown,
+        Focusing,
+        InACall,
+        InAMeeting,
+        Presenting,
     }
 }
 

@@ -426,3 +426,43 @@ async fn a_live_stream_shows_teams_and_outlook_states() {
     .await;
     assert_eq!(done, Ok(true), "stream so far: {seen}");
 }
+
+#[tokio::test]
+async fn the_availabilities_of_the_2025_table_can_be_set_and_are_read_back() {
+    let server = manual().await;
+    let admin = server.admin_client();
+    let token = writer(&server, TENANT);
+    // A busy session, and a Teams client presenting: Presenting outranks Busy, as Teams shows.
+    set_available(&server, &token, ALICE).await;
+    put_client(
+        &admin,
+        "teams-desktop",
+        Availability::Presenting,
+        Activity::Presenting,
+    )
+    .await;
+    let (status, body) = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/v1.0/users/{ALICE}/presence"),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let read: presence_client::types::Presence =
+        serde_json::from_value(body).expect("the generated types read the new value");
+    assert_eq!(read.availability, Availability::Presenting);
+    put_client(
+        &admin,
+        "teams-desktop",
+        Availability::InAMeeting,
+        Activity::InAMeeting,
+    )
+    .await;
+    let (availability, activity, _) = presence(&server, &token, ALICE).await;
+    assert_eq!(
+        (availability.as_str(), activity.as_str()),
+        ("InAMeeting", "InAMeeting")
+    );
+}
