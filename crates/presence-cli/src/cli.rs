@@ -21,6 +21,18 @@ pub struct Cli {
         default_value = "http://127.0.0.1:8465"
     )]
     pub url: String,
+    /// A CA certificate (PEM) to trust for an `https` --url; default: the local CA of the
+    /// server's data directory (`DATA_DIR/tls/ca.pem`), when there is one.
+    #[arg(long, global = true, env = "PRESENCE_CA_CERT")]
+    pub ca_cert: Option<std::path::PathBuf>,
+    /// The server's data directory, where a `--tls` server keeps its local CA.
+    #[arg(
+        long = "server-data-dir",
+        global = true,
+        env = "PRESENCE_DATA_DIR",
+        default_value = "presence-data"
+    )]
+    pub server_data_dir: std::path::PathBuf,
     /// Bearer token (see `presencectl token`).
     #[arg(long, global = true, env = "PRESENCE_TOKEN", hide_env_values = true)]
     pub token: Option<String>,

@@ -14,6 +14,18 @@ pub struct Connection {
     token: Option<String>,
 }
 
+/// The CA to trust besides the system's: `--ca-cert`, else the local CA of the server's data
+/// directory when it exists (`presence-server --tls` writes it there).
+fn trusted_ca(cli: &Cli) -> Result<Option<Vec<u8>>, Failure> {
+    if let Some(path) = &cli.ca_cert {
+        return std::fs::read(path)
+            .map(Some)
+            .map_err(|e| Failure::usage(format!("--ca-cert {}: {e}", path.display())));
+    }
+    let local = cli.server_data_dir.join("tls").join("ca.pem");
+    Ok(std::fs::read(local).ok())
+}
+
 impl Connection {
     pub fn new(cli: &Cli) -> Result<Self, Failure> {
         let base = format!(
@@ -21,10 +33,10 @@ impl Connection {
             cli.url.trim_end_matches('/'),
             cli.api_version.path()
         );
-        let client = |base: &str| match &cli.token {
-            Some(token) => presence_client::with_bearer_token(base, token)
-                .map_err(|e| Failure::usage(format!("--token: {e}"))),
-            None => Ok(Client::new(base)),
+        let ca = trusted_ca(cli)?;
+        let client = |base: &str| {
+            presence_client::connect(base, cli.token.as_deref(), ca.as_deref())
+                .map_err(|e| Failure::usage(format!("cannot connect: {e}")))
         };
         Ok(Self {
             client: client(&base)?,

@@ -10,18 +10,36 @@ pub enum BuildError {
     InvalidToken,
     #[error("cannot build the HTTP client: {0}")]
     Http(#[from] reqwest::Error),
+    #[error("the CA certificate is not PEM: {0}")]
+    Certificate(reqwest::Error),
 }
 
 /// A client for `base_url` (including the version, e.g. `http://127.0.0.1:8465/v1.0`) that
 /// sends `Authorization: Bearer {token}` on every request.
 pub fn with_bearer_token(base_url: &str, token: &str) -> Result<Client, BuildError> {
-    let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.trim()))
-        .map_err(|_| BuildError::InvalidToken)?;
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(reqwest::header::AUTHORIZATION, value);
-    let http = reqwest::Client::builder()
-        .default_headers(headers)
-        .timeout(std::time::Duration::from_secs(30))
-        .build()?;
-    Ok(Client::new_with_client(base_url, http))
+    connect(base_url, Some(token), None)
+}
+
+/// A client for `base_url`, sending `token` as a bearer token if given, and trusting the CA
+/// certificate `ca_pem` (a server started with `--tls` keeps its own in `DATA_DIR/tls/ca.pem`)
+/// besides the system's roots.
+pub fn connect(
+    base_url: &str,
+    token: Option<&str>,
+    ca_pem: Option<&[u8]>,
+) -> Result<Client, BuildError> {
+    crate::install_crypto_provider();
+    let mut builder = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30));
+    if let Some(token) = token {
+        let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.trim()))
+            .map_err(|_| BuildError::InvalidToken)?;
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::AUTHORIZATION, value);
+        builder = builder.default_headers(headers);
+    }
+    if let Some(pem) = ca_pem {
+        let certificate = reqwest::Certificate::from_pem(pem).map_err(BuildError::Certificate)?;
+        builder = builder.add_root_certificate(certificate);
+    }
+    Ok(Client::new_with_client(base_url, builder.build()?))
 }

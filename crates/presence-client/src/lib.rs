@@ -39,7 +39,15 @@ mod generated;
 pub use generated::*;
 
 mod auth;
-pub use auth::{BuildError, with_bearer_token};
+pub use auth::{BuildError, connect, with_bearer_token};
+
+/// Makes ring the process's rustls crypto provider (idempotent). This crate's HTTP stack
+/// (reqwest with rustls, without a built-in provider) needs one before any client is built:
+/// [`connect`] and [`with_bearer_token`] call this; call it yourself before `Client::new`.
+pub fn install_crypto_provider() {
+    // An error only means a provider is already installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
 
 /// The wire types: the model crate's, which the generated code uses directly.
 pub mod types {

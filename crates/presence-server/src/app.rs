@@ -63,6 +63,7 @@ impl AppState {
         throttle: Option<u32>,
         notification_targets: TargetPolicy,
     ) -> Self {
+        crate::tls::install_crypto_provider();
         let (clock, manual_clock): (SharedClock, _) = match mode {
             ClockMode::System => (Arc::new(SystemClock), None),
             ClockMode::Manual => {
@@ -131,11 +132,27 @@ pub fn configure(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig)
     }
 }
 
+/// The client `$batch` reaches this server with over HTTPS: trusting the local CA, or, with
+/// the operator's certificate (which need not name the loopback address), any certificate:
+/// it only ever connects to the loopback socket this process listens on.
+fn batch_client_over_tls(ca: Option<&std::path::Path>) -> anyhow::Result<reqwest::Client> {
+    let builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+    let builder = match ca {
+        Some(ca) => crate::tls::trusting(builder, ca)?,
+        None => builder.tls_danger_accept_invalid_certs(true),
+    };
+    Ok(builder.build()?)
+}
+
 /// Opens the store, binds, serves until SIGINT or SIGTERM, then drains and closes the store.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let database_url = config.database_url();
     // Keys first: a configuration mistake is reported before any database is touched.
     let auth = crate::auth::setup::authenticator(&config)?;
+    let tls = config
+        .certificate_source()
+        .map(|source| crate::tls::server_config(&source))
+        .transpose()?;
     let store = Store::open(&database_url, config.database_connections).await?;
     info!(database = %crate::config::redacted(&database_url), "database ready");
     if config.clock == ClockMode::Manual {
@@ -148,6 +165,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         config.throttle,
         config.notification_targets,
     );
+    if let Some(served) = &tls {
+        state.batch_http = batch_client_over_tls(served.ca_path.as_deref())?;
+    }
     state.in_memory = config.in_memory();
     state.journal = Arc::new(Journal::new(
         usize::try_from(config.journal).unwrap_or(usize::MAX),
@@ -205,16 +225,34 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if let Some(workers) = config.workers {
         server = server.workers(workers);
     }
-    let server = server
-        .bind(config.listen)
-        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let (server, scheme) = match &tls {
+        Some(served) => (
+            server
+                .bind_rustls_0_23(config.listen, served.config.clone())
+                .with_context(|| format!("cannot listen on {}", config.listen))?,
+            "https",
+        ),
+        None => (
+            server
+                .bind(config.listen)
+                .with_context(|| format!("cannot listen on {}", config.listen))?,
+            "http",
+        ),
+    };
     for addr in server.addrs() {
-        info!("listening on http://{addr}");
+        info!("listening on {scheme}://{addr}");
+    }
+    if let Some(ca) = tls.as_ref().and_then(|served| served.ca_path.as_ref()) {
+        let ca = ca.display();
+        info!(
+            "clients trust the local CA {ca}: SSL_CERT_FILE={ca} REQUESTS_CA_BUNDLE={ca} (Python), \
+             NODE_EXTRA_CA_CERTS={ca} (Node), presencectl --ca-cert {ca}"
+        );
     }
     if let Some(addr) = server.addrs().first() {
         let _ = batch_target
             .self_url
-            .set(format!("http://{}", loopback(*addr)));
+            .set(format!("{scheme}://{}", loopback(*addr)));
     }
     let server = server.run();
     let handle = server.handle();

@@ -20,6 +20,29 @@ pub struct Config {
     #[arg(long, env = "PRESENCE_LISTEN", default_value = DEFAULT_LISTEN)]
     pub listen: SocketAddr,
 
+    /// Serve HTTPS on --listen, with a certificate from a local CA generated once into
+    /// DATA_DIR/tls/ (trust DATA_DIR/tls/ca.pem), or --tls-cert/--tls-key.
+    #[arg(long, env = "PRESENCE_TLS")]
+    pub tls: bool,
+
+    /// Another name the local CA's certificate is valid for (a Docker service name, a host
+    /// name), besides localhost, 127.0.0.1 and ::1. Repeatable.
+    #[arg(
+        long = "tls-name",
+        env = "PRESENCE_TLS_NAMES",
+        value_delimiter = ',',
+        requires = "tls"
+    )]
+    pub tls_names: Vec<String>,
+
+    /// Your own certificate chain (PEM) instead of the local CA's; with --tls-key.
+    #[arg(long, env = "PRESENCE_TLS_CERT", requires_all = ["tls", "tls_key"])]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, env = "PRESENCE_TLS_KEY", requires_all = ["tls", "tls_cert"])]
+    pub tls_key: Option<PathBuf>,
+
     /// Directory for the embedded database and the generated token secret; created on first
     /// start. Default: `presence-data` (with --in-memory: none, nothing is written).
     #[arg(long, env = "PRESENCE_DATA_DIR")]
@@ -186,6 +209,23 @@ impl Config {
     }
 
     /// The data directory in force.
+    /// Where the server's certificate comes from, with --tls.
+    pub fn certificate_source(&self) -> Option<crate::tls::CertificateSource> {
+        if !self.tls {
+            return None;
+        }
+        Some(match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => crate::tls::CertificateSource::Files {
+                cert: cert.clone(),
+                key: key.clone(),
+            },
+            _ => crate::tls::CertificateSource::LocalCa {
+                dir: self.data_dir().join("tls"),
+                names: self.tls_names.clone(),
+            },
+        })
+    }
+
     pub fn data_dir(&self) -> PathBuf {
         self.data_dir
             .clone()

@@ -33,6 +33,7 @@ pub mod routes;
 pub mod signing;
 pub mod store;
 pub mod throttle;
+pub mod tls;
 
 pub use app::serve;
 pub use config::Config;

@@ -12,6 +12,7 @@ async fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
+    presence_server::tls::install_crypto_provider();
     let config = Config::parse();
     presence_server::serve(config).await
 }

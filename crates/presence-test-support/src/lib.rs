@@ -134,6 +134,7 @@ impl TestServer {
 
     /// Starts `command` and waits until the server says where it listens.
     async fn spawn(mut command: Command) -> Self {
+        presence_client::install_crypto_provider();
         let mut child = command
             .env("PRESENCE_LOG", "info")
             .env("NO_COLOR", "1")
@@ -147,7 +148,10 @@ impl TestServer {
         let mut lines = BufReader::new(stderr).lines();
         let origin = tokio::time::timeout(START_TIMEOUT, async {
             while let Some(line) = lines.next_line().await.expect("server log is readable") {
-                if let Some(at) = line.find("listening on http://") {
+                if let Some(at) = line
+                    .find("listening on http://")
+                    .or_else(|| line.find("listening on https://"))
+                {
                     let url = &line[at + "listening on ".len()..];
                     return url.split_whitespace().next().map(str::to_owned);
                 }
@@ -168,9 +172,24 @@ impl TestServer {
         }
     }
 
+    /// The CA a `--tls` server issued its certificate from (`DATA_DIR/tls/ca.pem`), if any.
+    pub fn ca_pem(&self) -> Option<Vec<u8>> {
+        std::fs::read(self.data_dir.join("tls").join("ca.pem")).ok()
+    }
+
+    /// An HTTP client for this server: trusting its local CA when it serves HTTPS.
+    pub fn http(&self) -> reqwest::Client {
+        let mut builder = reqwest::Client::builder();
+        if let Some(pem) = self.ca_pem() {
+            builder = builder
+                .add_root_certificate(reqwest::Certificate::from_pem(&pem).expect("a PEM CA"));
+        }
+        builder.build().expect("an HTTP client")
+    }
+
     /// A generated client for the v1.0 base URL.
     pub fn client(&self) -> Client {
-        Client::new(&format!("{}/v1.0", self.origin))
+        self.client_for("v1.0")
     }
 
     /// The HS256 secret this server generated in its data directory.
@@ -181,7 +200,7 @@ impl TestServer {
 
     /// A generated client for another version's base URL (`beta`).
     pub fn client_for(&self, version: &str) -> Client {
-        Client::new(&format!("{}/{version}", self.origin))
+        Client::new_with_client(&format!("{}/{version}", self.origin), self.http())
     }
 
     /// An absolute URL for a path on this server.
@@ -223,7 +242,8 @@ impl TestServer {
         token: &str,
         body: Option<serde_json::Value>,
     ) -> (u16, serde_json::Value) {
-        let mut request = reqwest::Client::new()
+        let mut request = self
+            .http()
             .request(method, self.url(path))
             .bearer_auth(token);
         if let Some(body) = body {
@@ -254,15 +274,17 @@ impl TestServer {
     /// tokens.
     pub fn admin_client(&self) -> Client {
         match self.admin_token() {
-            Some(token) => presence_client::with_bearer_token(&self.origin, &token)
-                .expect("a valid admin token"),
-            None => Client::new(&self.origin),
+            Some(token) => {
+                presence_client::connect(&self.origin, Some(&token), self.ca_pem().as_deref())
+                    .expect("a valid admin token")
+            }
+            None => Client::new_with_client(&self.origin, self.http()),
         }
     }
 
     /// A request to `/admin…`, carrying an admin token when the server checks tokens.
     pub fn admin_request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        let request = reqwest::Client::new().request(method, self.url(path));
+        let request = self.http().request(method, self.url(path));
         match self.admin_token() {
             Some(token) => request.bearer_auth(token),
             None => request,

@@ -31,3 +31,4 @@ mod sessions;
 mod status_message;
 mod testing_examples;
 mod time;
+mod tls;
