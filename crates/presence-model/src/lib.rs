@@ -23,7 +23,10 @@ pub mod token;
 mod vocabulary;
 
 pub use admin::*;
-pub use authority::{JsonWebKey, JsonWebKeySet};
+pub use authority::{
+    ApplicationRegistration, Identities, JsonWebKey, JsonWebKeySet, TenantIdentities, TestUser,
+    TokenError, TokenResponse,
+};
 pub use batch::{BatchRequest, BatchRequestItem, BatchResponse, BatchResponseItem};
 pub use error::{InnerError, MainError, ODataError};
 pub use location::{SetLocationRequest, UserWorkLocation, WorkLocationSource, WorkLocationType};

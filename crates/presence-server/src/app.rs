@@ -168,6 +168,15 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if let Some(served) = &tls {
         state.batch_http = batch_client_over_tls(served.ca_path.as_deref())?;
     }
+    if let Some(path) = &config.identities {
+        let (applications, users) = crate::authority::identities::load_file(&store, path).await?;
+        info!(applications, users, file = %path.display(), "identities loaded for the authority");
+    }
+    // The tokens the server's authority issues verify like any JWKS key's.
+    if let crate::auth::Authenticator::Jwt(verifier) = &mut state.auth {
+        let key = state.signer.key().await?;
+        verifier.public_keys.push(key.public_key()?);
+    }
     state.in_memory = config.in_memory();
     state.journal = Arc::new(Journal::new(
         usize::try_from(config.journal).unwrap_or(usize::MAX),

@@ -43,6 +43,12 @@ pub struct Config {
     #[arg(long, env = "PRESENCE_TLS_KEY", requires_all = ["tls", "tls_cert"])]
     pub tls_key: Option<PathBuf>,
 
+    /// Applications and test users for the server's own authority (its token endpoint at
+    /// /{tenant}/oauth2/v2.0/token), as JSON: {"tenants":[{"id","applications":[…],"users":[…]}]}.
+    /// Loaded at every start, adding or replacing what it names.
+    #[arg(long, env = "PRESENCE_IDENTITIES")]
+    pub identities: Option<PathBuf>,
+
     /// Directory for the embedded database and the generated token secret; created on first
     /// start. Default: `presence-data` (with --in-memory: none, nothing is written).
     #[arg(long, env = "PRESENCE_DATA_DIR")]

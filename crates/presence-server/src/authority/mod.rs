@@ -1,14 +1,25 @@
-//! The server as an Entra-shaped issuer of tokens, on the same listener as the API: for now
-//! the JWKS of its signing key (`crate::signing`), which verifies the validation tokens of
-//! rich notifications. Paths hang off the server's root with a tenant segment, as Entra's
-//! (`/{tenant}/discovery/v2.0/keys`); any tenant (a GUID, a domain, `common`,
-//! `organizations`) gets the same keys, as on Entra.
+//! The server as an Entra-shaped issuer of tokens, on the same listener as the API, so an app
+//! written for Graph gets its tokens from here by configuration alone: OpenID discovery
+//! ([`discovery`]), the token endpoint ([`token`], minting in [`tokens`], errors in
+//! [`failure`]), the JWKS of the signing key ([`keys`]), and who exists ([`identities`],
+//! certificates for client assertions in [`assertion`]). Paths hang off the server's root
+//! with a tenant segment, as Entra's (`/{tenant}/oauth2/v2.0/token`); the keys are the same
+//! for every tenant, as on Entra. Every token is signed with the server's key
+//! (`crate::signing`), which the API's verifier trusts beside `--jwt-secret`/`--jwks`.
 
+pub mod assertion;
+pub mod discovery;
+pub mod failure;
+pub mod identities;
 pub mod keys;
+pub mod token;
+pub mod tokens;
 
 use actix_web::web;
 
 /// Every authority route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.configure(keys::configure);
+    cfg.configure(keys::configure)
+        .configure(discovery::configure)
+        .configure(token::configure);
 }

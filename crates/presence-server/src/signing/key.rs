@@ -77,6 +77,16 @@ impl SigningKey {
         jsonwebtoken::encode(&header, claims, &self.encoding).map_err(key_error)
     }
 
+    /// The public half as a verification key (RS256, this key's `kid`).
+    pub fn public_key(&self) -> Result<crate::auth::jwks::PublicKey, SigningError> {
+        Ok(crate::auth::jwks::PublicKey {
+            kid: Some(self.kid.clone()),
+            algorithm: Algorithm::RS256,
+            key: jsonwebtoken::DecodingKey::from_rsa_components(&self.n, &self.e)
+                .map_err(key_error)?,
+        })
+    }
+
     /// The public half as a JWK.
     pub fn jwk(&self) -> JsonWebKey {
         JsonWebKey {

@@ -13,6 +13,7 @@
 mod codec;
 mod decode;
 mod error;
+pub mod identities;
 mod postgres;
 pub mod purge;
 mod records;
@@ -119,6 +120,24 @@ impl Store {
         access_lapsing_by: Timestamp,
     ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
         on_backend!(self, store => store.reauthorization_due(now, expiring_by, access_lapsing_by).await)
+    }
+
+    /// The authority's application `client_id` of `tenant`, with its credentials.
+    pub async fn application(
+        &self,
+        tenant: &str,
+        client_id: &str,
+    ) -> Result<Option<identities::ApplicationRecord>, sqlx::Error> {
+        on_backend!(self, store => store.application(tenant, client_id).await)
+    }
+
+    /// The authority's test user signing in as `upn` (any case), in `tenant` or any.
+    pub async fn user_by_upn(
+        &self,
+        tenant: Option<&str>,
+        upn: &str,
+    ) -> Result<Option<identities::UserRecord>, sqlx::Error> {
+        on_backend!(self, store => store.user_by_upn(tenant, upn).await)
     }
 
     /// The server's signing key, as (key id, PKCS#8 PEM): the oldest stored.

@@ -4,6 +4,7 @@
 
 use jiff::Timestamp;
 
+use super::identities::{ApplicationRecord, UserRecord};
 use super::records::SubscriptionRecord;
 use crate::engine::calendar::CalendarEntry;
 use crate::engine::location::Location;
@@ -141,6 +142,11 @@ pub enum Write {
     /// Record that `reauthorizationRequired` was sent: `Found(true)` for the one write that
     /// made the mark, so instances sharing a database send it once.
     MarkReauthorizationSent { id: String },
+    /// Add or replace the authority's applications (credentials replaced whole) and users.
+    PutIdentities {
+        applications: Vec<ApplicationRecord>,
+        users: Vec<UserRecord>,
+    },
     /// Keep a newly generated signing key (PKCS#8 PEM) unless its id exists.
     AddSigningKey {
         kid: String,

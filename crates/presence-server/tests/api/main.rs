@@ -7,6 +7,7 @@
 
 mod admin;
 mod auth;
+mod authority;
 mod batch;
 mod durability;
 mod errors;

@@ -215,6 +215,13 @@ async fn apply_one(write: &Write, conn: &mut PgConnection) -> Result<(Written, b
                     .await?;
             Ok((Written::Found(found), false))
         }
+        Write::PutIdentities {
+            applications,
+            users,
+        } => {
+            super::identities::put(conn, applications, users).await?;
+            Ok((Written::Done, false))
+        }
         Write::AddSigningKey { kid, pem, now } => {
             super::signing_keys::add(conn, kid, pem, *now).await?;
             Ok((Written::Done, false))

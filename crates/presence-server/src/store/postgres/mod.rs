@@ -15,6 +15,7 @@
 mod apply;
 mod counts;
 mod export;
+mod identities;
 mod listen;
 mod outlook;
 mod read;
@@ -137,6 +138,24 @@ impl PgStore {
         users: &[String],
     ) -> Result<HashMap<String, UserState>, sqlx::Error> {
         read::fetch_users(&self.reads, tenant, users).await
+    }
+
+    /// The authority's application `client_id` of `tenant`.
+    pub async fn application(
+        &self,
+        tenant: &str,
+        client_id: &str,
+    ) -> Result<Option<crate::store::identities::ApplicationRecord>, sqlx::Error> {
+        identities::application(&self.reads, tenant, client_id).await
+    }
+
+    /// The authority's test user signing in as `upn`.
+    pub async fn user_by_upn(
+        &self,
+        tenant: Option<&str>,
+        upn: &str,
+    ) -> Result<Option<crate::store::identities::UserRecord>, sqlx::Error> {
+        identities::user_by_upn(&self.reads, tenant, upn).await
     }
 
     /// The oldest signing key, as (key id, PKCS#8 PEM).

@@ -12,16 +12,20 @@ pub(super) async fn oldest(pool: &PgPool) -> Result<Option<(String, String)>, sq
         .await
 }
 
-/// Adds a key unless one with its id exists.
+/// Adds a key unless there is one already: the first stored is the one every instance uses.
+/// Instances starting together take a transaction advisory lock first, so only one inserts.
 pub(super) async fn add(
     conn: &mut sqlx::PgConnection,
     kid: &str,
     pem: &str,
     now: Timestamp,
 ) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('presence-signing-key', 0))")
+        .execute(&mut *conn)
+        .await?;
     sqlx::query(
-        "INSERT INTO signing_keys (kid, private_key_pem, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (kid) DO NOTHING",
+        "INSERT INTO signing_keys (kid, private_key_pem, created_at) \
+         SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM signing_keys)",
     )
     .bind(kid)
     .bind(pem)

@@ -192,6 +192,13 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
         } => subscriptions::renew(conn, (tenant, id), None, None, *access_expires_at, *now)
             .await
             .map(Written::Found),
+        Write::PutIdentities {
+            applications,
+            users,
+        } => {
+            super::identities::put(conn, applications, users).await?;
+            Ok(Written::Done)
+        }
         Write::AddSigningKey { kid, pem, now } => {
             super::signing_keys::add(conn, kid, pem, *now).await?;
             Ok(Written::Done)

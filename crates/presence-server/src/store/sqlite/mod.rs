@@ -12,6 +12,7 @@ mod apply;
 mod checkpoint;
 mod counts;
 mod export;
+mod identities;
 mod outlook;
 mod read;
 mod reset;
@@ -117,6 +118,24 @@ impl SqliteStore {
         users: &[String],
     ) -> Result<HashMap<String, UserState>, sqlx::Error> {
         read::fetch_users(&self.read, tenant, users).await
+    }
+
+    /// The authority's application `client_id` of `tenant`.
+    pub async fn application(
+        &self,
+        tenant: &str,
+        client_id: &str,
+    ) -> Result<Option<crate::store::identities::ApplicationRecord>, sqlx::Error> {
+        identities::application(&self.read, tenant, client_id).await
+    }
+
+    /// The authority's test user signing in as `upn`.
+    pub async fn user_by_upn(
+        &self,
+        tenant: Option<&str>,
+        upn: &str,
+    ) -> Result<Option<crate::store::identities::UserRecord>, sqlx::Error> {
+        identities::user_by_upn(&self.read, tenant, upn).await
     }
 
     /// The oldest signing key, as (key id, PKCS#8 PEM).

@@ -12,7 +12,8 @@ pub(super) async fn oldest(pool: &SqlitePool) -> Result<Option<(String, String)>
         .await
 }
 
-/// Adds a key unless one with its id exists.
+/// Adds a key unless there is one already: the first stored is the one every instance uses
+/// (the writer serialises racing starts).
 pub(super) async fn add(
     conn: &mut sqlx::SqliteConnection,
     kid: &str,
@@ -20,8 +21,8 @@ pub(super) async fn add(
     now: Timestamp,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO signing_keys (kid, private_key_pem, created_at) VALUES (?, ?, ?) \
-         ON CONFLICT (kid) DO NOTHING",
+        "INSERT INTO signing_keys (kid, private_key_pem, created_at) \
+         SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM signing_keys)",
     )
     .bind(kid)
     .bind(pem)

@@ -1,0 +1,119 @@
+//! Who exists for the authority: `--identities FILE` (the `Identities` JSON shape) is checked,
+//! its secrets and passwords hashed with argon2, and stored (`Write::PutIdentities`); the
+//! token endpoint checks credentials against the hashes.
+
+use std::path::Path;
+
+use anyhow::Context;
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use presence_model::Identities;
+
+use crate::store::identities::{ApplicationRecord, UserRecord};
+use crate::store::{Store, Write};
+
+/// Loads `path` into the store (adding or replacing what it names), at start-up.
+pub async fn load_file(store: &Store, path: &Path) -> anyhow::Result<(usize, usize)> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read --identities {}", path.display()))?;
+    let identities: Identities = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "--identities {} is not an identities document",
+            path.display()
+        )
+    })?;
+    let (applications, users) = tokio::task::spawn_blocking(move || records(&identities))
+        .await
+        .context("hashing the identities failed")??;
+    let counts = (applications.len(), users.len());
+    store
+        .write(Write::PutIdentities {
+            applications,
+            users,
+        })
+        .await?;
+    Ok(counts)
+}
+
+/// The records of `identities`, checked, with every secret and password hashed (blocking).
+fn records(identities: &Identities) -> anyhow::Result<(Vec<ApplicationRecord>, Vec<UserRecord>)> {
+    let (mut applications, mut users) = (Vec::new(), Vec::new());
+    for (t, tenant) in identities.tenants.iter().enumerate() {
+        let tenant_id = id(&tenant.id).with_context(|| format!("tenants[{t}].id"))?;
+        for (a, app) in tenant.applications.iter().enumerate() {
+            let at = || format!("tenants[{t}].applications[{a}]");
+            for (c, pem) in app.certificates.iter().enumerate() {
+                crate::authority::assertion::certificate_key(pem)
+                    .with_context(|| format!("{}.certificates[{c}]", at()))?;
+            }
+            applications.push(ApplicationRecord {
+                tenant: tenant_id.clone(),
+                client_id: id(&app.client_id).with_context(|| format!("{}.clientId", at()))?,
+                display_name: app.display_name.clone(),
+                roles: app.roles.clone(),
+                scopes: app.scopes.clone(),
+                secret_hashes: app
+                    .secrets
+                    .iter()
+                    .map(|secret| hash(secret))
+                    .collect::<anyhow::Result<_>>()?,
+                certificates: app.certificates.clone(),
+            });
+        }
+        for (u, user) in tenant.users.iter().enumerate() {
+            let at = format!("tenants[{t}].users[{u}]");
+            anyhow::ensure!(
+                user.user_principal_name.contains('@'),
+                "{at}.userPrincipalName must look like name@domain"
+            );
+            users.push(UserRecord {
+                tenant: tenant_id.clone(),
+                id: id(&user.id).with_context(|| format!("{at}.id"))?,
+                user_principal_name: user.user_principal_name.to_lowercase(),
+                display_name: user.display_name.clone(),
+                password_hash: hash(&user.password)?,
+            });
+        }
+    }
+    Ok((applications, users))
+}
+
+/// An id as tokens carry it: non-empty, printable, no spaces; lowercase.
+fn id(text: &str) -> anyhow::Result<String> {
+    anyhow::ensure!(
+        !text.is_empty() && text.len() <= 256 && text.chars().all(|c| c.is_ascii_graphic()),
+        "'{text}' is not an id (printable, without spaces)"
+    );
+    Ok(text.to_lowercase())
+}
+
+/// An argon2id PHC string of `secret`.
+fn hash(secret: &str) -> anyhow::Result<String> {
+    let hashed: PasswordHash = Argon2::default()
+        .hash_password(secret.as_bytes())
+        .map_err(|e| anyhow::anyhow!("cannot hash a secret: {e}"))?;
+    Ok(hashed.to_string())
+}
+
+/// Whether `secret` matches any of `hashes` (blocking: argon2 is meant to be slow).
+pub fn matches_any(secret: &str, hashes: &[String]) -> bool {
+    hashes.iter().any(|hash| {
+        PasswordVerifier::<str>::verify_password(&Argon2::default(), secret.as_bytes(), hash)
+            .is_ok()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_stored_hashed_and_verify() {
+        let hashed = hash("s3cret").expect("hashed");
+        assert!(hashed.starts_with("$argon2id$"), "{hashed}");
+        assert!(!hashed.contains("s3cret"));
+        assert!(matches_any("s3cret", std::slice::from_ref(&hashed)));
+        assert!(!matches_any("S3cret", &[hashed]));
+    }
+}

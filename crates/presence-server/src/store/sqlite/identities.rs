@@ -1,0 +1,119 @@
+//! The authority's applications and test users (`store::identities`): their SQL.
+
+use sqlx::{SqliteConnection, SqlitePool};
+
+use crate::store::identities::{self, ApplicationRecord, UserRecord};
+
+/// Adds or replaces `applications` (their credentials replaced whole) and `users`.
+pub(super) async fn put(
+    conn: &mut SqliteConnection,
+    applications: &[ApplicationRecord],
+    users: &[UserRecord],
+) -> Result<(), sqlx::Error> {
+    for application in applications {
+        let list = |items: &[String]| serde_json::to_string(items).unwrap_or_else(|_| "[]".into());
+        sqlx::query(
+            "INSERT INTO identity_applications (tenant_id, client_id, display_name, roles, \
+         scopes) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, client_id) DO UPDATE SET \
+         display_name = excluded.display_name, roles = excluded.roles, scopes = \
+         excluded.scopes",
+        )
+        .bind(&application.tenant)
+        .bind(&application.client_id)
+        .bind(&application.display_name)
+        .bind(list(&application.roles))
+        .bind(list(&application.scopes))
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("DELETE FROM identity_credentials WHERE tenant_id = ? AND client_id = ?")
+            .bind(&application.tenant)
+            .bind(&application.client_id)
+            .execute(&mut *conn)
+            .await?;
+        for (position, kind, value) in identities::credentials(application) {
+            sqlx::query(
+                "INSERT INTO identity_credentials (tenant_id, client_id, position, kind, value) \
+         VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&application.tenant)
+            .bind(&application.client_id)
+            .bind(position)
+            .bind(kind)
+            .bind(value)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    for user in users {
+        sqlx::query(
+            "INSERT INTO identity_users (tenant_id, user_id, user_principal_name, \
+         display_name, password_hash) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, \
+         user_id) DO UPDATE SET user_principal_name = excluded.user_principal_name, \
+         display_name = excluded.display_name, password_hash = excluded.password_hash",
+        )
+        .bind(&user.tenant)
+        .bind(&user.id)
+        .bind(user.user_principal_name.to_lowercase())
+        .bind(&user.display_name)
+        .bind(&user.password_hash)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The application `client_id` of `tenant`, with its credentials.
+pub(super) async fn application(
+    pool: &SqlitePool,
+    tenant: &str,
+    client_id: &str,
+) -> Result<Option<ApplicationRecord>, sqlx::Error> {
+    let row: Option<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT tenant_id, client_id, display_name, roles, scopes FROM \
+         identity_applications WHERE tenant_id = ? AND client_id = ?",
+    )
+    .bind(tenant)
+    .bind(client_id)
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let credentials: Vec<(String, String)> = sqlx::query_as(
+        "SELECT kind, value FROM identity_credentials WHERE tenant_id = ? AND client_id = \
+         ? ORDER BY position",
+    )
+    .bind(tenant)
+    .bind(client_id)
+    .fetch_all(pool)
+    .await?;
+    identities::application(row, credentials).map(Some)
+}
+
+/// The user signing in as `upn` (any case), in `tenant` or, without one, in any tenant.
+pub(super) async fn user_by_upn(
+    pool: &SqlitePool,
+    tenant: Option<&str>,
+    upn: &str,
+) -> Result<Option<UserRecord>, sqlx::Error> {
+    let upn = upn.to_lowercase();
+    let row: Option<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT tenant_id, user_id, user_principal_name, display_name, password_hash FROM \
+         identity_users WHERE user_principal_name = ? AND (? IS NULL OR tenant_id = ?) \
+         ORDER BY tenant_id LIMIT 1",
+    )
+    .bind(&upn)
+    .bind(tenant)
+    .bind(tenant)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(
+        |(tenant, id, user_principal_name, display_name, password_hash)| UserRecord {
+            tenant,
+            id,
+            user_principal_name,
+            display_name,
+            password_hash,
+        },
+    ))
+}

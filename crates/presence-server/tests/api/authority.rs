@@ -1,0 +1,449 @@
+//! The server as its own Entra-shaped authority: discovery, the token endpoint's grants and
+//! refusals, and the API accepting what it issues. Raw HTTP here; the official credential
+//! libraries are driven in `identity_compat`.
+
+use presence_test_support::TestServer;
+use serde_json::{Value, json};
+
+pub const TENANT: &str = "3f2a7c1e-8d4b-4e6a-9c0f-5b1d2e3a4f60";
+pub const OTHER_TENANT: &str = "9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4";
+pub const CLIENT: &str = "4a1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+pub const CERT_CLIENT: &str = "5b2c3d4e-6f70-4b8c-9d0e-1f2a3b4c5d6e";
+pub const SECRET: &str = "presence-test-secret~value";
+pub const ALICE: &str = "a11ce000-0000-4000-8000-000000000001";
+pub const ALICE_UPN: &str = "alice@contoso.test";
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// An identities file with an application of each kind and one user; `certificate` is the
+/// PEM certificate registered for `CERT_CLIENT`.
+pub fn identities(dir: &std::path::Path, certificate: &str) -> std::path::PathBuf {
+    let path = dir.join("identities.json");
+    let document = json!({"tenants": [
+        {"id": TENANT,
+         "applications": [
+            {"clientId": CLIENT, "displayName": "Presence test app", "secrets": [SECRET],
+             "roles": ["Presence.ReadWrite.All"],
+             "scopes": ["Presence.Read", "Presence.ReadWrite", "Presence.Read.All"]},
+            {"clientId": CERT_CLIENT, "displayName": "Certificate app", "certificates": [certificate],
+             "roles": ["Presence.Read.All"]}],
+         "users": [{"id": ALICE, "userPrincipalName": ALICE_UPN, "displayName": "Alice", "password": PASSWORD}]},
+        {"id": OTHER_TENANT, "applications": [], "users": []}
+    ]});
+    std::fs::write(&path, document.to_string()).expect("written");
+    path
+}
+
+/// A self-signed RSA certificate and its key (PEM), made with openssl.
+pub fn certificate(dir: &std::path::Path) -> (String, String) {
+    let (cert, key) = (dir.join("app-cert.pem"), dir.join("app-key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=app",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    (
+        std::fs::read_to_string(cert).expect("cert"),
+        std::fs::read_to_string(key).expect("key"),
+    )
+}
+
+async fn post_form(server: &TestServer, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
+    let response = server
+        .http()
+        .post(server.url(path))
+        .form(form)
+        .send()
+        .await
+        .expect("answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn token_path(tenant: &str) -> String {
+    format!("/{tenant}/oauth2/v2.0/token")
+}
+
+fn assert_refused(answer: &(u16, Value), status: u16, error: &str, code: u64) {
+    let (got, body) = answer;
+    assert_eq!(*got, status, "{body}");
+    assert_eq!(body["error"], error, "{body}");
+    assert_eq!(body["error_codes"], json!([code]), "{body}");
+    assert!(
+        body["error_description"]
+            .as_str()
+            .is_some_and(|d| d.starts_with(&format!("AADSTS{code}: "))),
+        "{body}"
+    );
+    for field in ["timestamp", "trace_id", "correlation_id"] {
+        assert!(body[field].is_string(), "{field}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn discovery_and_keys_describe_this_authority() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (cert, _) = certificate(dir.path());
+    let file = identities(dir.path(), &cert);
+    let server =
+        TestServer::start_with(&["--tls", "--identities", file.to_str().expect("utf-8")]).await;
+    let (status, config) = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/{TENANT}/v2.0/.well-known/openid-configuration"),
+            "",
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let origin = &server.origin;
+    assert_eq!(config["issuer"], format!("{origin}/{TENANT}/v2.0"));
+    assert_eq!(
+        config["token_endpoint"],
+        format!("{origin}/{TENANT}/oauth2/v2.0/token")
+    );
+    assert_eq!(config["tenant_region_scope"], Value::Null);
+    for field in [
+        "authorization_endpoint",
+        "device_authorization_endpoint",
+        "jwks_uri",
+        "response_types_supported",
+        "subject_types_supported",
+        "id_token_signing_alg_values_supported",
+        "scopes_supported",
+    ] {
+        assert!(!config[field].is_null(), "{field}");
+    }
+    let (_, common) = server
+        .call(
+            reqwest::Method::GET,
+            "/common/v2.0/.well-known/openid-configuration",
+            "",
+            None,
+        )
+        .await;
+    assert_eq!(common["issuer"], format!("{origin}/{{tenantid}}/v2.0"));
+    let (status, v1) = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/{TENANT}/.well-known/openid-configuration"),
+            "",
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(v1["issuer"], format!("https://sts.windows.net/{TENANT}/"));
+    let (status, instance) = server
+        .call(
+            reqwest::Method::GET,
+            "/common/discovery/instance?api-version=1.1",
+            "",
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(instance["api-version"], "1.1");
+    let jwks_path = config["jwks_uri"]
+        .as_str()
+        .and_then(|u| u.strip_prefix(origin.as_str()))
+        .expect("on this server");
+    let (status, jwks) = server.call(reqwest::Method::GET, jwks_path, "", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(jwks["keys"][0]["kty"], "RSA");
+}
+
+#[tokio::test]
+async fn client_credentials_give_an_application_token_the_api_accepts() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (cert, key) = certificate(dir.path());
+    let file = identities(dir.path(), &cert);
+    let server =
+        TestServer::start_with(&["--tls", "--identities", file.to_str().expect("utf-8")]).await;
+    let scope = "https://graph.microsoft.com/.default";
+    let (status, answer) = post_form(
+        &server,
+        &token_path(TENANT),
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", CLIENT),
+            ("client_secret", SECRET),
+            ("scope", scope),
+            ("client_info", "1"),
+            ("x-client-SKU", "test"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["token_type"], "Bearer");
+    assert!(answer["expires_in"].as_u64().is_some_and(|s| s > 3000));
+    assert!(answer.get("refresh_token").is_none());
+    let token = answer["access_token"].as_str().expect("a token").to_owned();
+    let claims = jsonwebtoken::dangerous::insecure_decode::<Value>(&token)
+        .expect("a JWT")
+        .claims;
+    assert_eq!(claims["tid"], TENANT);
+    assert_eq!(
+        (&claims["appid"], &claims["azp"]),
+        (&json!(CLIENT), &json!(CLIENT))
+    );
+    assert_eq!(claims["roles"], json!(["Presence.ReadWrite.All"]));
+    assert_eq!(claims["aud"], "https://graph.microsoft.com");
+    assert_eq!(claims["idtyp"], "app");
+
+    // The API takes it, in the token's tenant.
+    let user = "fa8bf3dc-eca7-46b7-bad1-db199b62afc3";
+    let (status, body) = server
+        .call(
+            reqwest::Method::POST,
+            &format!("/v1.0/users/{user}/presence/setPresence"),
+            &token,
+            Some(json!({"availability": "Busy", "activity": "InACall", "expirationDuration": "PT1H"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    // HTTP Basic client authentication works too.
+    let basic = server
+        .http()
+        .post(server.url(&token_path(TENANT)))
+        .basic_auth(CLIENT, Some(SECRET))
+        .form(&[("grant_type", "client_credentials"), ("scope", scope)])
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(basic.status(), 200);
+
+    // A client assertion signed with the registered certificate's key.
+    let now = jiff::Timestamp::now().as_second();
+    let assertion = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
+        &json!({"aud": format!("{}{}", server.origin, token_path(TENANT)), "iss": CERT_CLIENT,
+                "sub": CERT_CLIENT, "jti": "1", "nbf": now, "exp": now + 600}),
+        &jsonwebtoken::EncodingKey::from_rsa_pem(key.as_bytes()).expect("an RSA key"),
+    )
+    .expect("signed");
+    let assertion_form = |assertion: &str| {
+        vec![
+            ("grant_type", "client_credentials".to_owned()),
+            ("client_id", CERT_CLIENT.to_owned()),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".to_owned(),
+            ),
+            ("client_assertion", assertion.to_owned()),
+            ("scope", scope.to_owned()),
+        ]
+    };
+    let answer = server
+        .http()
+        .post(server.url(&token_path(TENANT)))
+        .form(&assertion_form(&assertion))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(answer.status(), 200);
+    let forged = format!("{}x", &assertion[..assertion.len() - 1]);
+    let refused = server
+        .http()
+        .post(server.url(&token_path(TENANT)))
+        .form(&assertion_form(&forged))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(refused.status(), 401);
+
+    // The refusals, shaped as Entra's.
+    let base = |client: &'static str, secret: &'static str| {
+        vec![
+            ("grant_type", "client_credentials"),
+            ("client_id", client),
+            ("client_secret", secret),
+            ("scope", scope),
+        ]
+    };
+    assert_refused(
+        &post_form(&server, &token_path(TENANT), &base(CLIENT, "wrong")).await,
+        401,
+        "invalid_client",
+        7000215,
+    );
+    assert_refused(
+        &post_form(
+            &server,
+            &token_path(TENANT),
+            &base("00000000-1111-2222-3333-444444444444", SECRET),
+        )
+        .await,
+        400,
+        "unauthorized_client",
+        700016,
+    );
+    // The application of another tenant is unknown here.
+    assert_refused(
+        &post_form(&server, &token_path(OTHER_TENANT), &base(CLIENT, SECRET)).await,
+        400,
+        "unauthorized_client",
+        700016,
+    );
+    let mut bad_scope = base(CLIENT, SECRET);
+    bad_scope[3] = ("scope", "https://vault.azure.net/.default");
+    assert_refused(
+        &post_form(&server, &token_path(TENANT), &bad_scope).await,
+        400,
+        "invalid_scope",
+        70011,
+    );
+    let mut bad_grant = base(CLIENT, SECRET);
+    bad_grant[0] = ("grant_type", "magic");
+    assert_refused(
+        &post_form(&server, &token_path(TENANT), &bad_grant).await,
+        400,
+        "unsupported_grant_type",
+        70003,
+    );
+
+    // A token the authority did not sign is refused by the API.
+    let (status, _) = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/v1.0/users/{user}/presence"),
+            &format!("{}x", &token[..token.len() - 1]),
+            None,
+        )
+        .await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn a_test_user_signs_in_with_a_password_and_refreshes() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (cert, _) = certificate(dir.path());
+    let file = identities(dir.path(), &cert);
+    let server =
+        TestServer::start_with(&["--tls", "--identities", file.to_str().expect("utf-8")]).await;
+    let password_form = |password: &'static str| {
+        vec![
+            ("grant_type", "password"),
+            ("client_id", CLIENT),
+            ("username", "Alice@Contoso.test"),
+            ("password", password),
+            (
+                "scope",
+                "https://graph.microsoft.com/Presence.ReadWrite openid profile offline_access",
+            ),
+            ("client_info", "1"),
+        ]
+    };
+    let (status, answer) = post_form(
+        &server,
+        "/organizations/oauth2/v2.0/token",
+        &password_form(PASSWORD),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    for field in ["access_token", "refresh_token", "id_token", "client_info"] {
+        assert!(answer[field].is_string(), "{field}: {answer}");
+    }
+    let access = answer["access_token"].as_str().expect("token").to_owned();
+    let claims = jsonwebtoken::dangerous::insecure_decode::<Value>(&access)
+        .expect("JWT")
+        .claims;
+    assert_eq!(
+        (&claims["oid"], &claims["scp"]),
+        (&json!(ALICE), &json!("Presence.ReadWrite"))
+    );
+    assert_eq!(claims["tid"], TENANT);
+
+    // The delegated token reads and writes the signed-in user's own presence.
+    let (status, body) = server
+        .call(
+            reqwest::Method::POST,
+            "/v1.0/me/presence/setPresence",
+            &access,
+            Some(json!({"availability": "Available", "activity": "Available", "expirationDuration": "PT1H"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, me) = server
+        .call(reqwest::Method::GET, "/v1.0/me/presence", &access, None)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(me["id"], ALICE);
+
+    assert_refused(
+        &post_form(&server, &token_path(TENANT), &password_form("wrong")).await,
+        400,
+        "invalid_grant",
+        50126,
+    );
+    let mut unconsented = password_form(PASSWORD);
+    unconsented[4] = ("scope", "https://graph.microsoft.com/Calendars.Read");
+    assert_refused(
+        &post_form(&server, &token_path(TENANT), &unconsented).await,
+        400,
+        "invalid_grant",
+        65001,
+    );
+
+    // The refresh token gives a new access token, to its own client only.
+    let refresh = answer["refresh_token"].as_str().expect("refresh");
+    let (status, renewed) = post_form(
+        &server,
+        &token_path(TENANT),
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", CLIENT),
+            ("refresh_token", refresh),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{renewed}");
+    let (status, _) = server
+        .call(
+            reqwest::Method::GET,
+            "/v1.0/me/presence",
+            renewed["access_token"].as_str().expect("token"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_refused(
+        &post_form(
+            &server,
+            &token_path(TENANT),
+            &[
+                ("grant_type", "refresh_token"),
+                ("client_id", CERT_CLIENT),
+                ("refresh_token", refresh),
+            ],
+        )
+        .await,
+        400,
+        "invalid_grant",
+        70000,
+    );
+    assert_refused(
+        &post_form(
+            &server,
+            &token_path(TENANT),
+            &[
+                ("grant_type", "refresh_token"),
+                ("client_id", CLIENT),
+                ("refresh_token", "not-a-token"),
+            ],
+        )
+        .await,
+        400,
+        "invalid_grant",
+        70000,
+    );
+}
