@@ -14,7 +14,7 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8465";
 
 /// A self-hosted, persistent Microsoft Graph presence API.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "presence-server", version, about)]
+#[command(name = "presence-server", version, about, args_override_self = true)]
 pub struct Config {
     /// Address to listen on. Port 0 picks a free port; the bound address is logged.
     #[arg(long, env = "PRESENCE_LISTEN", default_value = DEFAULT_LISTEN)]

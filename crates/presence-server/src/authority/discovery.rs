@@ -110,11 +110,23 @@ async fn openid_configuration_v1(req: HttpRequest, tenant: web::Path<String>) ->
     }))
 }
 
-/// MSAL's instance discovery: this host is its own (only) alias.
+/// MSAL's instance discovery: this host is its own (only) alias; the tenant is the one of the
+/// `authorization_endpoint` MSAL asks about (else the path's).
 async fn instance_discovery(req: HttpRequest, tenant: web::Path<String>) -> HttpResponse {
     let origin = origin(&req);
     let host = origin.split("://").nth(1).unwrap_or_default().to_owned();
-    let tenant = tenant.into_inner();
+    let asked =
+        web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+            .ok()
+            .and_then(|query| {
+                let endpoint = query.get("authorization_endpoint")?;
+                let path = endpoint.split("://").nth(1)?.split_once('/')?.1;
+                path.split('/')
+                    .next()
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned)
+            });
+    let tenant = asked.unwrap_or_else(|| tenant.into_inner());
     HttpResponse::Ok().json(json!({
         "tenant_discovery_endpoint": format!("{origin}/{tenant}/v2.0/.well-known/openid-configuration"),
         "api-version": "1.1",

@@ -14,6 +14,7 @@ mod errors;
 mod events;
 mod fuzz;
 mod hardening;
+mod identity_compat;
 mod instances;
 mod js_sdk_compat;
 mod json_batch;
