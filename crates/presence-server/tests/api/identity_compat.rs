@@ -3,7 +3,9 @@
 //! certificate, the CA trusted through environment variables only), and the official Graph
 //! SDK uses them unchanged: compat/python/identity_compat.py (azure-identity's
 //! `ClientSecretCredential`, `CertificateCredential`, `UsernamePasswordCredential`, MSAL's
-//! `ConfidentialClientApplication`).
+//! `ConfidentialClientApplication`) and compat/js/identity_compat.mjs (`@azure/identity`'s
+//! `ClientSecretCredential` with the Graph JavaScript client's
+//! `TokenCredentialAuthenticationProvider`).
 
 use tokio::process::Command;
 
@@ -12,6 +14,7 @@ use presence_test_support::TestServer;
 use crate::authority::{
     ALICE, ALICE_UPN, CERT_CLIENT, CLIENT, PASSWORD, SECRET, TENANT, certificate, identities,
 };
+use crate::node;
 use crate::python::{self, workspace_root};
 
 /// A loopback address no other test listens on.
@@ -63,5 +66,38 @@ async fn azure_identity_and_msal_get_tokens_the_graph_sdk_uses() {
     assert!(
         stdout.contains("ok: msal: an unknown client is AADSTS700016"),
         "every step ran:\n{stdout}"
+    );
+}
+
+#[tokio::test]
+async fn azure_identity_for_node_gets_a_token_the_graph_js_client_uses() {
+    let js = workspace_root().join("compat/js");
+    node::install(&js).await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (cert, _) = certificate(dir.path());
+    let file = identities(dir.path(), &cert);
+    let server =
+        TestServer::start_with(&["--tls", "--identities", file.to_str().expect("utf-8")]).await;
+    let output = Command::new("node")
+        .arg("identity_compat.mjs")
+        .args([&server.origin, TENANT, CLIENT, SECRET])
+        .current_dir(&js)
+        .env(
+            "NODE_EXTRA_CA_CERTS",
+            server.data_dir.join("tls").join("ca.pem"),
+        )
+        .output()
+        .await
+        .expect("node runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "@azure/identity or the JavaScript client failed against us:\n{report}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        report.lines().filter(|l| l.starts_with("ok:")).count(),
+        5,
+        "{report}"
     );
 }

@@ -7,8 +7,13 @@ use std::path::Path;
 
 use crate::python;
 
+/// One install at a time: tests sharing a folder run side by side, and two `npm ci` in one
+/// folder trip over each other.
+static INSTALLING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Installs the locked packages of `dir` unless they already are.
 pub async fn install(dir: &Path) {
+    let _one_at_a_time = INSTALLING.lock().await;
     let lock = std::fs::read_to_string(dir.join("package-lock.json")).expect("the lock file");
     let stamp = dir.join("node_modules/.installed-lock.json");
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(lock.as_str()) {

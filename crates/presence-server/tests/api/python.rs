@@ -10,9 +10,13 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+static PROVISIONING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The interpreter of `target/{name}`, with `requirements` (relative to the workspace)
 /// installed; provisioned on first use, then reused while the requirements are unchanged.
 pub async fn venv(requirements: &str, name: &str) -> PathBuf {
+    // One provisioning at a time: tests sharing a venv run side by side.
+    let _one_at_a_time = PROVISIONING.lock().await;
     let root = workspace_root();
     let requirements_path = root.join(requirements);
     let wanted = std::fs::read_to_string(&requirements_path).expect("the requirements file");
