@@ -107,12 +107,92 @@ pub enum Command {
     /// (`presencectl token --admin`) unless the server runs with `--auth none`.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// The applications the server's authority issues tokens to (needs an admin token unless
+    /// the server runs with `--auth none`).
+    #[command(subcommand)]
+    Apps(AppsCommand),
+    /// The test users who may sign in through the server's authority.
+    #[command(subcommand)]
+    Users(UsersCommand),
     /// Mint a development access token signed with the server's secret.
     Token(TokenArgs),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppsCommand {
+    /// Register an application; prints what its configuration needs (tenant id, client id,
+    /// a generated client secret, the authority host, the Graph base URL, the CA to trust).
+    Create {
+        #[arg(long)]
+        tenant: String,
+        /// A display name.
+        #[arg(long, default_value = "")]
+        name: String,
+        /// The client id (default: a new GUID).
+        #[arg(long)]
+        client_id: Option<String>,
+        /// An application permission to grant (repeatable): Presence.ReadWrite.All …
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        /// A delegated scope the app may request (repeatable): Presence.ReadWrite …
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
+        /// A PEM certificate whose key may sign client assertions (repeatable; with one, no
+        /// secret is generated).
+        #[arg(long = "certificate")]
+        certificates: Vec<PathBuf>,
+    },
+    /// List a tenant's applications (without secrets).
+    List {
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Remove an application.
+    Delete {
+        client_id: String,
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Generate another secret for an application (printed once).
+    AddSecret {
+        client_id: String,
+        #[arg(long)]
+        tenant: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Add a test user who may sign in with a password.
+    Create {
+        #[arg(long)]
+        tenant: String,
+        /// The user principal name (name@domain).
+        #[arg(long)]
+        upn: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        /// The user's object id (default: a new GUID).
+        #[arg(long)]
+        id: Option<String>,
+    },
+    /// List a tenant's test users.
+    List {
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Remove a test user.
+    Delete {
+        id: String,
+        #[arg(long)]
+        tenant: String,
     },
 }
 

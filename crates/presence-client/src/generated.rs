@@ -1087,6 +1087,126 @@ let response = client.admin_reset()
     pub fn admin_reset(&self) -> builder::AdminReset<'_> {
         builder::AdminReset::new(self)
     }
+    /**The applications registered in a tenant (without their secrets)
+
+Sends a `GET` request to `/admin/tenants/{tid}/applications`
+
+Arguments:
+- `tid`: The tenant id.
+```ignore
+let response = client.admin_list_applications()
+    .tid(tid)
+    .send()
+    .await;
+```*/
+    pub fn admin_list_applications(&self) -> builder::AdminListApplications<'_> {
+        builder::AdminListApplications::new(self)
+    }
+    /**Register an application (replacing one with the same client id): its credentials and what
+it may be granted. Without secrets or certificates, a secret is generated and answered
+once
+
+Sends a `POST` request to `/admin/tenants/{tid}/applications`
+
+Arguments:
+- `tid`: The tenant id.
+- `body`
+```ignore
+let response = client.admin_register_application()
+    .tid(tid)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn admin_register_application(&self) -> builder::AdminRegisterApplication<'_> {
+        builder::AdminRegisterApplication::new(self)
+    }
+    /**Remove an application: its tokens already issued stay valid until they expire
+
+Sends a `DELETE` request to `/admin/tenants/{tid}/applications/{client_id}`
+
+Arguments:
+- `tid`: The tenant id.
+- `client_id`: The application (client) id.
+```ignore
+let response = client.admin_delete_application()
+    .tid(tid)
+    .client_id(client_id)
+    .send()
+    .await;
+```*/
+    pub fn admin_delete_application(&self) -> builder::AdminDeleteApplication<'_> {
+        builder::AdminDeleteApplication::new(self)
+    }
+    /**Add a generated secret to an application (the others stay valid); answered once
+
+Sends a `POST` request to `/admin/tenants/{tid}/applications/{client_id}/secrets`
+
+Arguments:
+- `tid`: The tenant id.
+- `client_id`: The application (client) id.
+```ignore
+let response = client.admin_add_application_secret()
+    .tid(tid)
+    .client_id(client_id)
+    .send()
+    .await;
+```*/
+    pub fn admin_add_application_secret(
+        &self,
+    ) -> builder::AdminAddApplicationSecret<'_> {
+        builder::AdminAddApplicationSecret::new(self)
+    }
+    /**The test users of a tenant (without their passwords)
+
+Sends a `GET` request to `/admin/tenants/{tid}/testUsers`
+
+Arguments:
+- `tid`: The tenant id.
+```ignore
+let response = client.admin_list_users()
+    .tid(tid)
+    .send()
+    .await;
+```*/
+    pub fn admin_list_users(&self) -> builder::AdminListUsers<'_> {
+        builder::AdminListUsers::new(self)
+    }
+    /**Add a test user (replacing one with the same id), who may then sign in with the password
+(and the device-code and authorization-code flows)
+
+Sends a `POST` request to `/admin/tenants/{tid}/testUsers`
+
+Arguments:
+- `tid`: The tenant id.
+- `body`
+```ignore
+let response = client.admin_add_user()
+    .tid(tid)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn admin_add_user(&self) -> builder::AdminAddUser<'_> {
+        builder::AdminAddUser::new(self)
+    }
+    /**Remove a test user: tokens already issued stay valid until they expire
+
+Sends a `DELETE` request to `/admin/tenants/{tid}/testUsers/{id}`
+
+Arguments:
+- `tid`: The tenant id (as tokens carry it in `tid`).
+- `id`: The user id.
+```ignore
+let response = client.admin_delete_user()
+    .tid(tid)
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn admin_delete_user(&self) -> builder::AdminDeleteUser<'_> {
+        builder::AdminDeleteUser::new(self)
+    }
     /**A user's calendar entries, by start
 
 Sends a `GET` request to `/admin/tenants/{tid}/users/{id}/calendar`
@@ -3466,6 +3586,959 @@ pub mod builder {
                     )
                 }
                 415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_list_applications`]
+
+[`Client::admin_list_applications`]: super::Client::admin_list_applications*/
+    #[derive(Debug, Clone)]
+    pub struct AdminListApplications<'a> {
+        client: &'a super::Client,
+        tid: Result<::std::string::String, String>,
+    }
+    impl<'a> AdminListApplications<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tid: Err("tid was not initialized".to_string()),
+            }
+        }
+        pub fn tid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tid = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tid failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/admin/tenants/{tid}/applications`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::ApplicationInfoCollection>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client, tid } = self;
+            let tid = tid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/admin/tenants/{}/applications", client.baseurl, encode_path(& tid
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_list_applications",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_register_application`]
+
+[`Client::admin_register_application`]: super::Client::admin_register_application*/
+    #[derive(Debug, Clone)]
+    pub struct AdminRegisterApplication<'a> {
+        client: &'a super::Client,
+        tid: Result<::std::string::String, String>,
+        body: Result<presence_model::NewApplication, String>,
+    }
+    impl<'a> AdminRegisterApplication<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tid: Err("tid was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn tid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tid = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tid failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<presence_model::NewApplication>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `presence_model :: NewApplication` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/admin/tenants/{tid}/applications`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::ApplicationCredentials>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client, tid, body } = self;
+            let tid = tid.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/admin/tenants/{}/applications", client.baseurl, encode_path(& tid
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_register_application",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                413u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_delete_application`]
+
+[`Client::admin_delete_application`]: super::Client::admin_delete_application*/
+    #[derive(Debug, Clone)]
+    pub struct AdminDeleteApplication<'a> {
+        client: &'a super::Client,
+        tid: Result<::std::string::String, String>,
+        client_id: Result<::std::string::String, String>,
+    }
+    impl<'a> AdminDeleteApplication<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tid: Err("tid was not initialized".to_string()),
+                client_id: Err("client_id was not initialized".to_string()),
+            }
+        }
+        pub fn tid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tid = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tid failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn client_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.client_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for client_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/admin/tenants/{tid}/applications/{client_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<presence_model::ODataError>> {
+            let Self { client, tid, client_id } = self;
+            let tid = tid.map_err(Error::InvalidRequest)?;
+            let client_id = client_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/admin/tenants/{}/applications/{}", client.baseurl, encode_path(& tid
+                .to_string()), encode_path(& client_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_delete_application",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_add_application_secret`]
+
+[`Client::admin_add_application_secret`]: super::Client::admin_add_application_secret*/
+    #[derive(Debug, Clone)]
+    pub struct AdminAddApplicationSecret<'a> {
+        client: &'a super::Client,
+        tid: Result<::std::string::String, String>,
+        client_id: Result<::std::string::String, String>,
+    }
+    impl<'a> AdminAddApplicationSecret<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tid: Err("tid was not initialized".to_string()),
+                client_id: Err("client_id was not initialized".to_string()),
+            }
+        }
+        pub fn tid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tid = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tid failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn client_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.client_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for client_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/admin/tenants/{tid}/applications/{client_id}/secrets`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::ApplicationCredentials>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client, tid, client_id } = self;
+            let tid = tid.map_err(Error::InvalidRequest)?;
+            let client_id = client_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/admin/tenants/{}/applications/{}/secrets", client.baseurl,
+                encode_path(& tid.to_string()), encode_path(& client_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_add_application_secret",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_list_users`]
+
+[`Client::admin_list_users`]: super::Client::admin_list_users*/
+    #[derive(Debug, Clone)]
+    pub struct AdminListUsers<'a> {
+        client: &'a super::Client,
+        tid: Result<::std::string::String, String>,
+    }
+    impl<'a> AdminListUsers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tid: Err("tid was not initialized".to_string()),
+            }
+        }
+        pub fn tid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tid = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tid failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/admin/tenants/{tid}/testUsers`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::UserInfoCollection>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client, tid } = self;
+            let tid = tid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/admin/tenants/{}/testUsers", client.baseurl, encode_path(& tid
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_list_users",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_add_user`]
+
+[`Client::admin_add_user`]: super::Client::admin_add_user*/
+    #[derive(Debug, Clone)]
+    pub struct AdminAddUser<'a> {
+        client: &'a super::Client,
+        tid: Result<::std::string::String, String>,
+        body: Result<presence_model::NewUser, String>,
+    }
+    impl<'a> AdminAddUser<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tid: Err("tid was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn tid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tid = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tid failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<presence_model::NewUser>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `presence_model :: NewUser` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/admin/tenants/{tid}/testUsers`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::UserInfo>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client, tid, body } = self;
+            let tid = tid.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/admin/tenants/{}/testUsers", client.baseurl, encode_path(& tid
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_add_user",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                413u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_delete_user`]
+
+[`Client::admin_delete_user`]: super::Client::admin_delete_user*/
+    #[derive(Debug, Clone)]
+    pub struct AdminDeleteUser<'a> {
+        client: &'a super::Client,
+        tid: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> AdminDeleteUser<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tid: Err("tid was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn tid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tid = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tid failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/admin/tenants/{tid}/testUsers/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<presence_model::ODataError>> {
+            let Self { client, tid, id } = self;
+            let tid = tid.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/admin/tenants/{}/testUsers/{}", client.baseurl, encode_path(& tid
+                .to_string()), encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_delete_user",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

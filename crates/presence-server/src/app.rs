@@ -53,6 +53,8 @@ pub struct AppState {
     pub signer: Arc<Signer>,
     /// How notifications are sent: what a reset uses to send `subscriptionRemoved`.
     pub sender: crate::notify::Sender,
+    /// The local CA clients must trust, when the server serves HTTPS with one.
+    pub ca_path: Option<std::path::PathBuf>,
 }
 
 impl AppState {
@@ -112,6 +114,7 @@ impl AppState {
                 .unwrap_or_default(),
             signer,
             sender,
+            ca_path: None,
         }
     }
 }
@@ -167,6 +170,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     );
     if let Some(served) = &tls {
         state.batch_http = batch_client_over_tls(served.ca_path.as_deref())?;
+        state.ca_path = served.ca_path.clone();
     }
     if let Some(path) = &config.identities {
         let (applications, users) = crate::authority::identities::load_file(&store, path).await?;

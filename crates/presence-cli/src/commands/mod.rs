@@ -2,6 +2,7 @@
 
 mod admin;
 mod faults;
+mod identities;
 mod journal;
 mod location;
 mod outlook_teams;
@@ -39,6 +40,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Location(command) => location::run(&connection, command).await,
         Command::Watch(args) => watch::run(&connection, args, format).await,
         Command::Admin(command) => admin::run(&connection, command, format).await,
+        Command::Apps(command) => identities::apps(&connection, command, format).await,
+        Command::Users(command) => identities::users(&connection, command, format).await,
         Command::Token(_) | Command::Completions { .. } => Ok(()),
     }
 }

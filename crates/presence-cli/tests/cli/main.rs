@@ -3,4 +3,5 @@
 mod admin;
 mod commands;
 mod ctl;
+mod identities;
 mod token;

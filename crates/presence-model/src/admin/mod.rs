@@ -4,6 +4,7 @@
 
 mod clock;
 mod faults;
+mod identities;
 mod info;
 mod journal;
 mod outlook_teams;
@@ -12,6 +13,10 @@ mod snapshot;
 
 pub use clock::{ClockAdvance, ClockReading};
 pub use faults::{FaultMatch, FaultResponse, FaultRule, FaultRuleCollection};
+pub use identities::{
+    ApplicationCredentials, ApplicationInfo, ApplicationInfoCollection, NewApplication, NewUser,
+    UserInfo, UserInfoCollection,
+};
 pub use info::{ServerCounts, ServerInfo};
 pub use journal::{
     DeliveryAttempt, DeliveryAttemptCollection, RequestRecord, RequestRecordCollection,

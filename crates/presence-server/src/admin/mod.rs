@@ -10,6 +10,7 @@
 //! In the API description the admin operations carry the tag `admin` and a path-level
 //! server `/`: their paths are relative to the server's root, not to a Graph version.
 
+pub mod applications;
 pub mod calendar;
 pub mod caller;
 pub mod clients;
@@ -21,6 +22,7 @@ pub mod out_of_office;
 pub mod reset;
 pub mod scope;
 pub mod snapshot;
+pub mod users;
 
 use actix_web::web;
 
@@ -55,5 +57,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(clients::configure)
         .configure(out_of_office::configure)
         .configure(calendar::configure)
-        .configure(snapshot::configure);
+        .configure(snapshot::configure)
+        .configure(applications::configure)
+        .configure(users::configure);
 }

@@ -80,7 +80,7 @@ fn records(identities: &Identities) -> anyhow::Result<(Vec<ApplicationRecord>, V
 }
 
 /// An id as tokens carry it: non-empty, printable, no spaces; lowercase.
-fn id(text: &str) -> anyhow::Result<String> {
+pub fn id(text: &str) -> anyhow::Result<String> {
     anyhow::ensure!(
         !text.is_empty() && text.len() <= 256 && text.chars().all(|c| c.is_ascii_graphic()),
         "'{text}' is not an id (printable, without spaces)"
@@ -88,12 +88,20 @@ fn id(text: &str) -> anyhow::Result<String> {
     Ok(text.to_lowercase())
 }
 
-/// An argon2id PHC string of `secret`.
-fn hash(secret: &str) -> anyhow::Result<String> {
+/// An argon2id PHC string of `secret` (blocking).
+pub fn hash(secret: &str) -> anyhow::Result<String> {
     let hashed: PasswordHash = Argon2::default()
         .hash_password(secret.as_bytes())
         .map_err(|e| anyhow::anyhow!("cannot hash a secret: {e}"))?;
     Ok(hashed.to_string())
+}
+
+/// A new client secret: 32 random bytes, base64url (43 characters).
+pub fn generate_secret() -> anyhow::Result<String> {
+    use base64::Engine;
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
 /// Whether `secret` matches any of `hashes` (blocking: argon2 is meant to be slow).

@@ -131,6 +131,19 @@ impl Store {
         on_backend!(self, store => store.application(tenant, client_id).await)
     }
 
+    /// Every application of `tenant`, by client id.
+    pub async fn applications(
+        &self,
+        tenant: &str,
+    ) -> Result<Vec<identities::ApplicationRecord>, sqlx::Error> {
+        on_backend!(self, store => store.applications(tenant).await)
+    }
+
+    /// Every test user of `tenant`, by user principal name.
+    pub async fn users(&self, tenant: &str) -> Result<Vec<identities::UserRecord>, sqlx::Error> {
+        on_backend!(self, store => store.users(tenant).await)
+    }
+
     /// The authority's test user signing in as `upn` (any case), in `tenant` or any.
     pub async fn user_by_upn(
         &self,

@@ -147,6 +147,13 @@ pub enum Write {
         applications: Vec<ApplicationRecord>,
         users: Vec<UserRecord>,
     },
+    /// Delete an application (`application`) or a test user of the authority; answers
+    /// whether it existed.
+    DeleteIdentity {
+        tenant: String,
+        id: String,
+        application: bool,
+    },
     /// Keep a newly generated signing key (PKCS#8 PEM) unless its id exists.
     AddSigningKey {
         kid: String,

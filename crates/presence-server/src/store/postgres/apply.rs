@@ -222,6 +222,14 @@ async fn apply_one(write: &Write, conn: &mut PgConnection) -> Result<(Written, b
             super::identities::put(conn, applications, users).await?;
             Ok((Written::Done, false))
         }
+        Write::DeleteIdentity {
+            tenant,
+            id,
+            application,
+        } => {
+            let found = super::identities::delete(conn, tenant, id, *application).await?;
+            Ok((Written::Found(found), false))
+        }
         Write::AddSigningKey { kid, pem, now } => {
             super::signing_keys::add(conn, kid, pem, *now).await?;
             Ok((Written::Done, false))

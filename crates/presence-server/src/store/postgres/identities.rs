@@ -116,3 +116,62 @@ pub(super) async fn user_by_upn(
         },
     ))
 }
+
+/// Every application of `tenant`, by client id, with its credentials.
+pub(super) async fn applications(
+    pool: &PgPool,
+    tenant: &str,
+) -> Result<Vec<ApplicationRecord>, sqlx::Error> {
+    let ids: Vec<(String,)> = sqlx::query_as(
+        "SELECT client_id FROM identity_applications WHERE tenant_id = $1 ORDER BY client_id",
+    )
+    .bind(tenant)
+    .fetch_all(pool)
+    .await?;
+    let mut records = Vec::with_capacity(ids.len());
+    for (client_id,) in ids {
+        if let Some(record) = application(pool, tenant, &client_id).await? {
+            records.push(record);
+        }
+    }
+    Ok(records)
+}
+
+/// Every test user of `tenant`, by user principal name.
+pub(super) async fn users(pool: &PgPool, tenant: &str) -> Result<Vec<UserRecord>, sqlx::Error> {
+    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT tenant_id, user_id, user_principal_name, display_name, password_hash \
+         FROM identity_users WHERE tenant_id = $1 ORDER BY user_principal_name",
+    )
+    .bind(tenant)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(tenant, id, user_principal_name, display_name, password_hash)| UserRecord {
+                tenant,
+                id,
+                user_principal_name,
+                display_name,
+                password_hash,
+            },
+        )
+        .collect())
+}
+
+/// Deletes an application (and its credentials) or a user; answers whether it existed.
+pub(super) async fn delete(
+    conn: &mut PgConnection,
+    tenant: &str,
+    id: &str,
+    application: bool,
+) -> Result<bool, sqlx::Error> {
+    let sql = if application {
+        "DELETE FROM identity_applications WHERE tenant_id = $1 AND client_id = $2"
+    } else {
+        "DELETE FROM identity_users WHERE tenant_id = $1 AND user_id = $2"
+    };
+    let done = sqlx::query(sql).bind(tenant).bind(id).execute(conn).await?;
+    Ok(done.rows_affected() > 0)
+}

@@ -149,6 +149,22 @@ impl PgStore {
         identities::application(&self.reads, tenant, client_id).await
     }
 
+    /// Every application of `tenant`.
+    pub async fn applications(
+        &self,
+        tenant: &str,
+    ) -> Result<Vec<crate::store::identities::ApplicationRecord>, sqlx::Error> {
+        identities::applications(&self.reads, tenant).await
+    }
+
+    /// Every test user of `tenant`.
+    pub async fn users(
+        &self,
+        tenant: &str,
+    ) -> Result<Vec<crate::store::identities::UserRecord>, sqlx::Error> {
+        identities::users(&self.reads, tenant).await
+    }
+
     /// The authority's test user signing in as `upn`.
     pub async fn user_by_upn(
         &self,

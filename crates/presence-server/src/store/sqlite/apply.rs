@@ -199,6 +199,13 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
             super::identities::put(conn, applications, users).await?;
             Ok(Written::Done)
         }
+        Write::DeleteIdentity {
+            tenant,
+            id,
+            application,
+        } => super::identities::delete(conn, tenant, id, *application)
+            .await
+            .map(Written::Found),
         Write::AddSigningKey { kid, pem, now } => {
             super::signing_keys::add(conn, kid, pem, *now).await?;
             Ok(Written::Done)

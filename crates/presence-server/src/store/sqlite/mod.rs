@@ -129,6 +129,22 @@ impl SqliteStore {
         identities::application(&self.read, tenant, client_id).await
     }
 
+    /// Every application of `tenant`.
+    pub async fn applications(
+        &self,
+        tenant: &str,
+    ) -> Result<Vec<crate::store::identities::ApplicationRecord>, sqlx::Error> {
+        identities::applications(&self.read, tenant).await
+    }
+
+    /// Every test user of `tenant`.
+    pub async fn users(
+        &self,
+        tenant: &str,
+    ) -> Result<Vec<crate::store::identities::UserRecord>, sqlx::Error> {
+        identities::users(&self.read, tenant).await
+    }
+
     /// The authority's test user signing in as `upn`.
     pub async fn user_by_upn(
         &self,
