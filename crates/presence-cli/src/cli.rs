@@ -194,6 +194,13 @@ pub enum UsersCommand {
         #[arg(long)]
         tenant: String,
     },
+    /// Sign a test user in on a pending device code (what the /devicelogin page does).
+    Approve {
+        /// The code the app shows (e.g. BCDFGHJK).
+        user_code: String,
+        #[arg(long)]
+        upn: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

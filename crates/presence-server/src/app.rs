@@ -55,6 +55,8 @@ pub struct AppState {
     pub sender: crate::notify::Sender,
     /// The local CA clients must trust, when the server serves HTTPS with one.
     pub ca_path: Option<std::path::PathBuf>,
+    /// Device codes waiting for their user (`authority::devices`).
+    pub device_codes: Arc<crate::authority::devices::DeviceCodes>,
 }
 
 impl AppState {
@@ -115,6 +117,7 @@ impl AppState {
             signer,
             sender,
             ca_path: None,
+            device_codes: Arc::default(),
         }
     }
 }

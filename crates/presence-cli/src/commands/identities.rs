@@ -1,6 +1,6 @@
 //! `presencectl apps …` and `presencectl users …`: who the server's authority knows.
 
-use presence_client::types::{NewApplication, NewUser};
+use presence_client::types::{DeviceCodeApproval, NewApplication, NewUser};
 
 use crate::cli::{AppsCommand, OutputFormat, UsersCommand};
 use crate::connection::Connection;
@@ -154,6 +154,16 @@ pub async fn users(
                         .collect(),
                 ),
             }
+        }
+        UsersCommand::Approve { user_code, upn } => {
+            admin
+                .admin_approve_device_code()
+                .user_code(user_code.as_str())
+                .body(DeviceCodeApproval {
+                    user_principal_name: upn,
+                })
+                .send()
+                .await?;
         }
         UsersCommand::Delete { id, tenant } => {
             admin

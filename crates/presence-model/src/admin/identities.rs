@@ -95,3 +95,10 @@ pub struct UserInfo {
 pub struct UserInfoCollection {
     pub value: Vec<UserInfo>,
 }
+
+/// Body of `POST /admin/deviceCodes/{userCode}/approve`: the test user who signs in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceCodeApproval {
+    pub user_principal_name: String,
+}

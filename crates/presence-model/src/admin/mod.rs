@@ -14,8 +14,8 @@ mod snapshot;
 pub use clock::{ClockAdvance, ClockReading};
 pub use faults::{FaultMatch, FaultResponse, FaultRule, FaultRuleCollection};
 pub use identities::{
-    ApplicationCredentials, ApplicationInfo, ApplicationInfoCollection, NewApplication, NewUser,
-    UserInfo, UserInfoCollection,
+    ApplicationCredentials, ApplicationInfo, ApplicationInfoCollection, DeviceCodeApproval,
+    NewApplication, NewUser, UserInfo, UserInfoCollection,
 };
 pub use info::{ServerCounts, ServerInfo};
 pub use journal::{

@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod caller;
 pub mod clients;
 pub mod clock;
+pub mod device_codes;
 pub mod faults;
 pub mod info;
 pub mod journal;
@@ -59,5 +60,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(calendar::configure)
         .configure(snapshot::configure)
         .configure(applications::configure)
-        .configure(users::configure);
+        .configure(users::configure)
+        .configure(device_codes::configure);
 }

@@ -137,6 +137,24 @@ impl Refusal {
         )
     }
 
+    pub fn authorization_pending() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "authorization_pending",
+            70016,
+            "OAuth 2.0 device flow error. Authorization is pending. Continue polling.".into(),
+        )
+    }
+
+    pub fn expired_device_code() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "expired_token",
+            70020,
+            "The provided value for the input parameter 'device_code' is not valid. Device codes expire after 15 minutes.".into(),
+        )
+    }
+
     pub fn server(detail: &str) -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -8,10 +8,14 @@
 //! (`crate::signing`), which the API's verifier trusts beside `--jwt-secret`/`--jwks`.
 
 pub mod assertion;
+pub mod authorize;
+pub mod codes;
+pub mod devices;
 pub mod discovery;
 pub mod failure;
 pub mod identities;
 pub mod keys;
+pub mod page;
 pub mod token;
 pub mod tokens;
 
@@ -21,5 +25,7 @@ use actix_web::web;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(keys::configure)
         .configure(discovery::configure)
-        .configure(token::configure);
+        .configure(token::configure)
+        .configure(authorize::configure)
+        .configure(devices::configure);
 }

@@ -3,7 +3,8 @@
 //!
 //! Grants: `client_credentials` (a client secret in the body or HTTP Basic, or a client
 //! assertion signed with a registered certificate), `password` (a test user; the client
-//! secret optional, as for public clients), `refresh_token`. Unknown parameters (`claims`,
+//! secret optional, as for public clients), `authorization_code` (with PKCE), the device
+//! code, `refresh_token`. Unknown parameters (`claims`,
 //! `client_info`, `x-client-*`) are ignored, as Entra does.
 
 use std::collections::HashMap;
@@ -16,7 +17,7 @@ use presence_model::TokenResponse;
 use super::discovery::{self, is_multi_tenant};
 use super::failure::Refusal;
 use super::tokens::{self, Grant, Subject};
-use super::{assertion, identities};
+use super::{assertion, codes, devices, identities};
 use crate::app::AppState;
 use crate::routes::fallback::method_not_allowed;
 use crate::store::identities::ApplicationRecord;
@@ -34,6 +35,8 @@ const GRAPH_RESOURCES: [&str; 2] = [
     "https://graph.microsoft.com",
     "00000003-0000-0000-c000-000000000000",
 ];
+/// The device-code grant's type (RFC 8628).
+pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 /// Scopes of OpenID Connect: they shape the answer (an id token, a refresh token), not the
 /// access token.
 const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
@@ -87,6 +90,7 @@ async fn issue(
                 application: app.clone(),
                 subject: Subject::Application,
                 scopes: Vec::new(),
+                nonce: None,
             };
             tokens::answer(
                 state,
@@ -119,7 +123,52 @@ async fn issue(
             let app = application(state, &user.tenant, &client_id).await?;
             authenticate_client(&app, secret.as_deref(), assertion, false).await?;
             let requested = field("scope").unwrap_or("openid profile offline_access");
-            delegated(state, &origin, &app, Subject::User(user), requested).await
+            delegated(state, &origin, &app, Subject::User(user), requested, None).await
+        }
+        "authorization_code" => {
+            let code = field("code").ok_or_else(|| Refusal::missing("code"))?;
+            let claims = codes::redeem(
+                state,
+                code,
+                &client_id,
+                field("redirect_uri"),
+                field("code_verifier"),
+            )
+            .await?;
+            let user = state
+                .store
+                .user_by_upn(Some(&claims.tid), &claims.upn)
+                .await
+                .map_err(|e| Refusal::server(&e.to_string()))?
+                .ok_or_else(|| Refusal::bad_grant("the user no longer exists"))?;
+            let app = application(state, &claims.tid, &client_id).await?;
+            authenticate_client(&app, secret.as_deref(), assertion, false).await?;
+            let requested = field("scope").unwrap_or(&claims.scope).to_owned();
+            delegated(
+                state,
+                &origin,
+                &app,
+                Subject::User(user),
+                &requested,
+                claims.nonce,
+            )
+            .await
+        }
+        DEVICE_CODE_GRANT => {
+            let device_code =
+                field("device_code").ok_or_else(|| Refusal::missing("device_code"))?;
+            let approved = devices::redeem(state, device_code, &client_id).await?;
+            let app = application(state, &approved.tenant, &client_id).await?;
+            authenticate_client(&app, secret.as_deref(), assertion, false).await?;
+            delegated(
+                state,
+                &origin,
+                &app,
+                Subject::User(approved.user),
+                &approved.scope,
+                None,
+            )
+            .await
         }
         "refresh_token" => {
             let refresh =
@@ -137,6 +186,7 @@ async fn issue(
                 &grant.application,
                 grant.subject,
                 &requested,
+                None,
             )
             .await
         }
@@ -151,6 +201,7 @@ async fn delegated(
     app: &ApplicationRecord,
     subject: Subject,
     requested: &str,
+    nonce: Option<String>,
 ) -> Result<TokenResponse, Refusal> {
     let words: Vec<&str> = requested.split_whitespace().collect();
     let mut scopes: Vec<String> = Vec::new();
@@ -193,6 +244,7 @@ async fn delegated(
         application: app.clone(),
         subject: subject.clone(),
         scopes: scopes.clone(),
+        nonce,
     };
     let mut scope_text: Vec<String> = scopes;
     scope_text.extend(

@@ -37,6 +37,8 @@ pub struct Grant {
     pub application: ApplicationRecord,
     pub subject: Subject,
     pub scopes: Vec<String>,
+    /// The `nonce` of the authorization request, echoed in the id token.
+    pub nonce: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -78,6 +80,8 @@ struct IdClaims<'a> {
     tid: &'a str,
     preferred_username: &'a str,
     name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nonce: Option<&'a str>,
     ver: &'static str,
 }
 
@@ -155,6 +159,7 @@ pub async fn answer(
             tid: &grant.tenant,
             preferred_username: &user.user_principal_name,
             name: &user.display_name,
+            nonce: grant.nonce.as_deref(),
             ver: "2.0",
         })?),
         _ => None,
@@ -227,6 +232,7 @@ pub async fn redeem_refresh(
         application,
         subject: Subject::User(user),
         scopes: claims.scp.split_whitespace().map(str::to_owned).collect(),
+        nonce: None,
     })
 }
 

@@ -71,6 +71,7 @@ use crate::{admin, authority, routes};
         admin::users::list_users,
         admin::users::add_user,
         admin::users::delete_user,
+        admin::device_codes::approve_device_code,
         authority::keys::signing_keys,
     ),
     // The error envelope every error status refers to (responses name it by reference only),

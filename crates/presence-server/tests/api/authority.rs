@@ -447,3 +447,272 @@ async fn a_test_user_signs_in_with_a_password_and_refreshes() {
         70000,
     );
 }
+
+/// A client that does not follow redirects (to read where the authority sends the browser).
+fn browser(server: &TestServer) -> reqwest::Client {
+    let mut builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+    if let Some(pem) = server.ca_pem() {
+        builder = builder.add_root_certificate(reqwest::Certificate::from_pem(&pem).expect("PEM"));
+    }
+    builder.build().expect("a client")
+}
+
+#[tokio::test]
+async fn the_authorization_code_flow_with_pkce() {
+    use base64::Engine;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (cert, _) = certificate(dir.path());
+    let file = identities(dir.path(), &cert);
+    let server =
+        TestServer::start_with(&["--tls", "--identities", file.to_str().expect("utf-8")]).await;
+    let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(<sha2::Sha256 as sha2::Digest>::digest(verifier.as_bytes()));
+    let redirect = "http://localhost:8400/callback";
+    let query = |hint: Option<&'static str>| {
+        let mut pairs: Vec<(&str, &str)> = vec![
+            ("client_id", CLIENT),
+            ("response_type", "code"),
+            ("redirect_uri", redirect),
+            (
+                "scope",
+                "https://graph.microsoft.com/Presence.Read openid offline_access",
+            ),
+            ("state", "s-123"),
+            ("nonce", "n-456"),
+            ("code_challenge", challenge.as_str()),
+            ("code_challenge_method", "S256"),
+        ];
+        if let Some(hint) = hint {
+            pairs.push(("login_hint", hint));
+        }
+        pairs
+    };
+    let client = browser(&server);
+    let authorize = server.url(&format!("/{TENANT}/oauth2/v2.0/authorize"));
+
+    // Without a login hint: a page asking who signs in, carrying the request along.
+    let page = client
+        .get(&authorize)
+        .query(&query(None))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .expect("text")
+        .to_owned();
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+    let html = page.text().await.expect("HTML");
+    assert!(
+        html.contains(r#"name="login_hint""#) && html.contains("s-123"),
+        "{html}"
+    );
+
+    // Posting the page's form signs the user in and sends the browser back with a code.
+    let mut form = query(None);
+    form.push(("login_hint", ALICE_UPN));
+    let answer = client
+        .post(&authorize)
+        .form(&form)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(answer.status(), 302);
+    let location = answer.headers()["location"]
+        .to_str()
+        .expect("text")
+        .to_owned();
+    assert!(
+        location.starts_with(&format!("{redirect}?code=")),
+        "{location}"
+    );
+    assert!(location.ends_with("&state=s-123"), "{location}");
+    let code = location
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("code="))
+        .expect("a code")
+        .to_owned();
+
+    let redeem = |code: String, verifier: &'static str| {
+        let server = &server;
+        async move {
+            post_form(
+                server,
+                &token_path(TENANT),
+                &[
+                    ("grant_type", "authorization_code"),
+                    ("client_id", CLIENT),
+                    ("code", &code),
+                    ("redirect_uri", redirect),
+                    ("code_verifier", verifier),
+                ],
+            )
+            .await
+        }
+    };
+    assert_refused(
+        &redeem(code.clone(), "not-the-verifier").await,
+        400,
+        "invalid_grant",
+        70000,
+    );
+    let (status, tokens) = redeem(code, verifier).await;
+    assert_eq!(status, 200, "{tokens}");
+    let id_token = jsonwebtoken::dangerous::insecure_decode::<Value>(
+        tokens["id_token"].as_str().expect("an id token"),
+    )
+    .expect("JWT")
+    .claims;
+    assert_eq!(
+        (&id_token["nonce"], &id_token["aud"]),
+        (&json!("n-456"), &json!(CLIENT))
+    );
+    assert!(tokens["refresh_token"].is_string());
+    let (status, me) = server
+        .call(
+            reqwest::Method::GET,
+            "/v1.0/me/presence",
+            tokens["access_token"].as_str().expect("token"),
+            None,
+        )
+        .await;
+    assert_eq!((status, me["id"].as_str()), (200, Some(ALICE)));
+
+    // With a login hint the user is signed in at once; an unknown client is sent back with
+    // Entra's error.
+    let quick = client
+        .get(&authorize)
+        .query(&query(Some(ALICE_UPN)))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(quick.status(), 302);
+    let mut unknown = query(Some(ALICE_UPN));
+    unknown[0] = ("client_id", "00000000-1111-2222-3333-444444444444");
+    let refused = client
+        .get(&authorize)
+        .query(&unknown)
+        .send()
+        .await
+        .expect("answers");
+    let location = refused.headers()["location"]
+        .to_str()
+        .expect("text")
+        .to_owned();
+    assert!(
+        location.contains("error=unauthorized_client") && location.contains("state=s-123"),
+        "{location}"
+    );
+}
+
+#[tokio::test]
+async fn the_device_code_flow_approved_by_page_or_by_the_control_plane() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (cert, _) = certificate(dir.path());
+    let file = identities(dir.path(), &cert);
+    let server =
+        TestServer::start_with(&["--tls", "--identities", file.to_str().expect("utf-8")]).await;
+    let start = || async {
+        post_form(
+            &server,
+            &format!("/{TENANT}/oauth2/v2.0/devicecode"),
+            &[
+                ("client_id", CLIENT),
+                ("scope", "Presence.ReadWrite offline_access"),
+            ],
+        )
+        .await
+    };
+    let poll = |device_code: String| {
+        let server = &server;
+        async move {
+            post_form(
+                server,
+                &token_path(TENANT),
+                &[
+                    ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+                    ("client_id", CLIENT),
+                    ("device_code", &device_code),
+                ],
+            )
+            .await
+        }
+    };
+
+    let (status, started) = start().await;
+    assert_eq!(status, 200, "{started}");
+    assert_eq!(
+        started["verification_uri"],
+        format!("{}/devicelogin", server.origin)
+    );
+    let (device_code, user_code) = (
+        started["device_code"]
+            .as_str()
+            .expect("device code")
+            .to_owned(),
+        started["user_code"].as_str().expect("user code").to_owned(),
+    );
+    assert!(
+        started["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(&user_code))
+    );
+    assert_refused(
+        &poll(device_code.clone()).await,
+        400,
+        "authorization_pending",
+        70016,
+    );
+
+    // The page approves it.
+    let page = browser(&server)
+        .post(server.url("/devicelogin"))
+        .form(&[("user_code", user_code.as_str()), ("login_hint", ALICE_UPN)])
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text()
+            .await
+            .expect("HTML")
+            .contains("You have signed in")
+    );
+    let (status, tokens) = poll(device_code.clone()).await;
+    assert_eq!(status, 200, "{tokens}");
+    let claims = jsonwebtoken::dangerous::insecure_decode::<Value>(
+        tokens["access_token"].as_str().expect("token"),
+    )
+    .expect("JWT")
+    .claims;
+    assert_eq!(
+        (&claims["oid"], &claims["scp"]),
+        (&json!(ALICE), &json!("Presence.ReadWrite"))
+    );
+    assert_refused(&poll(device_code).await, 400, "expired_token", 70020);
+
+    // The control plane approves another.
+    let (_, started) = start().await;
+    let user_code = started["user_code"].as_str().expect("user code");
+    let approved = server
+        .admin_request(
+            reqwest::Method::POST,
+            &format!("/admin/deviceCodes/{user_code}/approve"),
+        )
+        .json(&json!({"userPrincipalName": ALICE_UPN}))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(approved.status(), 204);
+    let (status, _) = poll(started["device_code"].as_str().expect("code").to_owned()).await;
+    assert_eq!(status, 200);
+    let unknown = server
+        .admin_request(reqwest::Method::POST, "/admin/deviceCodes/NOPENOPE/approve")
+        .json(&json!({"userPrincipalName": ALICE_UPN}))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(unknown.status(), 404);
+}

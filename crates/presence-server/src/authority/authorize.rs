@@ -1,0 +1,184 @@
+//! `GET`/`POST /{tenant}/oauth2/v2.0/authorize`: the authorization-code flow's sign-in. With
+//! a `login_hint` naming a test user, the user is signed in at once and sent back to the
+//! `redirect_uri` with a code; otherwise a minimal page asks which test user signs in. The
+//! code carries the PKCE challenge (`codes`); any redirect URI is accepted (applications here
+//! register none).
+
+use std::collections::HashMap;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::codes::{self, CodeClaims};
+use super::discovery::is_multi_tenant;
+use super::page;
+use crate::app::AppState;
+use crate::routes::fallback::method_not_allowed;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/{tenant}/oauth2/v2.0/authorize")
+            .get(authorize_get)
+            .post(authorize_post)
+            .default_service(method_not_allowed("GET, POST")),
+    );
+}
+
+/// The parameters an authorization request carries (query, or the page's form).
+type Parameters = HashMap<String, String>;
+
+async fn authorize_get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    tenant: web::Path<String>,
+) -> HttpResponse {
+    let parameters: Parameters = serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+    authorize(&req, &state, &tenant, parameters).await
+}
+
+async fn authorize_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    tenant: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let parameters: Parameters = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    authorize(&req, &state, &tenant, parameters).await
+}
+
+async fn authorize(
+    req: &HttpRequest,
+    state: &AppState,
+    tenant: &str,
+    parameters: Parameters,
+) -> HttpResponse {
+    let get = |name: &str| {
+        parameters
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    };
+    let (Some(client_id), Some(redirect_uri)) = (get("client_id"), get("redirect_uri")) else {
+        return page::respond(
+            "Sign in",
+            "The request needs a client_id and a redirect_uri.",
+            "",
+        );
+    };
+    if !redirect_uri.contains(':') {
+        return page::respond("Sign in", "The redirect_uri is not an absolute URI.", "");
+    }
+    let client_id = client_id.to_lowercase();
+    let mode = get("response_mode").unwrap_or("query");
+    if !get("response_type").is_some_and(|t| t.split_whitespace().any(|t| t == "code")) {
+        return redirect(
+            redirect_uri,
+            mode,
+            &[
+                ("error", "unsupported_response_type"),
+                (
+                    "error_description",
+                    "AADSTS700054: response_type 'code' is the one supported here.",
+                ),
+            ],
+            get("state"),
+        );
+    }
+    let Some(hint) = get("login_hint") else {
+        return sign_in_page(req, &parameters, "");
+    };
+    let filter = (!is_multi_tenant(tenant)).then_some(tenant);
+    let user = match state.store.user_by_upn(filter, hint).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return sign_in_page(req, &parameters, "No test user has that name here."),
+        Err(e) => return page::respond("Sign in", &e.to_string(), ""),
+    };
+    match state.store.application(&user.tenant, &client_id).await {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            let description = format!(
+                "AADSTS700016: Application with identifier '{client_id}' was not found in the directory '{}'.",
+                user.tenant
+            );
+            return redirect(
+                redirect_uri,
+                mode,
+                &[
+                    ("error", "unauthorized_client"),
+                    ("error_description", &description),
+                ],
+                get("state"),
+            );
+        }
+        Err(e) => return page::respond("Sign in", &e.to_string(), ""),
+    }
+    let claims = CodeClaims {
+        typ: String::new(),
+        tid: user.tenant.clone(),
+        appid: client_id,
+        upn: user.user_principal_name.clone(),
+        scope: get("scope")
+            .unwrap_or("openid profile offline_access")
+            .to_owned(),
+        redirect_uri: redirect_uri.to_owned(),
+        code_challenge: get("code_challenge").map(str::to_owned),
+        code_challenge_method: get("code_challenge_method").map(str::to_owned),
+        nonce: get("nonce").map(str::to_owned),
+        exp: 0,
+    };
+    match codes::issue(state, claims).await {
+        Ok(code) => redirect(redirect_uri, mode, &[("code", &code)], get("state")),
+        Err(refusal) => refusal.respond(),
+    }
+}
+
+/// The page asking which test user signs in; the form posts the request back with it.
+fn sign_in_page(req: &HttpRequest, parameters: &Parameters, error: &str) -> HttpResponse {
+    let hidden: Vec<(&str, &str)> = parameters
+        .iter()
+        .filter(|(name, _)| name.as_str() != "login_hint")
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let hint = parameters
+        .get("login_hint")
+        .map(String::as_str)
+        .unwrap_or("");
+    page::respond(
+        "Sign in",
+        error,
+        &page::form(
+            req.path(),
+            &hidden,
+            &[("login_hint", "User principal name", hint)],
+            "Sign in",
+        ),
+    )
+}
+
+/// Sends the browser back to `redirect_uri` with `values` (and `state`), as `response_mode`
+/// says: in the query, the fragment, or a form POST.
+fn redirect(
+    redirect_uri: &str,
+    mode: &str,
+    values: &[(&str, &str)],
+    state: Option<&str>,
+) -> HttpResponse {
+    let mut pairs: Vec<(&str, &str)> = values.to_vec();
+    if let Some(state) = state {
+        pairs.push(("state", state));
+    }
+    if mode == "form_post" {
+        let inputs: Vec<(&str, &str)> = pairs.clone();
+        let html = page::form(redirect_uri, &inputs, &[], "Continue");
+        return page::respond("Signing in", "", &html);
+    }
+    let encoded = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    let separator = match (mode, redirect_uri.contains('?')) {
+        ("fragment", _) => '#',
+        (_, true) => '&',
+        (_, false) => '?',
+    };
+    HttpResponse::Found()
+        .insert_header(("location", format!("{redirect_uri}{separator}{encoded}")))
+        .insert_header(("cache-control", "no-store"))
+        .finish()
+}

@@ -1,0 +1,231 @@
+//! The device-code flow (RFC 8628, Entra's `devicecode` endpoint): an app gets a user code
+//! to show, the user approves it (on the `/devicelogin` page, or `presencectl users approve`
+//! through `/admin/deviceCodes/{userCode}/approve`), and the app's polling of the token
+//! endpoint then gets the user's tokens.
+//!
+//! Pending codes live in this instance's memory, bounded ([`MAX_PENDING`]) and for 15
+//! minutes: with several instances, poll and approve through the same one.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::json;
+
+use super::discovery::{self, is_multi_tenant};
+use super::failure::Refusal;
+use super::page;
+use crate::app::AppState;
+use crate::routes::fallback::method_not_allowed;
+use crate::store::identities::UserRecord;
+
+/// How long a device code may be approved and redeemed (Entra: 15 minutes).
+const LIFETIME: Duration = Duration::from_secs(900);
+/// Most codes pending at once; past it the oldest expire first.
+const MAX_PENDING: usize = 10_000;
+/// Seconds between polls the app is asked to keep (Entra says 5; a local test need not wait).
+const INTERVAL: u64 = 1;
+
+/// One code waiting for its user.
+#[derive(Debug, Clone)]
+struct Pending {
+    user_code: String,
+    tenant: String,
+    client_id: String,
+    scope: String,
+    issued: Instant,
+    approved: Option<UserRecord>,
+}
+
+/// The codes issued by this instance.
+#[derive(Debug, Default)]
+pub struct DeviceCodes(Mutex<HashMap<String, Pending>>);
+
+/// What an approved code grants.
+pub struct Approved {
+    pub tenant: String,
+    pub user: UserRecord,
+    pub scope: String,
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/{tenant}/oauth2/v2.0/devicecode")
+            .post(device_code)
+            .default_service(method_not_allowed("POST")),
+    )
+    .service(
+        web::resource("/devicelogin")
+            .get(login_page)
+            .post(login)
+            .default_service(method_not_allowed("GET, POST")),
+    );
+}
+
+/// Starts a device-code sign-in for the application.
+pub async fn device_code(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    tenant: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let Some(client_id) = form.get("client_id").map(|c| c.to_lowercase()) else {
+        return Refusal::missing("client_id").respond();
+    };
+    let tenant = tenant.into_inner().to_lowercase();
+    if !is_multi_tenant(&tenant) {
+        match state.store.application(&tenant, &client_id).await {
+            Ok(Some(_)) => {}
+            Ok(None) => return Refusal::unknown_client(&client_id, &tenant).respond(),
+            Err(e) => return Refusal::server(&e.to_string()).respond(),
+        }
+    }
+    let (device_code, user_code) = (uuid::Uuid::new_v4().simple().to_string(), user_code());
+    let pending = Pending {
+        user_code: user_code.clone(),
+        tenant,
+        client_id,
+        scope: form
+            .get("scope")
+            .cloned()
+            .unwrap_or_else(|| "openid profile offline_access".into()),
+        issued: Instant::now(),
+        approved: None,
+    };
+    if let Ok(mut codes) = state.device_codes.0.lock() {
+        codes.retain(|_, p| p.issued.elapsed() < LIFETIME);
+        if codes.len() >= MAX_PENDING {
+            return Refusal::server("too many device codes are pending").respond();
+        }
+        codes.insert(device_code.clone(), pending);
+    }
+    let verification_uri = format!("{}/devicelogin", discovery::origin(&req));
+    HttpResponse::Ok().json(json!({
+        "user_code": user_code,
+        "device_code": device_code,
+        "verification_uri": verification_uri,
+        "expires_in": LIFETIME.as_secs(),
+        "interval": INTERVAL,
+        "message": format!("To sign in, use a web browser to open the page {verification_uri} and enter the code {user_code} to authenticate."),
+    }))
+}
+
+/// The grant of `device_code` for `client_id`: pending, expired, or approved (then spent).
+pub async fn redeem(
+    state: &AppState,
+    device_code: &str,
+    client_id: &str,
+) -> Result<Approved, Refusal> {
+    let mut codes = state
+        .device_codes
+        .0
+        .lock()
+        .map_err(|_| Refusal::server("device codes unavailable"))?;
+    let pending = codes
+        .get(device_code)
+        .filter(|p| p.issued.elapsed() < LIFETIME && p.client_id.eq_ignore_ascii_case(client_id))
+        .cloned()
+        .ok_or_else(Refusal::expired_device_code)?;
+    let user = pending
+        .approved
+        .ok_or_else(Refusal::authorization_pending)?;
+    codes.remove(device_code);
+    Ok(Approved {
+        tenant: user.tenant.clone(),
+        user,
+        scope: pending.scope,
+    })
+}
+
+/// Approves the pending code `user_code` for the test user `upn`; false when there is no
+/// such code, or no such user in the code's tenant.
+pub async fn approve(state: &AppState, user_code: &str, upn: &str) -> Result<bool, sqlx::Error> {
+    let tenant = {
+        let Ok(codes) = state.device_codes.0.lock() else {
+            return Ok(false);
+        };
+        let Some(pending) = codes.values().find(|p| {
+            p.user_code.eq_ignore_ascii_case(user_code.trim()) && p.issued.elapsed() < LIFETIME
+        }) else {
+            return Ok(false);
+        };
+        pending.tenant.clone()
+    };
+    let filter = (!is_multi_tenant(&tenant)).then_some(tenant.as_str());
+    let Some(user) = state.store.user_by_upn(filter, upn).await? else {
+        return Ok(false);
+    };
+    let Ok(mut codes) = state.device_codes.0.lock() else {
+        return Ok(false);
+    };
+    let pending = codes
+        .values_mut()
+        .find(|p| p.user_code.eq_ignore_ascii_case(user_code.trim()));
+    Ok(match pending {
+        Some(pending) => {
+            pending.approved = Some(user);
+            true
+        }
+        None => false,
+    })
+}
+
+/// Eight letters, as Entra's user codes look (no vowels, so no words).
+fn user_code() -> String {
+    const LETTERS: &[u8] = b"BCDFGHJKLMNPQRSTVWXZ";
+    let mut bytes = [0u8; 8];
+    let _ = getrandom::fill(&mut bytes);
+    bytes
+        .iter()
+        .map(|b| char::from(LETTERS[usize::from(*b) % LETTERS.len()]))
+        .collect()
+}
+
+/// The page where a user approves a code.
+async fn login_page() -> HttpResponse {
+    page::respond(
+        "Sign in a device",
+        "",
+        &page::form(
+            "/devicelogin",
+            &[],
+            &[
+                ("user_code", "Code", ""),
+                ("login_hint", "User principal name", ""),
+            ],
+            "Sign in",
+        ),
+    )
+}
+
+/// The page's form: approve, then say so.
+async fn login(state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
+    let form: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let (code, upn) = (
+        form.get("user_code").cloned().unwrap_or_default(),
+        form.get("login_hint").cloned().unwrap_or_default(),
+    );
+    match approve(&state, &code, &upn).await {
+        Ok(true) => page::respond(
+            "Signed in",
+            "",
+            "<p>You have signed in to the application on your device. You may now close this window.</p>",
+        ),
+        Ok(false) => page::respond(
+            "Sign in a device",
+            "No pending sign-in has that code, or no such user: check both.",
+            &page::form(
+                "/devicelogin",
+                &[],
+                &[
+                    ("user_code", "Code", &code),
+                    ("login_hint", "User principal name", &upn),
+                ],
+                "Sign in",
+            ),
+        ),
+        Err(e) => Refusal::server(&e.to_string()).respond(),
+    }
+}
