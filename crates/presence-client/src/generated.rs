@@ -1377,6 +1377,32 @@ let response = client.get_presences_by_user_id()
     pub fn get_presences_by_user_id(&self) -> builder::GetPresencesByUserId<'_> {
         builder::GetPresencesByUserId::new(self)
     }
+    /**The page where a user approves a device code (a form: the code and a test user)
+
+Sends a `GET` request to `/devicelogin`
+
+```ignore
+let response = client.authority_device_login_page()
+    .send()
+    .await;
+```*/
+    pub fn authority_device_login_page(&self) -> builder::AuthorityDeviceLoginPage<'_> {
+        builder::AuthorityDeviceLoginPage::new(self)
+    }
+    /**The page's form: approve the code for the user, then say so; 400 with the form again when
+no pending code has that user code or no such user exists
+
+Sends a `POST` request to `/devicelogin`
+
+```ignore
+let response = client.authority_device_login()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn authority_device_login(&self) -> builder::AuthorityDeviceLogin<'_> {
+        builder::AuthorityDeviceLogin::new(self)
+    }
     /**Stream the presence of users as it changes (text/event-stream)
 
 Sends a `GET` request to `/events/presence`
@@ -1664,6 +1690,45 @@ let response = client.set_user_preferred_presence()
     pub fn set_user_preferred_presence(&self) -> builder::SetUserPreferredPresence<'_> {
         builder::SetUserPreferredPresence::new(self)
     }
+    /**OpenID Connect discovery (v1), as Entra's, for older clients
+
+Sends a `GET` request to `/{tenant}/.well-known/openid-configuration`
+
+Arguments:
+- `tenant`: A tenant id, `common` or `organizations`.
+```ignore
+let response = client.authority_openid_configuration_v1()
+    .tenant(tenant)
+    .send()
+    .await;
+```*/
+    pub fn authority_openid_configuration_v1(
+        &self,
+    ) -> builder::AuthorityOpenidConfigurationV1<'_> {
+        builder::AuthorityOpenidConfigurationV1::new(self)
+    }
+    /**MSAL's instance discovery: this host is its own (only) alias; the tenant is the one of the
+`authorization_endpoint` MSAL asks about (else the path's)
+
+Sends a `GET` request to `/{tenant}/discovery/instance`
+
+Arguments:
+- `tenant`: `common`, as MSAL asks.
+- `api_version`: `1.1`.
+- `authorization_endpoint`: The authority MSAL validates.
+```ignore
+let response = client.authority_instance_discovery()
+    .tenant(tenant)
+    .api_version(api_version)
+    .authorization_endpoint(authorization_endpoint)
+    .send()
+    .await;
+```*/
+    pub fn authority_instance_discovery(
+        &self,
+    ) -> builder::AuthorityInstanceDiscovery<'_> {
+        builder::AuthorityInstanceDiscovery::new(self)
+    }
     /**The JSON Web Key Set of the server's signing key (RS256): where receivers verify the
 `validationTokens` of rich notifications. The same for every tenant
 
@@ -1679,6 +1744,117 @@ let response = client.authority_keys()
 ```*/
     pub fn authority_keys(&self) -> builder::AuthorityKeys<'_> {
         builder::AuthorityKeys::new(self)
+    }
+    /**Sign a test user in for the authorization-code flow: with `login_hint`, at once (a 302 to
+`redirect_uri` with `code` and `state`); otherwise a page asks which user
+
+Sends a `GET` request to `/{tenant}/oauth2/v2.0/authorize`
+
+Arguments:
+- `tenant`: A tenant id, `common` or `organizations`.
+- `client_id`: The application.
+- `code_challenge`: PKCE challenge.
+- `code_challenge_method`: `S256` or `plain`.
+- `login_hint`: The test user to sign in at once.
+- `nonce`: Echoed in the id token.
+- `redirect_uri`: Where the browser is sent back.
+- `response_mode`: `query` (default), `fragment` or `form_post`.
+- `response_type`: `code`.
+- `scope`: Space-separated scopes.
+- `state`: Echoed back.
+```ignore
+let response = client.authority_authorize()
+    .tenant(tenant)
+    .client_id(client_id)
+    .code_challenge(code_challenge)
+    .code_challenge_method(code_challenge_method)
+    .login_hint(login_hint)
+    .nonce(nonce)
+    .redirect_uri(redirect_uri)
+    .response_mode(response_mode)
+    .response_type(response_type)
+    .scope(scope)
+    .state(state)
+    .send()
+    .await;
+```*/
+    pub fn authority_authorize(&self) -> builder::AuthorityAuthorize<'_> {
+        builder::AuthorityAuthorize::new(self)
+    }
+    /**The sign-in page's form: the same parameters as the query of `GET`, and the chosen
+`login_hint`
+
+Sends a `POST` request to `/{tenant}/oauth2/v2.0/authorize`
+
+Arguments:
+- `tenant`: A tenant id, `common` or `organizations`.
+- `body`
+```ignore
+let response = client.authority_authorize_form()
+    .tenant(tenant)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn authority_authorize_form(&self) -> builder::AuthorityAuthorizeForm<'_> {
+        builder::AuthorityAuthorizeForm::new(self)
+    }
+    /**Start a device-code sign-in (RFC 8628): the app shows the user code and polls the token
+endpoint with the device code until a test user approves it (at `/devicelogin`, or through
+`/admin/deviceCodes/{userCode}/approve`)
+
+Sends a `POST` request to `/{tenant}/oauth2/v2.0/devicecode`
+
+Arguments:
+- `tenant`: A tenant id, `common` or `organizations`.
+- `body`
+```ignore
+let response = client.authority_device_code()
+    .tenant(tenant)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn authority_device_code(&self) -> builder::AuthorityDeviceCode<'_> {
+        builder::AuthorityDeviceCode::new(self)
+    }
+    /**Get a token, as from Entra's token endpoint: for a registered application
+(`client_credentials`, with a secret or a certificate-signed assertion) or a test user
+(`password`, `authorization_code` with PKCE, the device code, `refresh_token`). Tokens are
+signed with the server's key and accepted by its API
+
+Sends a `POST` request to `/{tenant}/oauth2/v2.0/token`
+
+Arguments:
+- `tenant`: A tenant id; `common` or `organizations` for user sign-ins.
+- `body`
+```ignore
+let response = client.authority_token()
+    .tenant(tenant)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn authority_token(&self) -> builder::AuthorityToken<'_> {
+        builder::AuthorityToken::new(self)
+    }
+    /**OpenID Connect discovery (v2), as Entra's: where the token, authorization and device-code
+endpoints and the keys are, and the issuer (`https://HOST/{tenant}/v2.0`)
+
+Sends a `GET` request to `/{tenant}/v2.0/.well-known/openid-configuration`
+
+Arguments:
+- `tenant`: A tenant id, `common` or `organizations`.
+```ignore
+let response = client.authority_openid_configuration()
+    .tenant(tenant)
+    .send()
+    .await;
+```*/
+    pub fn authority_openid_configuration(
+        &self,
+    ) -> builder::AuthorityOpenidConfiguration<'_> {
+        builder::AuthorityOpenidConfiguration::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -5990,6 +6166,105 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::authority_device_login_page`]
+
+[`Client::authority_device_login_page`]: super::Client::authority_device_login_page*/
+    #[derive(Debug, Clone)]
+    pub struct AuthorityDeviceLoginPage<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> AuthorityDeviceLoginPage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/devicelogin`
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self { client } = self;
+            let url = format!("{}/devicelogin", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "authority_device_login_page",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::authority_device_login`]
+
+[`Client::authority_device_login`]: super::Client::authority_device_login*/
+    #[derive(Debug, Clone)]
+    pub struct AuthorityDeviceLogin<'a> {
+        client: &'a super::Client,
+        body: Result<presence_model::DeviceLoginForm, String>,
+    }
+    impl<'a> AuthorityDeviceLogin<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<presence_model::DeviceLoginForm>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `presence_model :: DeviceLoginForm` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/devicelogin`
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+            let Self { client, body } = self;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/devicelogin", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .form_urlencoded(&body)?
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "authority_device_login",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::presence_events`]
 
 [`Client::presence_events`]: super::Client::presence_events*/
@@ -8303,6 +8578,188 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::authority_openid_configuration_v1`]
+
+[`Client::authority_openid_configuration_v1`]: super::Client::authority_openid_configuration_v1*/
+    #[derive(Debug, Clone)]
+    pub struct AuthorityOpenidConfigurationV1<'a> {
+        client: &'a super::Client,
+        tenant: Result<::std::string::String, String>,
+    }
+    impl<'a> AuthorityOpenidConfigurationV1<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tenant: Err("tenant was not initialized".to_string()),
+            }
+        }
+        pub fn tenant<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tenant failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/{tenant}/.well-known/openid-configuration`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            Error<()>,
+        > {
+            let Self { client, tenant } = self;
+            let tenant = tenant.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/{}/.well-known/openid-configuration", client.baseurl, encode_path(&
+                tenant.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "authority_openid_configuration_v1",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::authority_instance_discovery`]
+
+[`Client::authority_instance_discovery`]: super::Client::authority_instance_discovery*/
+    #[derive(Debug, Clone)]
+    pub struct AuthorityInstanceDiscovery<'a> {
+        client: &'a super::Client,
+        tenant: Result<::std::string::String, String>,
+        api_version: Result<Option<::std::string::String>, String>,
+        authorization_endpoint: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> AuthorityInstanceDiscovery<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tenant: Err("tenant was not initialized".to_string()),
+                api_version: Ok(None),
+                authorization_endpoint: Ok(None),
+            }
+        }
+        pub fn tenant<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tenant failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn api_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.api_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for api_version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn authorization_endpoint<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.authorization_endpoint = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for authorization_endpoint failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/{tenant}/discovery/instance`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            Error<()>,
+        > {
+            let Self { client, tenant, api_version, authorization_endpoint } = self;
+            let tenant = tenant.map_err(Error::InvalidRequest)?;
+            let api_version = api_version.map_err(Error::InvalidRequest)?;
+            let authorization_endpoint = authorization_endpoint
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/{}/discovery/instance", client.baseurl, encode_path(& tenant
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("api-version", &api_version))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "authorization_endpoint",
+                        &authorization_endpoint,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "authority_instance_discovery",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::authority_keys`]
 
 [`Client::authority_keys`]: super::Client::authority_keys*/
@@ -8419,6 +8876,625 @@ pub mod builder {
                         ),
                     )
                 }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::authority_authorize`]
+
+[`Client::authority_authorize`]: super::Client::authority_authorize*/
+    #[derive(Debug, Clone)]
+    pub struct AuthorityAuthorize<'a> {
+        client: &'a super::Client,
+        tenant: Result<::std::string::String, String>,
+        client_id: Result<::std::string::String, String>,
+        code_challenge: Result<Option<::std::string::String>, String>,
+        code_challenge_method: Result<Option<::std::string::String>, String>,
+        login_hint: Result<Option<::std::string::String>, String>,
+        nonce: Result<Option<::std::string::String>, String>,
+        redirect_uri: Result<::std::string::String, String>,
+        response_mode: Result<Option<::std::string::String>, String>,
+        response_type: Result<::std::string::String, String>,
+        scope: Result<Option<::std::string::String>, String>,
+        state: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> AuthorityAuthorize<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tenant: Err("tenant was not initialized".to_string()),
+                client_id: Err("client_id was not initialized".to_string()),
+                code_challenge: Ok(None),
+                code_challenge_method: Ok(None),
+                login_hint: Ok(None),
+                nonce: Ok(None),
+                redirect_uri: Err("redirect_uri was not initialized".to_string()),
+                response_mode: Ok(None),
+                response_type: Err("response_type was not initialized".to_string()),
+                scope: Ok(None),
+                state: Ok(None),
+            }
+        }
+        pub fn tenant<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tenant failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn client_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.client_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for client_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn code_challenge<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.code_challenge = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for code_challenge failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn code_challenge_method<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.code_challenge_method = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for code_challenge_method failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn login_hint<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.login_hint = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for login_hint failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn nonce<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.nonce = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for nonce failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn redirect_uri<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.redirect_uri = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for redirect_uri failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn response_mode<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.response_mode = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for response_mode failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn response_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.response_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for response_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn scope<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.scope = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for scope failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn state<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.state = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for state failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/{tenant}/oauth2/v2.0/authorize`
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+            let Self {
+                client,
+                tenant,
+                client_id,
+                code_challenge,
+                code_challenge_method,
+                login_hint,
+                nonce,
+                redirect_uri,
+                response_mode,
+                response_type,
+                scope,
+                state,
+            } = self;
+            let tenant = tenant.map_err(Error::InvalidRequest)?;
+            let client_id = client_id.map_err(Error::InvalidRequest)?;
+            let code_challenge = code_challenge.map_err(Error::InvalidRequest)?;
+            let code_challenge_method = code_challenge_method
+                .map_err(Error::InvalidRequest)?;
+            let login_hint = login_hint.map_err(Error::InvalidRequest)?;
+            let nonce = nonce.map_err(Error::InvalidRequest)?;
+            let redirect_uri = redirect_uri.map_err(Error::InvalidRequest)?;
+            let response_mode = response_mode.map_err(Error::InvalidRequest)?;
+            let response_type = response_type.map_err(Error::InvalidRequest)?;
+            let scope = scope.map_err(Error::InvalidRequest)?;
+            let state = state.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/{}/oauth2/v2.0/authorize", client.baseurl, encode_path(& tenant
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("client_id", &client_id))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "code_challenge",
+                        &code_challenge,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "code_challenge_method",
+                        &code_challenge_method,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("login_hint", &login_hint))
+                .query(&progenitor_client::QueryParam::new("nonce", &nonce))
+                .query(
+                    &progenitor_client::QueryParam::new("redirect_uri", &redirect_uri),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("response_mode", &response_mode),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("response_type", &response_type),
+                )
+                .query(&progenitor_client::QueryParam::new("scope", &scope))
+                .query(&progenitor_client::QueryParam::new("state", &state))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "authority_authorize",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::authority_authorize_form`]
+
+[`Client::authority_authorize_form`]: super::Client::authority_authorize_form*/
+    #[derive(Debug, Clone)]
+    pub struct AuthorityAuthorizeForm<'a> {
+        client: &'a super::Client,
+        tenant: Result<::std::string::String, String>,
+        body: Result<presence_model::AuthorizeForm, String>,
+    }
+    impl<'a> AuthorityAuthorizeForm<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tenant: Err("tenant was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn tenant<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tenant failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<presence_model::AuthorizeForm>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `presence_model :: AuthorizeForm` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/{tenant}/oauth2/v2.0/authorize`
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
+            let Self { client, tenant, body } = self;
+            let tenant = tenant.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/{}/oauth2/v2.0/authorize", client.baseurl, encode_path(& tenant
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .form_urlencoded(&body)?
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "authority_authorize_form",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::authority_device_code`]
+
+[`Client::authority_device_code`]: super::Client::authority_device_code*/
+    #[derive(Debug, Clone)]
+    pub struct AuthorityDeviceCode<'a> {
+        client: &'a super::Client,
+        tenant: Result<::std::string::String, String>,
+        body: Result<presence_model::DeviceCodeRequest, String>,
+    }
+    impl<'a> AuthorityDeviceCode<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tenant: Err("tenant was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn tenant<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tenant failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<presence_model::DeviceCodeRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `presence_model :: DeviceCodeRequest` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/{tenant}/oauth2/v2.0/devicecode`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::DeviceCodeResponse>,
+            Error<presence_model::TokenError>,
+        > {
+            let Self { client, tenant, body } = self;
+            let tenant = tenant.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/{}/oauth2/v2.0/devicecode", client.baseurl, encode_path(& tenant
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .form_urlencoded(&body)?
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "authority_device_code",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::authority_token`]
+
+[`Client::authority_token`]: super::Client::authority_token*/
+    #[derive(Debug, Clone)]
+    pub struct AuthorityToken<'a> {
+        client: &'a super::Client,
+        tenant: Result<::std::string::String, String>,
+        body: Result<presence_model::TokenRequest, String>,
+    }
+    impl<'a> AuthorityToken<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tenant: Err("tenant was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn tenant<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tenant failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<presence_model::TokenRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `presence_model :: TokenRequest` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/{tenant}/oauth2/v2.0/token`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::TokenResponse>,
+            Error<presence_model::TokenError>,
+        > {
+            let Self { client, tenant, body } = self;
+            let tenant = tenant.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/{}/oauth2/v2.0/token", client.baseurl, encode_path(& tenant
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .form_urlencoded(&body)?
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "authority_token",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::authority_openid_configuration`]
+
+[`Client::authority_openid_configuration`]: super::Client::authority_openid_configuration*/
+    #[derive(Debug, Clone)]
+    pub struct AuthorityOpenidConfiguration<'a> {
+        client: &'a super::Client,
+        tenant: Result<::std::string::String, String>,
+    }
+    impl<'a> AuthorityOpenidConfiguration<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tenant: Err("tenant was not initialized".to_string()),
+            }
+        }
+        pub fn tenant<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tenant failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/{tenant}/v2.0/.well-known/openid-configuration`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            Error<()>,
+        > {
+            let Self { client, tenant } = self;
+            let tenant = tenant.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/{}/v2.0/.well-known/openid-configuration", client.baseurl,
+                encode_path(& tenant.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "authority_openid_configuration",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -24,8 +24,9 @@ mod vocabulary;
 
 pub use admin::*;
 pub use authority::{
-    ApplicationRegistration, Identities, JsonWebKey, JsonWebKeySet, TenantIdentities, TestUser,
-    TokenError, TokenResponse,
+    ApplicationRegistration, AuthorizeForm, DeviceCodeRequest, DeviceCodeResponse, DeviceLoginForm,
+    Identities, JsonWebKey, JsonWebKeySet, TenantIdentities, TestUser, TokenError, TokenRequest,
+    TokenResponse,
 };
 pub use batch::{BatchRequest, BatchRequestItem, BatchResponse, BatchResponseItem};
 pub use error::{InnerError, MainError, ODataError};

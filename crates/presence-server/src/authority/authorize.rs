@@ -8,6 +8,8 @@ use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use presence_model::AuthorizeForm;
+
 use super::codes::{self, CodeClaims};
 use super::discovery::is_multi_tenant;
 use super::page;
@@ -26,7 +28,34 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// The parameters an authorization request carries (query, or the page's form).
 type Parameters = HashMap<String, String>;
 
-async fn authorize_get(
+/// Sign a test user in for the authorization-code flow: with `login_hint`, at once (a 302 to
+/// `redirect_uri` with `code` and `state`); otherwise a page asks which user.
+#[utoipa::path(
+    get,
+    path = "/{tenant}/oauth2/v2.0/authorize",
+    operation_id = "authority_authorize",
+    tag = "authority",
+    params(
+        ("tenant" = String, Path, description = "A tenant id, `common` or `organizations`."),
+        ("client_id" = String, Query, description = "The application."),
+        ("response_type" = String, Query, description = "`code`."),
+        ("redirect_uri" = String, Query, description = "Where the browser is sent back."),
+        ("scope" = Option<String>, Query, description = "Space-separated scopes."),
+        ("state" = Option<String>, Query, description = "Echoed back."),
+        ("code_challenge" = Option<String>, Query, description = "PKCE challenge."),
+        ("code_challenge_method" = Option<String>, Query, description = "`S256` or `plain`."),
+        ("login_hint" = Option<String>, Query, description = "The test user to sign in at once."),
+        ("nonce" = Option<String>, Query, description = "Echoed in the id token."),
+        ("response_mode" = Option<String>, Query, description = "`query` (default), `fragment` or `form_post`."),
+    ),
+    security(()),
+    responses(
+        (status = 200, description = "The sign-in page.", content_type = "text/html", body = String),
+        (status = 302, description = "Back to `redirect_uri` with a code, or an error."),
+        (status = 400, description = "A request the page cannot serve.", content_type = "text/html", body = String),
+    )
+)]
+pub async fn authorize_get(
     req: HttpRequest,
     state: web::Data<AppState>,
     tenant: web::Path<String>,
@@ -35,7 +64,23 @@ async fn authorize_get(
     authorize(&req, &state, &tenant, parameters).await
 }
 
-async fn authorize_post(
+/// The sign-in page's form: the same parameters as the query of `GET`, and the chosen
+/// `login_hint`.
+#[utoipa::path(
+    post,
+    path = "/{tenant}/oauth2/v2.0/authorize",
+    operation_id = "authority_authorize_form",
+    tag = "authority",
+    params(("tenant" = String, Path, description = "A tenant id, `common` or `organizations`.")),
+    request_body(content = AuthorizeForm, content_type = "application/x-www-form-urlencoded"),
+    security(()),
+    responses(
+        (status = 200, description = "The sign-in page again (no such user).", content_type = "text/html", body = String),
+        (status = 302, description = "Back to `redirect_uri` with a code, or an error."),
+        (status = 400, description = "A request the page cannot serve.", content_type = "text/html", body = String),
+    )
+)]
+pub async fn authorize_post(
     req: HttpRequest,
     state: web::Data<AppState>,
     tenant: web::Path<String>,
@@ -58,29 +103,23 @@ async fn authorize(
             .filter(|v| !v.is_empty())
     };
     let (Some(client_id), Some(redirect_uri)) = (get("client_id"), get("redirect_uri")) else {
-        return page::respond(
+        return page::refuse(
             "Sign in",
             "The request needs a client_id and a redirect_uri.",
-            "",
         );
     };
-    if !redirect_uri.contains(':') {
-        return page::respond("Sign in", "The redirect_uri is not an absolute URI.", "");
+    if !absolute_uri(redirect_uri) {
+        return page::refuse("Sign in", "The redirect_uri is not an absolute URI.");
     }
     let client_id = client_id.to_lowercase();
     let mode = get("response_mode").unwrap_or("query");
+    if !matches!(mode, "query" | "fragment" | "form_post") {
+        return page::refuse("Sign in", "response_mode is query, fragment or form_post.");
+    }
     if !get("response_type").is_some_and(|t| t.split_whitespace().any(|t| t == "code")) {
-        return redirect(
-            redirect_uri,
-            mode,
-            &[
-                ("error", "unsupported_response_type"),
-                (
-                    "error_description",
-                    "AADSTS700054: response_type 'code' is the one supported here.",
-                ),
-            ],
-            get("state"),
+        return page::refuse(
+            "Sign in",
+            "AADSTS700054: response_type 'code' is the one supported here.",
         );
     }
     let Some(hint) = get("login_hint") else {
@@ -90,7 +129,7 @@ async fn authorize(
     let user = match state.store.user_by_upn(filter, hint).await {
         Ok(Some(user)) => user,
         Ok(None) => return sign_in_page(req, &parameters, "No test user has that name here."),
-        Err(e) => return page::respond("Sign in", &e.to_string(), ""),
+        Err(e) => return page::refuse("Sign in", &e.to_string()),
     };
     match state.store.application(&user.tenant, &client_id).await {
         Ok(Some(_)) => {}
@@ -109,7 +148,7 @@ async fn authorize(
                 get("state"),
             );
         }
-        Err(e) => return page::respond("Sign in", &e.to_string(), ""),
+        Err(e) => return page::refuse("Sign in", &e.to_string()),
     }
     let claims = CodeClaims {
         typ: String::new(),
@@ -129,6 +168,20 @@ async fn authorize(
         Ok(code) => redirect(redirect_uri, mode, &[("code", &code)], get("state")),
         Err(refusal) => refusal.respond(),
     }
+}
+
+/// `scheme:rest`, the scheme a letter then letters, digits, `+`, `-` or `.` (RFC 3986 §3.1),
+/// without whitespace or control characters.
+fn absolute_uri(uri: &str) -> bool {
+    let Some((scheme, rest)) = uri.split_once(':') else {
+        return false;
+    };
+    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !rest.is_empty()
+        && !uri.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// The page asking which test user signs in; the form posts the request back with it.

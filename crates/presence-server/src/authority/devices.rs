@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde_json::json;
+use presence_model::{DeviceCodeRequest, DeviceCodeResponse, DeviceLoginForm, TokenError};
 
 use super::discovery::{self, is_multi_tenant};
 use super::failure::Refusal;
@@ -63,7 +63,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// Starts a device-code sign-in for the application.
+/// Start a device-code sign-in (RFC 8628): the app shows the user code and polls the token
+/// endpoint with the device code until a test user approves it (at `/devicelogin`, or through
+/// `/admin/deviceCodes/{userCode}/approve`).
+#[utoipa::path(
+    post,
+    path = "/{tenant}/oauth2/v2.0/devicecode",
+    operation_id = "authority_device_code",
+    tag = "authority",
+    params(("tenant" = String, Path, description = "A tenant id, `common` or `organizations`.")),
+    request_body(content = DeviceCodeRequest, content_type = "application/x-www-form-urlencoded"),
+    security(()),
+    responses(
+        (status = 200, description = "The codes.", body = DeviceCodeResponse),
+        (status = 400, description = "Entra's error: unknown client, missing client_id.", body = TokenError),
+        (status = 500, description = "Entra's error: a failure of the server's own.", body = TokenError),
+    )
+)]
 pub async fn device_code(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -71,7 +87,11 @@ pub async fn device_code(
     body: web::Bytes,
 ) -> HttpResponse {
     let form: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let Some(client_id) = form.get("client_id").map(|c| c.to_lowercase()) else {
+    let Some(client_id) = form
+        .get("client_id")
+        .filter(|c| !c.is_empty())
+        .map(|c| c.to_lowercase())
+    else {
         return Refusal::missing("client_id").respond();
     };
     let tenant = tenant.into_inner().to_lowercase();
@@ -102,14 +122,17 @@ pub async fn device_code(
         codes.insert(device_code.clone(), pending);
     }
     let verification_uri = format!("{}/devicelogin", discovery::origin(&req));
-    HttpResponse::Ok().json(json!({
-        "user_code": user_code,
-        "device_code": device_code,
-        "verification_uri": verification_uri,
-        "expires_in": LIFETIME.as_secs(),
-        "interval": INTERVAL,
-        "message": format!("To sign in, use a web browser to open the page {verification_uri} and enter the code {user_code} to authenticate."),
-    }))
+    HttpResponse::Ok().json(DeviceCodeResponse {
+        message: format!(
+            "To sign in, use a web browser to open the page {verification_uri} and enter the \
+             code {user_code} to authenticate."
+        ),
+        user_code,
+        device_code,
+        verification_uri,
+        expires_in: LIFETIME.as_secs(),
+        interval: INTERVAL,
+    })
 }
 
 /// The grant of `device_code` for `client_id`: pending, expired, or approved (then spent).
@@ -183,8 +206,16 @@ fn user_code() -> String {
         .collect()
 }
 
-/// The page where a user approves a code.
-async fn login_page() -> HttpResponse {
+/// The page where a user approves a device code (a form: the code and a test user).
+#[utoipa::path(
+    get,
+    path = "/devicelogin",
+    operation_id = "authority_device_login_page",
+    tag = "authority",
+    security(()),
+    responses((status = 200, description = "The page.", content_type = "text/html", body = String))
+)]
+pub async fn login_page() -> HttpResponse {
     page::respond(
         "Sign in a device",
         "",
@@ -200,8 +231,21 @@ async fn login_page() -> HttpResponse {
     )
 }
 
-/// The page's form: approve, then say so.
-async fn login(state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
+/// The page's form: approve the code for the user, then say so; 400 with the form again when
+/// no pending code has that user code or no such user exists.
+#[utoipa::path(
+    post,
+    path = "/devicelogin",
+    operation_id = "authority_device_login",
+    tag = "authority",
+    request_body(content = DeviceLoginForm, content_type = "application/x-www-form-urlencoded"),
+    security(()),
+    responses(
+        (status = 200, description = "Approved.", content_type = "text/html", body = String),
+        (status = 400, description = "No such code or user: the form again.", content_type = "text/html", body = String),
+    )
+)]
+pub async fn login(state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
     let form: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let (code, upn) = (
         form.get("user_code").cloned().unwrap_or_default(),
@@ -213,19 +257,23 @@ async fn login(state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
             "",
             "<p>You have signed in to the application on your device. You may now close this window.</p>",
         ),
-        Ok(false) => page::respond(
-            "Sign in a device",
-            "No pending sign-in has that code, or no such user: check both.",
-            &page::form(
-                "/devicelogin",
-                &[],
-                &[
-                    ("user_code", "Code", &code),
-                    ("login_hint", "User principal name", &upn),
-                ],
-                "Sign in",
-            ),
-        ),
+        Ok(false) => {
+            let mut again = page::respond(
+                "Sign in a device",
+                "No pending sign-in has that code, or no such user: check both.",
+                &page::form(
+                    "/devicelogin",
+                    &[],
+                    &[
+                        ("user_code", "Code", &code),
+                        ("login_hint", "User principal name", &upn),
+                    ],
+                    "Sign in",
+                ),
+            );
+            *again.status_mut() = actix_web::http::StatusCode::BAD_REQUEST;
+            again
+        }
         Err(e) => Refusal::server(&e.to_string()).respond(),
     }
 }

@@ -50,8 +50,18 @@ pub fn is_multi_tenant(tenant: &str) -> bool {
         .any(|name| tenant.eq_ignore_ascii_case(name))
 }
 
-/// The v2 metadata (what MSAL reads).
-async fn openid_configuration(req: HttpRequest, tenant: web::Path<String>) -> HttpResponse {
+/// OpenID Connect discovery (v2), as Entra's: where the token, authorization and device-code
+/// endpoints and the keys are, and the issuer (`https://HOST/{tenant}/v2.0`).
+#[utoipa::path(
+    get,
+    path = "/{tenant}/v2.0/.well-known/openid-configuration",
+    operation_id = "authority_openid_configuration",
+    tag = "authority",
+    params(("tenant" = String, Path, description = "A tenant id, `common` or `organizations`.")),
+    security(()),
+    responses((status = 200, description = "The metadata.", body = Object))
+)]
+pub async fn openid_configuration(req: HttpRequest, tenant: web::Path<String>) -> HttpResponse {
     let origin = origin(&req);
     let tenant = tenant.into_inner();
     let base = format!("{origin}/{tenant}");
@@ -83,8 +93,17 @@ async fn openid_configuration(req: HttpRequest, tenant: web::Path<String>) -> Ht
     }))
 }
 
-/// The v1 metadata (older ADAL-era clients).
-async fn openid_configuration_v1(req: HttpRequest, tenant: web::Path<String>) -> HttpResponse {
+/// OpenID Connect discovery (v1), as Entra's, for older clients.
+#[utoipa::path(
+    get,
+    path = "/{tenant}/.well-known/openid-configuration",
+    operation_id = "authority_openid_configuration_v1",
+    tag = "authority",
+    params(("tenant" = String, Path, description = "A tenant id, `common` or `organizations`.")),
+    security(()),
+    responses((status = 200, description = "The metadata.", body = Object))
+)]
+pub async fn openid_configuration_v1(req: HttpRequest, tenant: web::Path<String>) -> HttpResponse {
     let origin = origin(&req);
     let tenant = tenant.into_inner();
     let base = format!("{origin}/{tenant}");
@@ -112,7 +131,20 @@ async fn openid_configuration_v1(req: HttpRequest, tenant: web::Path<String>) ->
 
 /// MSAL's instance discovery: this host is its own (only) alias; the tenant is the one of the
 /// `authorization_endpoint` MSAL asks about (else the path's).
-async fn instance_discovery(req: HttpRequest, tenant: web::Path<String>) -> HttpResponse {
+#[utoipa::path(
+    get,
+    path = "/{tenant}/discovery/instance",
+    operation_id = "authority_instance_discovery",
+    tag = "authority",
+    params(
+        ("tenant" = String, Path, description = "`common`, as MSAL asks."),
+        ("authorization_endpoint" = Option<String>, Query, description = "The authority MSAL validates."),
+        ("api-version" = Option<String>, Query, description = "`1.1`."),
+    ),
+    security(()),
+    responses((status = 200, description = "This host as its own alias.", body = Object))
+)]
+pub async fn instance_discovery(req: HttpRequest, tenant: web::Path<String>) -> HttpResponse {
     let origin = origin(&req);
     let host = origin.split("://").nth(1).unwrap_or_default().to_owned();
     let asked =

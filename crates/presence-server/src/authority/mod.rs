@@ -29,3 +29,41 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(authorize::configure)
         .configure(devices::configure);
 }
+
+/// Whether `path` is one of the authority's (`/{tenant}/oauth2/…`, `/{tenant}/discovery/…`,
+/// `/{tenant}/v2.0/.well-known/…`, `/{tenant}/.well-known/…`).
+pub fn is_authority_path(path: &str) -> bool {
+    let mut segments = path.trim_start_matches('/').split('/');
+    let (Some(tenant), Some(second)) = (segments.next(), segments.next()) else {
+        return false;
+    };
+    !tenant.is_empty()
+        && !crate::routes::API_VERSIONS
+            .iter()
+            .any(|version| version.trim_start_matches('/') == tenant)
+        && (matches!(second, "oauth2" | "discovery" | ".well-known")
+            || (second == "v2.0" && segments.next() == Some(".well-known")))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn authority_paths_are_told_from_the_api() {
+        for path in [
+            "/common/oauth2/v2.0/token",
+            "/t/discovery/v2.0/keys",
+            "/t/v2.0/.well-known/openid-configuration",
+            "/t/.well-known/openid-configuration",
+        ] {
+            assert!(super::is_authority_path(path), "{path}");
+        }
+        for path in [
+            "/v1.0/users/x/presence",
+            "/beta/discovery/keys",
+            "/admin/info",
+            "/",
+        ] {
+            assert!(!super::is_authority_path(path), "{path}");
+        }
+    }
+}

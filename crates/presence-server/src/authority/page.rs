@@ -51,6 +51,13 @@ pub fn form(
     html
 }
 
+/// A 400 page: a request the page cannot serve.
+pub fn refuse(title: &str, error: &str) -> HttpResponse {
+    let mut response = respond(title, error, "");
+    *response.status_mut() = actix_web::http::StatusCode::BAD_REQUEST;
+    response
+}
+
 /// A page titled `title`, with an `error` line when not empty, around `body` (trusted HTML).
 pub fn respond(title: &str, error: &str, body: &str) -> HttpResponse {
     let error = if error.is_empty() {

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use presence_model::TokenResponse;
+use presence_model::{TokenError, TokenRequest, TokenResponse};
 
 use super::discovery::{self, is_multi_tenant};
 use super::failure::Refusal;
@@ -41,7 +41,25 @@ pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_cod
 /// access token.
 const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
 
-/// Issues a token, or refuses as Entra would.
+/// Get a token, as from Entra's token endpoint: for a registered application
+/// (`client_credentials`, with a secret or a certificate-signed assertion) or a test user
+/// (`password`, `authorization_code` with PKCE, the device code, `refresh_token`). Tokens are
+/// signed with the server's key and accepted by its API.
+#[utoipa::path(
+    post,
+    path = "/{tenant}/oauth2/v2.0/token",
+    operation_id = "authority_token",
+    tag = "authority",
+    params(("tenant" = String, Path, description = "A tenant id; `common` or `organizations` for user sign-ins.")),
+    request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
+    security(()),
+    responses(
+        (status = 200, description = "The tokens.", body = TokenResponse),
+        (status = 400, description = "Entra's error (`invalid_grant`, `invalid_scope`, `unauthorized_client`, `authorization_pending`…) with its AADSTS code.", body = TokenError),
+        (status = 401, description = "Entra's `invalid_client`: a wrong secret or assertion, or none.", body = TokenError),
+        (status = 500, description = "Entra's error: a failure of the server's own.", body = TokenError),
+    )
+)]
 pub async fn token(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -73,6 +73,15 @@ use crate::{admin, authority, routes};
         admin::users::delete_user,
         admin::device_codes::approve_device_code,
         authority::keys::signing_keys,
+        authority::discovery::openid_configuration,
+        authority::discovery::openid_configuration_v1,
+        authority::discovery::instance_discovery,
+        authority::token::token,
+        authority::devices::device_code,
+        authority::devices::login_page,
+        authority::devices::login,
+        authority::authorize::authorize_get,
+        authority::authorize::authorize_post,
     ),
     // The error envelope every error status refers to (responses name it by reference only),
     // and what notification receivers get (no operation returns them: they are POSTed to
@@ -123,6 +132,8 @@ struct AdminAtRoot;
 const ADMIN_PREFIX: &str = "/admin";
 /// The prefix of every authority path (Entra's: a tenant first).
 const AUTHORITY_PREFIX: &str = "/{tenant}/";
+/// The authority's device sign-in page.
+const DEVICE_LOGIN: &str = "/devicelogin";
 
 impl Modify for AdminAtRoot {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
@@ -133,7 +144,10 @@ impl Modify for AdminAtRoot {
             ))
             .build();
         for (path, item) in openapi.paths.paths.iter_mut() {
-            if path.starts_with(ADMIN_PREFIX) || path.starts_with(AUTHORITY_PREFIX) {
+            if path.starts_with(ADMIN_PREFIX)
+                || path.starts_with(AUTHORITY_PREFIX)
+                || path == DEVICE_LOGIN
+            {
                 item.servers = Some(vec![root.clone()]);
             }
         }

@@ -159,6 +159,44 @@ async fn discovery_and_keys_describe_this_authority() {
     let (status, jwks) = server.call(reqwest::Method::GET, jwks_path, "", None).await;
     assert_eq!(status, 200);
     assert_eq!(jwks["keys"][0]["kty"], "RSA");
+
+    // The generated client reaches the token endpoint (form-encoded) like any operation.
+    let root = presence_client::Client::new_with_client(&server.origin, server.http());
+    let answer = root
+        .authority_token()
+        .tenant(TENANT)
+        .body(presence_client::types::TokenRequest {
+            grant_type: "client_credentials".into(),
+            client_id: Some(CLIENT.into()),
+            client_secret: Some(SECRET.into()),
+            scope: Some("https://graph.microsoft.com/.default".into()),
+            ..Default::default()
+        })
+        .send()
+        .await
+        .expect("a token")
+        .into_inner();
+    assert_eq!(answer.token_type, "Bearer");
+    let refused = root
+        .authority_token()
+        .tenant(TENANT)
+        .body(presence_client::types::TokenRequest {
+            grant_type: "client_credentials".into(),
+            client_id: Some(CLIENT.into()),
+            client_secret: Some("wrong".into()),
+            scope: Some("https://graph.microsoft.com/.default".into()),
+            ..Default::default()
+        })
+        .send()
+        .await
+        .expect_err("refused");
+    match refused {
+        presence_client::Error::ErrorResponse(error) => {
+            assert_eq!(error.status().as_u16(), 401);
+            assert_eq!(error.error_codes, vec![7000215]);
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[tokio::test]
