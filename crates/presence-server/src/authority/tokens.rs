@@ -7,7 +7,6 @@
 //!   the application they were issued to.
 
 use jiff::{SignedDuration, Timestamp};
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use presence_model::TokenResponse;
 use serde::{Deserialize, Serialize};
 
@@ -201,15 +200,9 @@ pub async fn redeem_refresh(
         .key()
         .await
         .map_err(|e| Refusal::server(&e.to_string()))?;
-    let jwk = key.jwk();
-    let decoding = DecodingKey::from_rsa_components(&jwk.n, &jwk.e)
-        .map_err(|e| Refusal::server(&e.to_string()))?;
-    let mut validation = Validation::new(Algorithm::RS256);
-    validation.validate_aud = false;
-    validation.leeway = 0;
-    let claims = jsonwebtoken::decode::<RefreshClaims>(refresh_token, &decoding, &validation)
-        .map_err(|e| Refusal::bad_grant(&format!("the refresh token is not valid ({e})")))?
-        .claims;
+    let claims: RefreshClaims = key
+        .verify(refresh_token)
+        .map_err(|e| Refusal::bad_grant(&format!("the refresh token is not valid ({e})")))?;
     if claims.typ != "refresh" || !claims.appid.eq_ignore_ascii_case(client_id) {
         return Err(Refusal::bad_grant(
             "the refresh token was issued to another client",

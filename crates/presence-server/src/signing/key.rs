@@ -77,6 +77,19 @@ impl SigningKey {
         jsonwebtoken::encode(&header, claims, &self.encoding).map_err(key_error)
     }
 
+    /// The claims of `token` if this key signed it (RS256) and it has not expired (no
+    /// leeway: only the server's own, self-contained grants are read this way).
+    pub fn verify<T: serde::de::DeserializeOwned>(&self, token: &str) -> Result<T, SigningError> {
+        let decoding =
+            jsonwebtoken::DecodingKey::from_rsa_components(&self.n, &self.e).map_err(key_error)?;
+        let mut validation = jsonwebtoken::Validation::new(Algorithm::RS256);
+        validation.validate_aud = false;
+        validation.leeway = 0;
+        jsonwebtoken::decode::<T>(token, &decoding, &validation)
+            .map(|data| data.claims)
+            .map_err(key_error)
+    }
+
     /// The public half as a verification key (RS256, this key's `kid`).
     pub fn public_key(&self) -> Result<crate::auth::jwks::PublicKey, SigningError> {
         Ok(crate::auth::jwks::PublicKey {
