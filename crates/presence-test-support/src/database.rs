@@ -137,3 +137,26 @@ fn uuid_like() -> String {
         nanos
     )
 }
+
+/// The server's signing key as stored (PKCS#1 PEM): what a test needs to forge the server's
+/// own grants (an expired refresh token, say) and watch them be refused.
+pub async fn signing_key_pem(database_url: &str) -> String {
+    const SQL: &str = "SELECT private_key_pem FROM signing_keys ORDER BY created_at, kid LIMIT 1";
+    if database_url.starts_with("postgres") {
+        let mut db = PgConnection::connect(database_url)
+            .await
+            .expect("database opens");
+        sqlx::query_scalar(SQL)
+            .fetch_one(&mut db)
+            .await
+            .expect("a signing key")
+    } else {
+        let mut db = SqliteConnection::connect(database_url)
+            .await
+            .expect("database opens");
+        sqlx::query_scalar(SQL)
+            .fetch_one(&mut db)
+            .await
+            .expect("a signing key")
+    }
+}

@@ -754,3 +754,57 @@ async fn the_device_code_flow_approved_by_page_or_by_the_control_plane() {
         .expect("answers");
     assert_eq!(unknown.status(), 404);
 }
+
+#[tokio::test]
+async fn an_expired_refresh_token_is_refused() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (cert, _) = certificate(dir.path());
+    let file = identities(dir.path(), &cert);
+    let server =
+        TestServer::start_with(&["--tls", "--identities", file.to_str().expect("utf-8")]).await;
+    // A refresh token exactly as the server makes them, signed with its key, but expired.
+    let pem = presence_test_support::signing_key_pem(&server.database_url).await;
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(pem.as_bytes()).expect("an RSA key");
+    let kid = {
+        let (_, jwks) = server
+            .call(
+                reqwest::Method::GET,
+                "/common/discovery/v2.0/keys",
+                "",
+                None,
+            )
+            .await;
+        jwks["keys"][0]["kid"].as_str().expect("a kid").to_owned()
+    };
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+    header.kid = Some(kid);
+    let now = jiff::Timestamp::now().as_second();
+    let sign = |exp: i64| {
+        jsonwebtoken::encode(
+            &header,
+            &json!({"typ": "refresh", "tid": TENANT, "appid": CLIENT, "upn": ALICE_UPN,
+                    "scp": "Presence.ReadWrite", "iat": now - 90_000, "exp": exp, "uti": "x"}),
+            &key,
+        )
+        .expect("signed")
+    };
+    let redeem = |token: String| {
+        let server = &server;
+        async move {
+            post_form(
+                server,
+                &token_path(TENANT),
+                &[
+                    ("grant_type", "refresh_token"),
+                    ("client_id", CLIENT),
+                    ("refresh_token", &token),
+                ],
+            )
+            .await
+        }
+    };
+    // The same token unexpired is honoured: the refusal below is about the expiry alone.
+    let (status, body) = redeem(sign(now + 600)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_refused(&redeem(sign(now - 60)).await, 400, "invalid_grant", 70000);
+}
