@@ -197,17 +197,11 @@ pub async fn add_secret(
     Ok(HttpResponse::Created().json(credentials(&req, &state, &tenant, &client_id, Some(secret))))
 }
 
-/// argon2 hashes of `secrets`, computed off the async threads.
+/// argon2 hashes of `secrets` (`authority::identities::hash_all`).
 pub(super) async fn hash_all(secrets: Vec<String>) -> Result<Vec<String>, GraphError> {
-    tokio::task::spawn_blocking(move || {
-        secrets
-            .iter()
-            .map(|s| identities::hash(s))
-            .collect::<anyhow::Result<Vec<_>>>()
-    })
-    .await
-    .map_err(|e| GraphError::internal(&e))?
-    .map_err(|e| GraphError::internal(&*e))
+    identities::hash_all(secrets)
+        .await
+        .map_err(|e| GraphError::internal(&*e))
 }
 
 fn credentials(

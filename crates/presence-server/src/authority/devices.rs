@@ -95,12 +95,21 @@ pub async fn device_code(
         return Refusal::missing("client_id").respond();
     };
     let tenant = tenant.into_inner().to_lowercase();
-    if !is_multi_tenant(&tenant) {
-        match state.store.application(&tenant, &client_id).await {
-            Ok(Some(_)) => {}
-            Ok(None) => return Refusal::unknown_client(&client_id, &tenant).respond(),
-            Err(e) => return Refusal::server(&e.to_string()).respond(),
-        }
+    // A code is kept only for a registered application (for `common` and `organizations`, of
+    // any tenant): nobody fills the pending codes with made-up clients.
+    let known = if is_multi_tenant(&tenant) {
+        state.store.application_exists(&client_id).await
+    } else {
+        state
+            .store
+            .application(&tenant, &client_id)
+            .await
+            .map(|app| app.is_some())
+    };
+    match known {
+        Ok(true) => {}
+        Ok(false) => return Refusal::unknown_client(&client_id, &tenant).respond(),
+        Err(e) => return Refusal::server(&e.to_string()).respond(),
     }
     let (device_code, user_code) = (uuid::Uuid::new_v4().simple().to_string(), user_code());
     let pending = Pending {

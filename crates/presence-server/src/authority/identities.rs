@@ -104,6 +104,30 @@ pub fn generate_secret() -> anyhow::Result<String> {
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// At most this many argon2 computations at once: each takes ~19 MiB and tens of
+/// milliseconds of a core by design, so unbounded concurrent sign-ins (from anyone: the token
+/// endpoint needs no token) could exhaust memory and the blocking threads. Others wait.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
+/// Whether `secret` matches any of `hashes`, computed off the async threads, a few at a time.
+pub async fn verify(secret: &str, hashes: Vec<String>) -> bool {
+    let Ok(_permit) = HASHING.acquire().await else {
+        return false;
+    };
+    let secret = secret.to_owned();
+    tokio::task::spawn_blocking(move || matches_any(&secret, &hashes))
+        .await
+        .unwrap_or(false)
+}
+
+/// argon2 hashes of `secrets`, computed off the async threads, a few at a time.
+pub async fn hash_all(secrets: Vec<String>) -> anyhow::Result<Vec<String>> {
+    let _permit = HASHING.acquire().await?;
+    tokio::task::spawn_blocking(move || secrets.iter().map(|s| hash(s)).collect())
+        .await
+        .context("hashing failed")?
+}
+
 /// Whether `secret` matches any of `hashes` (blocking: argon2 is meant to be slow).
 pub fn matches_any(secret: &str, hashes: &[String]) -> bool {
     hashes.iter().any(|hash| {

@@ -130,11 +130,7 @@ async fn issue(
                 .await
                 .map_err(|e| Refusal::server(&e.to_string()))?
                 .ok_or_else(Refusal::bad_credentials)?;
-            let (given, hashes) = (password.to_owned(), vec![user.password_hash.clone()]);
-            let valid =
-                tokio::task::spawn_blocking(move || identities::matches_any(&given, &hashes))
-                    .await
-                    .unwrap_or(false);
+            let valid = identities::verify(password, vec![user.password_hash.clone()]).await;
             if !valid {
                 return Err(Refusal::bad_credentials());
             }
@@ -314,11 +310,7 @@ async fn authenticate_client(
     }
     match secret {
         Some(secret) => {
-            let (given, hashes) = (secret.to_owned(), app.secret_hashes.clone());
-            let valid =
-                tokio::task::spawn_blocking(move || identities::matches_any(&given, &hashes))
-                    .await
-                    .unwrap_or(false);
+            let valid = identities::verify(secret, app.secret_hashes.clone()).await;
             if valid {
                 Ok(())
             } else {

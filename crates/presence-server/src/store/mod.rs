@@ -131,6 +131,11 @@ impl Store {
         on_backend!(self, store => store.application(tenant, client_id).await)
     }
 
+    /// Whether some tenant registered the application `client_id`.
+    pub async fn application_exists(&self, client_id: &str) -> Result<bool, sqlx::Error> {
+        on_backend!(self, store => store.application_exists(client_id).await)
+    }
+
     /// Every application of `tenant`, by client id.
     pub async fn applications(
         &self,

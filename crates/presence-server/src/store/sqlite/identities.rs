@@ -176,3 +176,16 @@ pub(super) async fn delete(
     let done = sqlx::query(sql).bind(tenant).bind(id).execute(conn).await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// Whether some tenant registered the application `client_id`.
+pub(super) async fn application_exists(
+    pool: &SqlitePool,
+    client_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<(String,)> =
+        sqlx::query_as("SELECT tenant_id FROM identity_applications WHERE client_id = ? LIMIT 1")
+            .bind(client_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(found.is_some())
+}

@@ -129,6 +129,11 @@ impl SqliteStore {
         identities::application(&self.read, tenant, client_id).await
     }
 
+    /// Whether some tenant registered the application `client_id`.
+    pub async fn application_exists(&self, client_id: &str) -> Result<bool, sqlx::Error> {
+        identities::application_exists(&self.read, client_id).await
+    }
+
     /// Every application of `tenant`.
     pub async fn applications(
         &self,
