@@ -1418,6 +1418,18 @@ let response = client.presence_events()
     pub fn presence_events(&self) -> builder::PresenceEvents<'_> {
         builder::PresenceEvents::new(self)
     }
+    /**The service's metrics in the OpenMetrics text format
+
+Sends a `GET` request to `/metrics`
+
+```ignore
+let response = client.metrics()
+    .send()
+    .await;
+```*/
+    pub fn metrics(&self) -> builder::Metrics<'_> {
+        builder::Metrics::new(self)
+    }
     /**The caller's live subscriptions
 
 Those it created (delegated), or all of its application's (an application token with a
@@ -6366,6 +6378,53 @@ pub mod builder {
                     )
                 }
                 503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::metrics`]
+
+[`Client::metrics`]: super::Client::metrics*/
+    #[derive(Debug, Clone)]
+    pub struct Metrics<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> Metrics<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/metrics`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<presence_model::ODataError>> {
+            let Self { client } = self;
+            let url = format!("{}/metrics", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "metrics",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                404u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

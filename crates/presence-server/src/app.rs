@@ -134,7 +134,8 @@ pub fn configure(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig)
             .app_data(body::query_config())
             .configure(|cfg| routes::configure(cfg, auth_on))
             .configure(crate::admin::configure)
-            .configure(crate::authority::configure);
+            .configure(crate::authority::configure)
+            .configure(crate::metrics::configure);
     }
 }
 
@@ -155,6 +156,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let database_url = config.database_url();
     // Keys first: a configuration mistake is reported before any database is touched.
     let auth = crate::auth::setup::authenticator(&config)?;
+    if config.metrics {
+        crate::metrics::install();
+    }
     let tls = config
         .certificate_source()
         .map(|source| crate::tls::server_config(&source))
@@ -228,6 +232,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             .wrap(from_fn(faults::requests::inject))
             .wrap(from_fn(overload::limit))
             .wrap(from_fn(journal::requests::record))
+            .wrap(from_fn(crate::metrics::requests::measure))
             .wrap(from_fn(request_id::assign))
             .configure(configure.clone())
             .default_service(web::to(routes::fallback::not_found))

@@ -143,6 +143,11 @@ pub struct Config {
     #[arg(long, env = "PRESENCE_REAUTHORIZATION_LEAD", default_value = "10m", value_parser = parse_interval)]
     pub reauthorization_lead: std::time::Duration,
 
+    /// Prometheus metrics at GET /metrics (request counts and latencies per operation, group
+    /// commits, deliveries, streams): `true` or `false`.
+    #[arg(long, env = "PRESENCE_METRICS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub metrics: bool,
+
     /// Throttle each application of each tenant to this many requests per 30 s (429 with
     /// Retry-After beyond), as Graph does with 10000. Off when absent.
     #[arg(long, env = "PRESENCE_THROTTLE")]

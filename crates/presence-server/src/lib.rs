@@ -25,6 +25,7 @@ pub use presence_engine as engine;
 pub mod error;
 pub mod faults;
 pub mod journal;
+pub mod metrics;
 pub mod notify;
 pub mod openapi;
 pub mod overload;

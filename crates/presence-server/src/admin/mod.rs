@@ -33,8 +33,9 @@ pub use caller::AdminCaller;
 /// description and docs, the authority's device sign-in page. They are neither journaled
 /// (reading the journal must not fill it) nor faulted (a rule must not lock its operator
 /// out).
-pub const OUTSIDE_THE_API: [&str; 7] = [
+pub const OUTSIDE_THE_API: [&str; 8] = [
     "/admin",
+    "/metrics",
     "/livez",
     "/healthz",
     "/openapi.json",

@@ -142,6 +142,12 @@ async fn deliver(store: &Store, sender: &Sender, pending: PendingNotification) {
             )
         }
     };
+    if let Some(metrics) = crate::metrics::get() {
+        metrics
+            .deliveries
+            .get_or_create(&crate::metrics::OutcomeLabel { outcome })
+            .inc();
+    }
     control.journal.deliveries.push(DeliveryAttempt {
         sequence: 0,
         time: time.to_string(),

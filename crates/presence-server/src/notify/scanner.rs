@@ -23,6 +23,9 @@ pub async fn run(store: Store, clock: SharedClock, every: Duration) {
 async fn scan(store: &Store, clock: &SharedClock) -> anyhow::Result<()> {
     let now = clock.now();
     store.write(Write::DropExpiredSubscriptions { now }).await?;
+    if let Some(metrics) = crate::metrics::get() {
+        metrics.outbox_depth.set(store.outbox_depth().await?);
+    }
     let followed = by_user(store.follows(now).await?);
     let mut by_tenant: HashMap<String, Vec<UserKey>> = HashMap::new();
     for user in followed.keys() {

@@ -11,7 +11,7 @@ pub mod snapshot_schema;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{admin, authority, routes};
+use crate::{admin, authority, metrics, routes};
 
 /// Operations and schemas of the Graph presence API, relative to a version base URL
 /// (`http://host:port/v1.0` or `.../beta`).
@@ -72,6 +72,7 @@ use crate::{admin, authority, routes};
         admin::users::add_user,
         admin::users::delete_user,
         admin::device_codes::approve_device_code,
+        metrics::route::metrics,
         authority::keys::signing_keys,
         authority::discovery::openid_configuration,
         authority::discovery::openid_configuration_v1,
@@ -99,6 +100,7 @@ use crate::{admin, authority, routes};
         (name = "subscriptions", description = "Change notifications (webhooks)."),
         (name = "batch", description = "JSON batching: up to 20 requests in one."),
         (name = "admin", description = "The emulator's control plane (not Graph): paths relative to the server's root, an application token with the Presence.Admin role."),
+        (name = "operations", description = "For operators (not Graph): Prometheus metrics, at the server's root, open to anyone."),
         (name = "authority", description = "The server as an Entra-shaped token issuer (not Graph): paths relative to the server's root, open to anyone."),
     )
 )]
@@ -134,6 +136,8 @@ const ADMIN_PREFIX: &str = "/admin";
 const AUTHORITY_PREFIX: &str = "/{tenant}/";
 /// The authority's device sign-in page.
 const DEVICE_LOGIN: &str = "/devicelogin";
+/// The Prometheus scrape endpoint.
+const METRICS: &str = "/metrics";
 
 impl Modify for AdminAtRoot {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
@@ -147,6 +151,7 @@ impl Modify for AdminAtRoot {
             if path.starts_with(ADMIN_PREFIX)
                 || path.starts_with(AUTHORITY_PREFIX)
                 || path == DEVICE_LOGIN
+                || path == METRICS
             {
                 item.servers = Some(vec![root.clone()]);
             }

@@ -98,6 +98,8 @@ async fn follow(
     events: mpsc::Sender<Bytes>,
     ends: Option<tokio::time::Instant>,
 ) {
+    // Counted open for as long as this task feeds the stream.
+    let _open = crate::metrics::OpenStream::new();
     let token_expiry = async move {
         match ends {
             Some(at) => tokio::time::sleep_until(at).await,

@@ -183,6 +183,11 @@ impl Store {
         }
     }
 
+    /// Notifications waiting for delivery (for the metrics).
+    pub async fn outbox_depth(&self) -> Result<i64, sqlx::Error> {
+        on_backend!(self, store => store.outbox_depth().await)
+    }
+
     /// What the database holds, across tenants (`GET /admin/info`).
     pub async fn counts(
         &self,

@@ -20,6 +20,7 @@ mod js_sdk_compat;
 mod json_batch;
 mod lifecycle;
 mod location;
+mod metrics;
 mod node;
 mod notifications;
 mod odata;

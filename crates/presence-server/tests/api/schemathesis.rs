@@ -77,9 +77,11 @@ async fn schemathesis_finds_nothing_with_every_check() {
             "5",
             "--header",
             &authorization,
-            // The authority's operations hang off the root too (tag `authority`).
+            // The authority's operations and the metrics hang off the root too.
             admin_tag,
             "authority",
+            admin_tag,
+            "operations",
         ];
         let args: Vec<&OsStr> = args.iter().map(|a| a.as_ref()).collect();
         let output = Command::new(&schemathesis)

@@ -184,6 +184,13 @@ impl PgStore {
         signing_keys::oldest(&self.reads).await
     }
 
+    /// Notifications waiting for delivery.
+    pub async fn outbox_depth(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM notification_outbox")
+            .fetch_one(&self.reads)
+            .await
+    }
+
     /// What the database holds (`GET /admin/info`).
     pub async fn counts(
         &self,

@@ -164,6 +164,13 @@ impl SqliteStore {
         signing_keys::oldest(&self.read).await
     }
 
+    /// Notifications waiting for delivery.
+    pub async fn outbox_depth(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM notification_outbox")
+            .fetch_one(&self.read)
+            .await
+    }
+
     /// What the database holds (`GET /admin/info`).
     pub async fn counts(
         &self,

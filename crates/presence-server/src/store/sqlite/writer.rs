@@ -100,7 +100,20 @@ async fn run(
         let removes = batch
             .iter()
             .any(|(write, _)| write.may_remove_subscriptions());
+        let metrics = crate::metrics::get();
+        let started = std::time::Instant::now();
+        if let Some(metrics) = metrics {
+            metrics.write_batch_size.observe(batch.len() as f64);
+            metrics
+                .writer_queue_depth
+                .set(i64::try_from(inbox.len()).unwrap_or(i64::MAX));
+        }
         commit(&mut connection, &mut batch, &changes, &mut subscriptions).await;
+        if let Some(metrics) = metrics {
+            metrics
+                .commit_duration
+                .observe(started.elapsed().as_secs_f64());
+        }
         if removes {
             subscriptions.0 = any_subscription(&mut connection).await;
         }
