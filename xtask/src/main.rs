@@ -38,6 +38,9 @@ enum Task {
 }
 
 fn main() -> anyhow::Result<()> {
+    // The bench's HTTP clients are reqwest with rustls on ring (the workspace's one crypto
+    // provider): it must be installed before any client is built.
+    presence_server::tls::install_crypto_provider();
     match Cli::parse().task {
         Task::Gen { check: false } => {
             for file in xtask::codegen::write()? {
