@@ -249,6 +249,19 @@ pub enum AdminCommand {
         #[arg(long, value_enum, default_value_t = ImportMode::Merge)]
         mode: ImportMode,
     },
+    /// List a tenant's users with their presence and sessions (a page, by id).
+    Users {
+        #[arg(long, default_value = DEFAULT_TENANT)]
+        tenant: String,
+        /// Only users whose id sorts after this one (the previous page's nextAfter).
+        #[arg(long)]
+        after: Option<String>,
+        /// At most this many (1 to 1000).
+        #[arg(long, default_value_t = 100)]
+        top: u32,
+    },
+    /// Show one user's presence and the sessions and preference behind it.
+    User(TenantUser),
     /// Show the server's clock, or with --advance move a manual clock forward.
     Clock {
         /// How far to move a `--clock manual` server's clock: 6m, 1h30m, PT6M.

@@ -1226,6 +1226,42 @@ let response = client.admin_delete_user()
     pub fn admin_delete_user(&self) -> builder::AdminDeleteUser<'_> {
         builder::AdminDeleteUser::new(self)
     }
+    /**The users of a tenant that have any state, by id, a page at a time
+
+Sends a `GET` request to `/admin/tenants/{tid}/users`
+
+Arguments:
+- `tid`: The tenant id.
+- `after`: Only users whose id sorts after this one (the previous page's `nextAfter`).
+- `top`: At most this many users (1 to 1000; default 100).
+```ignore
+let response = client.admin_list_tenant_users()
+    .tid(tid)
+    .after(after)
+    .top(top)
+    .send()
+    .await;
+```*/
+    pub fn admin_list_tenant_users(&self) -> builder::AdminListTenantUsers<'_> {
+        builder::AdminListTenantUsers::new(self)
+    }
+    /**One user of a tenant, with the state behind the presence (a user never written has none)
+
+Sends a `GET` request to `/admin/tenants/{tid}/users/{id}`
+
+Arguments:
+- `tid`: The tenant id (as tokens carry it in `tid`).
+- `id`: The user id.
+```ignore
+let response = client.admin_get_tenant_user()
+    .tid(tid)
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn admin_get_tenant_user(&self) -> builder::AdminGetTenantUser<'_> {
+        builder::AdminGetTenantUser::new(self)
+    }
     /**A user's calendar entries, by start
 
 Sends a `GET` request to `/admin/tenants/{tid}/users/{id}/calendar`
@@ -4878,6 +4914,295 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_list_tenant_users`]
+
+[`Client::admin_list_tenant_users`]: super::Client::admin_list_tenant_users*/
+    #[derive(Debug, Clone)]
+    pub struct AdminListTenantUsers<'a> {
+        client: &'a super::Client,
+        tid: Result<::std::string::String, String>,
+        after: Result<Option<::std::string::String>, String>,
+        top: Result<Option<::std::num::NonZeroU32>, String>,
+    }
+    impl<'a> AdminListTenantUsers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tid: Err("tid was not initialized".to_string()),
+                after: Ok(None),
+                top: Ok(None),
+            }
+        }
+        pub fn tid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tid = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tid failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn after<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.after = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for after failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn top<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.top = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for top failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/admin/tenants/{tid}/users`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::TenantUserCollection>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client, tid, after, top } = self;
+            let tid = tid.map_err(Error::InvalidRequest)?;
+            let after = after.map_err(Error::InvalidRequest)?;
+            let top = top.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/admin/tenants/{}/users", client.baseurl, encode_path(& tid
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("after", &after))
+                .query(&progenitor_client::QueryParam::new("top", &top))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_list_tenant_users",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_get_tenant_user`]
+
+[`Client::admin_get_tenant_user`]: super::Client::admin_get_tenant_user*/
+    #[derive(Debug, Clone)]
+    pub struct AdminGetTenantUser<'a> {
+        client: &'a super::Client,
+        tid: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> AdminGetTenantUser<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tid: Err("tid was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn tid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tid = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tid failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/admin/tenants/{tid}/users/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::TenantUser>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client, tid, id } = self;
+            let tid = tid.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/admin/tenants/{}/users/{}", client.baseurl, encode_path(& tid
+                .to_string()), encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_get_tenant_user",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(

@@ -73,6 +73,43 @@ pub async fn run(
                 .into_inner();
             output::record(format, &outcome);
         }
+        AdminCommand::Users { tenant, after, top } => {
+            let mut request = admin
+                .admin_list_tenant_users()
+                .tid(tenant.as_str())
+                .top(top);
+            if let Some(after) = after {
+                request = request.after(after);
+            }
+            let page = request.send().await?.into_inner();
+            match format {
+                OutputFormat::Json => output::record(format, &page),
+                OutputFormat::Table => output::rows(
+                    ["USER", "AVAILABILITY", "ACTIVITY", "SESSIONS"],
+                    page.value
+                        .iter()
+                        .map(|user| {
+                            [
+                                user.id.clone(),
+                                user.presence.availability.to_string(),
+                                user.presence.activity.to_string(),
+                                user.sessions.iter().filter(|s| s.live).count().to_string(),
+                            ]
+                        })
+                        .collect(),
+                ),
+            }
+        }
+        AdminCommand::User(who) => {
+            let user = admin
+                .admin_get_tenant_user()
+                .tid(who.tenant.as_str())
+                .id(who.user.as_str())
+                .send()
+                .await?
+                .into_inner();
+            output::record(format, &user);
+        }
         AdminCommand::Clock { advance: None } => {
             let reading = admin.admin_read_clock().send().await?.into_inner();
             output::record(format, &reading);

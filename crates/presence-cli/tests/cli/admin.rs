@@ -35,6 +35,12 @@ async fn admin_commands_read_info_move_the_clock_and_reset() {
     assert_eq!(info["clock"], "manual");
     assert_eq!(info["counts"]["sessions"], 1);
 
+    let users = admin.json(&["admin", "users"]);
+    assert_eq!(users["value"][0]["id"], USER);
+    let user = admin.json(&["admin", "user", USER]);
+    assert_eq!(user["presence"]["availability"], "Available");
+    assert_eq!(user["sessions"][0]["sessionId"], APP);
+
     let before: jiff::Timestamp = admin.json(&["admin", "clock"])["now"]
         .as_str()
         .and_then(|now| now.parse().ok())

@@ -10,6 +10,7 @@ mod journal;
 mod outlook_teams;
 mod reset;
 mod snapshot;
+mod users;
 
 pub use clock::{ClockAdvance, ClockReading};
 pub use faults::{FaultMatch, FaultResponse, FaultRule, FaultRuleCollection};
@@ -30,3 +31,4 @@ pub use snapshot::{
     SnapshotOutOfOffice, SnapshotPreferred, SnapshotSession, SnapshotStatusMessage,
     SnapshotSubscription, SnapshotTenant, SnapshotUser, SnapshotWorkLocation,
 };
+pub use users::{PreferredInfo, SessionInfo, TenantUser, TenantUserCollection};

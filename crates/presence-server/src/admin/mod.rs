@@ -23,6 +23,7 @@ pub mod out_of_office;
 pub mod reset;
 pub mod scope;
 pub mod snapshot;
+pub mod tenant_users;
 pub mod users;
 
 use actix_web::web;
@@ -67,5 +68,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(snapshot::configure)
         .configure(applications::configure)
         .configure(users::configure)
-        .configure(device_codes::configure);
+        .configure(device_codes::configure)
+        .configure(tenant_users::configure);
 }

@@ -72,6 +72,8 @@ use crate::{admin, authority, metrics, routes};
         admin::users::add_user,
         admin::users::delete_user,
         admin::device_codes::approve_device_code,
+        admin::tenant_users::list_tenant_users,
+        admin::tenant_users::get_tenant_user,
         metrics::route::metrics,
         authority::keys::signing_keys,
         authority::discovery::openid_configuration,

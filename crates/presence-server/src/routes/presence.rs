@@ -117,7 +117,7 @@ pub(super) fn distinct_ids(ids: &[String]) -> Result<Vec<String>, GraphError> {
 }
 
 /// The wire form of a user's presence view (without `@odata.context`).
-pub(super) fn presence_body(id: String, view: PresenceView) -> Presence {
+pub(crate) fn presence_body(id: String, view: PresenceView) -> Presence {
     Presence {
         odata_context: None,
         id,

@@ -183,6 +183,16 @@ impl Store {
         }
     }
 
+    /// Up to `limit` ids of `tenant`'s users with a row, after `after`, in order (a page).
+    pub async fn user_ids(
+        &self,
+        tenant: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        on_backend!(self, store => store.user_ids(tenant, after, limit).await)
+    }
+
     /// Notifications waiting for delivery (for the metrics).
     pub async fn outbox_depth(&self) -> Result<i64, sqlx::Error> {
         on_backend!(self, store => store.outbox_depth().await)

@@ -184,6 +184,24 @@ impl PgStore {
         signing_keys::oldest(&self.reads).await
     }
 
+    /// Up to `limit` ids of `tenant`'s users with a row, after `after`, in order.
+    pub async fn user_ids(
+        &self,
+        tenant: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT user_id FROM presence_users WHERE tenant_id = $1 \
+             AND ($2::text IS NULL OR user_id > $2) ORDER BY user_id LIMIT $3",
+        )
+        .bind(tenant)
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.reads)
+        .await
+    }
+
     /// Notifications waiting for delivery.
     pub async fn outbox_depth(&self) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar("SELECT COUNT(*) FROM notification_outbox")

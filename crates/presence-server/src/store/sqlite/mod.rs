@@ -164,6 +164,25 @@ impl SqliteStore {
         signing_keys::oldest(&self.read).await
     }
 
+    /// Up to `limit` ids of `tenant`'s users with a row, after `after`, in order.
+    pub async fn user_ids(
+        &self,
+        tenant: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT user_id FROM presence_users WHERE tenant_id = ? \
+             AND (? IS NULL OR user_id > ?) ORDER BY user_id LIMIT ?",
+        )
+        .bind(tenant)
+        .bind(after)
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
+        .await
+    }
+
     /// Notifications waiting for delivery.
     pub async fn outbox_depth(&self) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar("SELECT COUNT(*) FROM notification_outbox")

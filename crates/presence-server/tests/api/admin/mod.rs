@@ -8,6 +8,7 @@ mod journal;
 mod reset;
 mod snapshots;
 mod teams_outlook;
+mod tenant_users;
 
 use presence_test_support::{TestServer, app_token, user_token};
 use serde_json::{Value, json};
