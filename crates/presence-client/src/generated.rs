@@ -1176,6 +1176,24 @@ let response = client.admin_add_application_secret()
     ) -> builder::AdminAddApplicationSecret<'_> {
         builder::AdminAddApplicationSecret::new(self)
     }
+    /**A tenant's live subscriptions, oldest first, as Graph shows each (without the
+certificate of rich ones)
+
+Sends a `GET` request to `/admin/tenants/{tid}/subscriptions`
+
+Arguments:
+- `tid`: The tenant id.
+```ignore
+let response = client.admin_list_tenant_subscriptions()
+    .tid(tid)
+    .send()
+    .await;
+```*/
+    pub fn admin_list_tenant_subscriptions(
+        &self,
+    ) -> builder::AdminListTenantSubscriptions<'_> {
+        builder::AdminListTenantSubscriptions::new(self)
+    }
     /**The test users of a tenant (without their passwords)
 
 Sends a `GET` request to `/admin/tenants/{tid}/testUsers`
@@ -4505,6 +4523,126 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 201u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_list_tenant_subscriptions`]
+
+[`Client::admin_list_tenant_subscriptions`]: super::Client::admin_list_tenant_subscriptions*/
+    #[derive(Debug, Clone)]
+    pub struct AdminListTenantSubscriptions<'a> {
+        client: &'a super::Client,
+        tid: Result<::std::string::String, String>,
+    }
+    impl<'a> AdminListTenantSubscriptions<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tid: Err("tid was not initialized".to_string()),
+            }
+        }
+        pub fn tid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tid = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tid failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/admin/tenants/{tid}/subscriptions`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::SubscriptionCollection>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client, tid } = self;
+            let tid = tid.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/admin/tenants/{}/subscriptions", client.baseurl, encode_path(& tid
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_list_tenant_subscriptions",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(

@@ -23,6 +23,7 @@ pub mod out_of_office;
 pub mod reset;
 pub mod scope;
 pub mod snapshot;
+pub mod tenant_subscriptions;
 pub mod tenant_users;
 pub mod users;
 
@@ -69,5 +70,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(applications::configure)
         .configure(users::configure)
         .configure(device_codes::configure)
-        .configure(tenant_users::configure);
+        .configure(tenant_users::configure)
+        .configure(tenant_subscriptions::configure);
 }

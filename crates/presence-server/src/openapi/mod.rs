@@ -74,6 +74,7 @@ use crate::{admin, authority, metrics, routes};
         admin::device_codes::approve_device_code,
         admin::tenant_users::list_tenant_users,
         admin::tenant_users::get_tenant_user,
+        admin::tenant_subscriptions::list_tenant_subscriptions,
         metrics::route::metrics,
         authority::keys::signing_keys,
         authority::discovery::openid_configuration,

@@ -371,7 +371,7 @@ fn context(req: &HttpRequest, fragment: &str) -> String {
 }
 
 /// The wire form of a stored subscription.
-fn view(record: &SubscriptionRecord) -> Subscription {
+pub(crate) fn view(record: &SubscriptionRecord) -> Subscription {
     Subscription {
         odata_context: None,
         id: Some(record.id.clone()),

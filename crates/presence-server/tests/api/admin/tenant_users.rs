@@ -134,3 +134,61 @@ async fn users_are_listed_by_page_with_sessions_and_what_they_show_now() {
         .await;
     assert_eq!(status, 403);
 }
+
+#[tokio::test]
+async fn every_subscription_of_a_tenant_is_listed_whoever_made_it() {
+    let server = presence_test_support::TestServer::start_with(&[]).await;
+    let receiver = presence_test_support::WebhookReceiver::start().await;
+    // Two users of the application subscribe; each sees only its own through Graph.
+    let ids = [
+        subscribe(
+            &server,
+            &subscriber(&server, TENANT),
+            &receiver.url,
+            &[ALICE],
+        )
+        .await,
+        subscribe(
+            &server,
+            &presence_test_support::user_token(
+                &server.secret(),
+                TENANT,
+                APP,
+                ALICE,
+                &["Presence.Read.All"],
+            ),
+            &receiver.url,
+            &[BOB],
+        )
+        .await,
+    ];
+    let admin = server.admin_token().expect("an admin token");
+    let (status, listed) = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/admin/tenants/{TENANT}/subscriptions"),
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{listed}");
+    let mut listed: Vec<&str> = listed["value"]
+        .as_array()
+        .expect("value")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    listed.sort_unstable();
+    let mut expected: Vec<&str> = ids.iter().map(String::as_str).collect();
+    expected.sort_unstable();
+    assert_eq!(listed, expected);
+    let (_, other) = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/admin/tenants/{OTHER_TENANT}/subscriptions"),
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(other["value"], json!([]));
+}
