@@ -286,14 +286,38 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     for task in background {
         task.abort();
     }
-    if let Some(path) = &config.export_on_exit
-        && let Err(error) = snapshot::export_to(&store, &exit_clock, path).await
-    {
-        tracing::error!(error = %format!("{error:#}"), "the export on exit failed");
-    }
+    let exported = match &config.export_on_exit {
+        Some(path) => export_on_exit(&store, &exit_clock, path).await,
+        None => Ok(()),
+    };
     store.close().await;
     info!("stopped");
-    Ok(())
+    exported
+}
+
+/// `--export-on-exit`: a database briefly out of reach (a busy PostgreSQL) gets three
+/// tries, a second apart; a snapshot that could not be written makes the exit status a
+/// failure, so whoever stopped the server knows.
+async fn export_on_exit(
+    store: &Store,
+    clock: &SharedClock,
+    path: &std::path::Path,
+) -> anyhow::Result<()> {
+    let mut attempt = 1;
+    loop {
+        match snapshot::export_to(store, clock, path).await {
+            Ok(()) => return Ok(()),
+            Err(error) if attempt < 3 => {
+                warn!(error = %format!("{error:#}"), attempt, "the export on exit failed; trying again");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                attempt += 1;
+            }
+            Err(error) => {
+                tracing::error!(error = %format!("{error:#}"), "the export on exit failed");
+                return Err(error.context("the export on exit failed"));
+            }
+        }
+    }
 }
 
 /// `addr` as this machine reaches it: a wildcard address becomes loopback.
