@@ -88,6 +88,9 @@ pub async fn register_application(
 ) -> Result<HttpResponse, GraphError> {
     let tenant = tenant_id(&tid)?.to_lowercase();
     let body = body.into_inner();
+    printable_all("displayName", [body.display_name.as_str()])?;
+    printable_all("roles", body.roles.iter().map(String::as_str))?;
+    printable_all("scopes", body.scopes.iter().map(String::as_str))?;
     let client_id = match &body.client_id {
         Some(id) => identities::id(id)
             .map_err(|e| GraphError::invalid_argument(e.to_string()).with_target("clientId"))?,
@@ -145,11 +148,12 @@ pub async fn delete_application(
     path: web::Path<ApplicationPath>,
 ) -> Result<HttpResponse, GraphError> {
     let tenant = tenant_id(&path.tid)?.to_lowercase();
+    let client_id = identities::id(&path.client_id).map_err(|_| not_found(&path.client_id))?;
     let found = state
         .store
         .write(Write::DeleteIdentity {
             tenant,
-            id: path.client_id.to_lowercase(),
+            id: client_id,
             application: true,
         })
         .await?;
@@ -177,7 +181,7 @@ pub async fn add_secret(
     _body: EmptyBody,
 ) -> Result<HttpResponse, GraphError> {
     let tenant = tenant_id(&path.tid)?.to_lowercase();
-    let client_id = path.client_id.to_lowercase();
+    let client_id = identities::id(&path.client_id).map_err(|_| not_found(&path.client_id))?;
     let mut record = state
         .store
         .application(&tenant, &client_id)
@@ -236,6 +240,23 @@ fn info(record: &ApplicationRecord) -> ApplicationInfo {
         secret_count: u32::try_from(record.secret_hashes.len()).unwrap_or(u32::MAX),
         certificate_count: u32::try_from(record.certificates.len()).unwrap_or(u32::MAX),
     }
+}
+
+/// Every text of a field is free of control characters (which no stored name holds, and which
+/// PostgreSQL cannot store at all when it is a NUL).
+pub(super) fn printable_all<'a>(
+    field: &'static str,
+    texts: impl IntoIterator<Item = &'a str>,
+) -> Result<(), GraphError> {
+    for text in texts {
+        if text.chars().any(char::is_control) || text.chars().count() > 1024 {
+            return Err(GraphError::invalid_argument(format!(
+                "'{field}' holds a control character or is over 1024 characters."
+            ))
+            .with_target(field));
+        }
+    }
+    Ok(())
 }
 
 fn not_found(client_id: &str) -> GraphError {

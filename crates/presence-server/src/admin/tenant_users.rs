@@ -63,6 +63,15 @@ pub async fn list_tenant_users(
                 .with_target("top"),
         );
     }
+    if page
+        .after
+        .as_deref()
+        .is_some_and(|after| after.chars().any(char::is_control))
+    {
+        return Err(
+            GraphError::invalid_argument("'after' holds a control character.").with_target("after"),
+        );
+    }
     let ids = state
         .store
         .user_ids(&tenant, page.after.as_deref(), top)

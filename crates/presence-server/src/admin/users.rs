@@ -69,6 +69,7 @@ pub async fn add_user(
 ) -> Result<HttpResponse, GraphError> {
     let tenant = tenant_id(&tid)?.to_lowercase();
     let body = body.into_inner();
+    super::applications::printable_all("displayName", [body.display_name.as_str()])?;
     let id = match &body.id {
         Some(id) => identities::id(id)
             .map_err(|e| GraphError::invalid_argument(e.to_string()).with_target("id"))?,
@@ -122,21 +123,20 @@ pub async fn delete_user(
     path: web::Path<UserOfTenant>,
 ) -> Result<HttpResponse, GraphError> {
     let tenant = tenant_id(&path.tid)?.to_lowercase();
+    let not_found = || GraphError::not_found(format!("No user '{}' in this tenant.", path.id));
+    let id = identities::id(&path.id).map_err(|_| not_found())?;
     let found = state
         .store
         .write(Write::DeleteIdentity {
             tenant,
-            id: path.id.to_lowercase(),
+            id,
             application: false,
         })
         .await?;
     if found == Written::Found(true) {
         Ok(HttpResponse::NoContent().finish())
     } else {
-        Err(GraphError::not_found(format!(
-            "No user '{}' in this tenant.",
-            path.id
-        )))
+        Err(not_found())
     }
 }
 
