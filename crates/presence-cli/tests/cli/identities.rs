@@ -126,6 +126,51 @@ async fn apps_create_prints_what_an_app_needs_and_users_can_sign_in() {
         .expect("answers");
     assert_eq!(signed_in.status(), 200);
 
+    // A device-code sign-in approved from the command line.
+    let started: serde_json::Value = server
+        .http()
+        .post(server.url(&format!("/{TENANT}/oauth2/v2.0/devicecode")))
+        .form(&[
+            ("client_id", client_id.as_str()),
+            ("scope", "Presence.ReadWrite"),
+        ])
+        .send()
+        .await
+        .expect("answers")
+        .json()
+        .await
+        .expect("JSON");
+    let poll = || async {
+        server
+            .http()
+            .post(server.url(&format!("/{TENANT}/oauth2/v2.0/token")))
+            .form(&[
+                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+                ("client_id", client_id.as_str()),
+                (
+                    "device_code",
+                    started["device_code"].as_str().expect("a code"),
+                ),
+            ])
+            .send()
+            .await
+            .expect("answers")
+            .status()
+            .as_u16()
+    };
+    assert_eq!(poll().await, 400, "pending until approved");
+    let user_code = started["user_code"].as_str().expect("a user code");
+    admin.ok(&[
+        "--ca-cert",
+        ca,
+        "users",
+        "approve",
+        user_code,
+        "--upn",
+        "bob@contoso.test",
+    ]);
+    assert_eq!(poll().await, 200, "approved by presencectl");
+
     let id = user["id"].as_str().expect("an id");
     admin.ok(&["--ca-cert", ca, "users", "delete", id, "--tenant", TENANT]);
     admin.ok(&[

@@ -10,7 +10,6 @@
 pub mod local_ca;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::Context;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject};
@@ -88,6 +87,3 @@ pub fn trusting(
         .with_context(|| format!("{} is not a PEM certificate", ca.display()))?;
     Ok(builder.add_root_certificate(certificate))
 }
-
-/// Shared so the server config can be cloned into actix's listener.
-pub type SharedConfig = Arc<rustls::ServerConfig>;
