@@ -17,6 +17,7 @@ pub mod aggregate;
 pub mod calendar;
 pub mod duration;
 pub mod expiration;
+pub mod explain;
 pub mod graph_time;
 pub mod location;
 pub mod out_of_office;

@@ -57,6 +57,8 @@ pub struct AppState {
     pub ca_path: Option<std::path::PathBuf>,
     /// Device codes waiting for their user (`authority::devices`).
     pub device_codes: Arc<crate::authority::devices::DeviceCodes>,
+    /// Every presence change this server saw, with its cause (control plane, dashboard).
+    pub history: Arc<crate::history::History>,
 }
 
 impl AppState {
@@ -118,6 +120,7 @@ impl AppState {
             sender,
             ca_path: None,
             device_codes: Arc::default(),
+            history: Arc::default(),
         }
     }
 }
@@ -135,7 +138,8 @@ pub fn configure(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig)
             .configure(|cfg| routes::configure(cfg, auth_on))
             .configure(crate::admin::configure)
             .configure(crate::authority::configure)
-            .configure(crate::metrics::configure);
+            .configure(crate::metrics::configure)
+            .configure(crate::ui::configure);
     }
 }
 
@@ -206,6 +210,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         state.clock.clone(),
         config.purge_interval,
     ))];
+    background.push(tokio::spawn(crate::history::watch::run(
+        store.clone(),
+        state.clock.clone(),
+        state.history.clone(),
+    )));
     background.extend(crate::notify::spawn(
         store.clone(),
         state.clock.clone(),
@@ -262,6 +271,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     };
     for addr in server.addrs() {
         info!("listening on {scheme}://{addr}");
+    }
+    if let Some(addr) = server.addrs().first() {
+        info!("dashboard: {scheme}://{}/ui/", loopback(*addr));
     }
     if let Some(ca) = tls.as_ref().and_then(|served| served.ca_path.as_ref()) {
         let ca = ca.display();

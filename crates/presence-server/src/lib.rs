@@ -24,6 +24,7 @@ pub mod config;
 pub use presence_engine as engine;
 pub mod error;
 pub mod faults;
+pub mod history;
 pub mod journal;
 pub mod metrics;
 pub mod notify;
@@ -35,6 +36,7 @@ pub mod signing;
 pub mod store;
 pub mod throttle;
 pub mod tls;
+pub mod ui;
 
 pub use app::serve;
 pub use config::Config;

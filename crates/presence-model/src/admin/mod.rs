@@ -2,6 +2,7 @@
 //! apart from Graph's types so the Graph surface stays easy to walk; every name here is
 //! still unique in the crate's root, because the generated client reuses them by name.
 
+mod changes;
 mod clock;
 mod faults;
 mod identities;
@@ -12,6 +13,7 @@ mod reset;
 mod snapshot;
 mod users;
 
+pub use changes::{PresenceChange, PresenceChangeCollection};
 pub use clock::{ClockAdvance, ClockReading};
 pub use faults::{FaultMatch, FaultResponse, FaultRule, FaultRuleCollection};
 pub use identities::{

@@ -16,6 +16,14 @@ pub struct TenantUser {
     pub sessions: Vec<SessionInfo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred: Option<PreferredInfo>,
+    /// Which rule decided the presence, in words ("DoNotDisturb from session 22553876…
+    /// outranks Busy from client teams-desktop").
+    pub decided_by: String,
+    /// The next instant at which the presence may change without a write (a fade, an
+    /// expiry, a meeting's start or end); absent when nothing is pending.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime)]
+    pub next_change_at: Option<String>,
 }
 
 /// One presence session.
@@ -39,6 +47,11 @@ pub struct SessionInfo {
     pub now_availability: Option<Availability>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub now_activity: Option<Activity>,
+    /// When an unrefreshed `Available` session next fades (to `AvailableIdle` at five
+    /// minutes, to `Away` at ten); absent for sessions that do not fade, or have faded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime)]
+    pub fades_at: Option<String>,
 }
 
 /// The user's preferred presence.

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::AdminCaller;
 use super::scope::{UserOfTenant, printable, time, user_key};
 use crate::app::AppState;
+use crate::history::WriteCause;
 use crate::engine::calendar::{CalendarEntry, ShowAs};
 use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
 use crate::routes::body::Body;
@@ -101,6 +102,9 @@ pub async fn add_calendar_entry(
     let answer = to_wire(&entry);
     let now = state.clock.now();
     state
+        .history
+        .expect(&user.tenant, &user.user, WriteCause::Meeting);
+    state
         .store
         .write(Write::AddCalendarEntry { user, entry, now })
         .await?;
@@ -175,6 +179,9 @@ pub async fn delete_calendar_entry(
     path: web::Path<EntryPath>,
 ) -> Result<HttpResponse, GraphError> {
     let user = user_key(&path.tid, &path.id)?;
+    state
+        .history
+        .expect(&user.tenant, &user.user, WriteCause::Meeting);
     let written = state
         .store
         .write(Write::RemoveCalendarEntry {

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::AdminCaller;
 use super::scope::{printable, user_key};
 use crate::app::AppState;
+use crate::history::WriteCause;
 use crate::engine::duration::parse_duration;
 use crate::engine::session::UNTIL_REMOVED;
 use crate::engine::{Session, SessionKind};
@@ -90,6 +91,9 @@ pub async fn put_client(
         expires_at,
     };
     state
+        .history
+        .expect(&user.tenant, &user.user, WriteCause::TeamsClient);
+    state
         .store
         .write(Write::PutSession { user, session })
         .await?;
@@ -111,6 +115,9 @@ pub async fn delete_client(
     path: web::Path<ClientPath>,
 ) -> Result<HttpResponse, GraphError> {
     let user = user_key(&path.tid, &path.id)?;
+    state
+        .history
+        .expect(&user.tenant, &user.user, WriteCause::TeamsClient);
     let written = state
         .store
         .write(Write::RemoveSession {

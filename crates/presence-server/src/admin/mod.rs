@@ -12,6 +12,7 @@
 
 pub mod applications;
 pub mod calendar;
+pub mod changes;
 pub mod caller;
 pub mod clients;
 pub mod clock;
@@ -71,5 +72,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(users::configure)
         .configure(device_codes::configure)
         .configure(tenant_users::configure)
-        .configure(tenant_subscriptions::configure);
+        .configure(tenant_subscriptions::configure)
+        .configure(changes::configure);
 }

@@ -8,6 +8,7 @@ use presence_model::AutomaticRepliesSetting;
 use super::AdminCaller;
 use super::scope::{UserOfTenant, time};
 use crate::app::AppState;
+use crate::history::WriteCause;
 use crate::engine::out_of_office::AutomaticReplies;
 use crate::error::{BodyErrorResponses, GraphError};
 use crate::routes::body::Body;
@@ -78,6 +79,9 @@ pub async fn set_out_of_office(
         None
     };
     let now = state.clock.now();
+    state
+        .history
+        .expect(&user.tenant, &user.user, WriteCause::OutOfOffice);
     state
         .store
         .write(Write::SetAutomaticReplies { user, replies, now })

@@ -10,6 +10,7 @@ use presence_model::{ResetOutcome, ResetScope};
 use super::AdminCaller;
 use super::scope::{tenant_id, user_key};
 use crate::app::AppState;
+use crate::history::WriteCause;
 use crate::error::{BodyErrorResponses, GraphError};
 use crate::notify::lifecycle::{self, Notice};
 use crate::routes::body::Body;
@@ -58,7 +59,18 @@ pub async fn reset(
     };
     let now = state.clock.now();
     let removed = removed_subscriptions(&state, &target, now).await?;
+    let (tenant, user) = target.filters();
+    let (tenant, user) = (tenant.map(str::to_owned), user.map(str::to_owned));
+    if let (Some(tenant), Some(user)) = (&tenant, &user) {
+        state.history.expect(tenant, user, WriteCause::Reset);
+    }
     let written = state.store.write(Write::Reset { target, now }).await?;
+    if user.is_none() {
+        // A reset of a tenant or of everything names no user to the change feed.
+        state
+            .history
+            .recheck(tenant.as_deref(), Vec::new(), WriteCause::Reset);
+    }
     let Written::Reset {
         users,
         subscriptions,

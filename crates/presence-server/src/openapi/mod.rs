@@ -75,6 +75,8 @@ use crate::{admin, authority, metrics, routes};
         admin::tenant_users::list_tenant_users,
         admin::tenant_users::get_tenant_user,
         admin::tenant_subscriptions::list_tenant_subscriptions,
+        admin::changes::user_changes,
+        admin::changes::admin_events,
         metrics::route::metrics,
         authority::keys::signing_keys,
         authority::discovery::openid_configuration,

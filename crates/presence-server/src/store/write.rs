@@ -41,7 +41,7 @@ pub enum ResetTarget {
 
 impl ResetTarget {
     /// The tenant and user the SQL filters on (`None`: any).
-    pub(super) fn filters(&self) -> (Option<&str>, Option<&str>) {
+    pub(crate) fn filters(&self) -> (Option<&str>, Option<&str>) {
         match self {
             ResetTarget::Everything => (None, None),
             ResetTarget::Tenant(tenant) => (Some(tenant), None),

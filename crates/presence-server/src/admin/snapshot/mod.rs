@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::AdminCaller;
 use crate::app::AppState;
+use crate::history::WriteCause;
 use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
 use crate::routes::body::{Body, json_config_up_to};
 use crate::routes::fallback::method_not_allowed;
@@ -82,5 +83,19 @@ pub async fn import_snapshot(
 ) -> Result<web::Json<ImportOutcome>, GraphError> {
     let plan = import::plan(&body, query.mode.unwrap_or(Mode::Merge), state.clock.now())?;
     state.store.write(plan.write).await?;
+    // An import names no user to the change feed: the history reads the imported users
+    // (as many as it tracks) and those it tracked, whom a replacing import may have reset.
+    let imported = body
+        .tenants
+        .iter()
+        .flat_map(|tenant| {
+            tenant
+                .users
+                .iter()
+                .filter_map(|user| super::scope::user_key(&tenant.id, &user.id).ok())
+        })
+        .take(crate::history::MAX_USERS)
+        .collect();
+    state.history.recheck(None, imported, WriteCause::Import);
     Ok(web::Json(plan.outcome))
 }

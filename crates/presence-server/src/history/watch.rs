@@ -1,0 +1,186 @@
+//! The task that keeps the [`History`](super::History): it reads each user the store reports
+//! written, and each tracked user whose next transition (a fade, an expiry, a meeting) has
+//! come on the server's clock, and records what changed.
+//!
+//! Writes are read in batches (everything the change feed holds, one query per tenant), so
+//! under load the task costs one extra read per batch, not per write. When it falls behind
+//! the feed, it re-reads every tracked user.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+
+use super::{History, MAX_USERS, Observation};
+use crate::clock::SharedClock;
+use crate::engine::UserState;
+use crate::store::{Store, UserKey};
+
+/// How often due transitions are looked for (a manual clock's advance shows within it).
+const TICK: Duration = Duration::from_millis(500);
+/// Most writes read in one batch.
+const BATCH: usize = 1000;
+/// Most transitions walked for one user at once (a long clock advance).
+const MAX_STEPS: usize = 100;
+
+/// Runs until the process ends.
+pub async fn run(store: Store, clock: SharedClock, history: Arc<History>) {
+    let mut changes = store.changes();
+    seed(&store, &clock, &history).await;
+    let mut ticks = tokio::time::interval(TICK);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            change = changes.recv() => {
+                let mut written = Vec::new();
+                match change {
+                    Ok(user) => written.push(user),
+                    Err(RecvError::Lagged(_)) => written.extend(history.take_all()),
+                    Err(RecvError::Closed) => return,
+                }
+                while written.len() < BATCH {
+                    match changes.try_recv() {
+                        Ok(user) => written.push(user),
+                        Err(TryRecvError::Lagged(_)) => written.extend(history.take_all()),
+                        Err(_) => break,
+                    }
+                }
+                // Time may have brought changes before the write: record those first.
+                walk_due(&store, &clock, &history).await;
+                read_written(&store, &clock, &history, written, "write").await;
+            }
+            () = history.woken() => {
+                for (users, cause) in history.take_rechecks() {
+                    read_written(&store, &clock, &history, users, cause.as_str()).await;
+                }
+            }
+            _ = ticks.tick() => walk_due(&store, &clock, &history).await,
+        }
+    }
+}
+
+/// Tracks every user with state when there are few enough; otherwise users are tracked from
+/// their first change on.
+async fn seed(store: &Store, clock: &SharedClock, history: &History) {
+    let now = clock.now();
+    let Ok(counts) = store.counts(now).await else {
+        return;
+    };
+    if counts.users > MAX_USERS as i64 {
+        return;
+    }
+    let Ok(users) = store.all_users().await else {
+        return;
+    };
+    for (key, user) in users {
+        history.seed(key, user.presence_at(now), now, user.next_transition(now));
+    }
+    history.seeded(true);
+}
+
+/// Groups users by tenant, for one read per tenant.
+fn by_tenant(users: Vec<UserKey>) -> BTreeMap<String, Vec<String>> {
+    let mut tenants: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for key in users {
+        let ids = tenants.entry(key.tenant).or_default();
+        if !ids.contains(&key.user) {
+            ids.push(key.user);
+        }
+    }
+    tenants
+}
+
+/// Records what each written user shows now.
+/// `cause` is used where no cause was announced for the user.
+async fn read_written(
+    store: &Store,
+    clock: &SharedClock,
+    history: &History,
+    users: Vec<UserKey>,
+    cause: &str,
+) {
+    for (tenant, ids) in by_tenant(users) {
+        let Ok(mut states) = store.load_users(&tenant, &ids).await else {
+            continue;
+        };
+        let now = clock.now();
+        for id in ids {
+            let user = states.remove(&id).unwrap_or_default();
+            let key = UserKey {
+                tenant: tenant.clone(),
+                user: id,
+            };
+            history.observe_write(Observation {
+                key: &key,
+                at: now,
+                shows: user.presence_at(now),
+                next: user.next_transition(now),
+                cause,
+                decided_by: user.decided_by(now),
+            });
+        }
+    }
+}
+
+/// Walks the due users through each transition up to now, recording each change at the
+/// instant it happened.
+async fn walk_due(store: &Store, clock: &SharedClock, history: &History) {
+    let now = clock.now();
+    let due = history.due(now);
+    if due.is_empty() {
+        return;
+    }
+    let since: BTreeMap<(String, String), Timestamp> = due
+        .iter()
+        .map(|(key, at)| ((key.tenant.clone(), key.user.clone()), *at))
+        .collect();
+    for (tenant, ids) in by_tenant(due.into_iter().map(|(key, _)| key).collect()) {
+        let Ok(mut states) = store.load_users(&tenant, &ids).await else {
+            continue;
+        };
+        for id in ids {
+            let user = states.remove(&id).unwrap_or_default();
+            let cursor = since
+                .get(&(tenant.clone(), id.clone()))
+                .copied()
+                .unwrap_or(now);
+            let key = UserKey {
+                tenant: tenant.clone(),
+                user: id,
+            };
+            walk(history, &key, &user, cursor, now);
+        }
+    }
+}
+
+/// Records each change `user` goes through after `cursor` up to `now`.
+fn walk(history: &History, key: &UserKey, user: &UserState, mut cursor: Timestamp, now: Timestamp) {
+    for _ in 0..MAX_STEPS {
+        let Some(at) = user.next_transition(cursor).filter(|at| *at <= now) else {
+            break;
+        };
+        let cause = user
+            .time_cause(cursor, at)
+            .map_or("expiry", |cause| cause.as_str());
+        history.observe_time(Observation {
+            key,
+            at,
+            shows: user.presence_at(at),
+            next: user.next_transition(at),
+            cause,
+            decided_by: user.decided_by(at),
+        });
+        cursor = at;
+    }
+    // Whatever was skipped (more than MAX_STEPS transitions), the state now is recorded.
+    history.observe_time(Observation {
+        key,
+        at: now,
+        shows: user.presence_at(now),
+        next: user.next_transition(now),
+        cause: "expiry",
+        decided_by: user.decided_by(now),
+    });
+}
