@@ -949,6 +949,22 @@ let response = client.admin_approve_device_code()
     pub fn admin_approve_device_code(&self) -> builder::AdminApproveDeviceCode<'_> {
         builder::AdminApproveDeviceCode::new(self)
     }
+    /**Every presence change as it is recorded (text/event-stream): `event: change` with a
+`PresenceChange`; `event: resync` when the reader fell behind and should read again
+
+Sends a `GET` request to `/admin/events`
+
+Arguments:
+- `tenant`: Only the changes of this tenant's users.
+```ignore
+let response = client.admin_events()
+    .tenant(tenant)
+    .send()
+    .await;
+```*/
+    pub fn admin_events(&self) -> builder::AdminEvents<'_> {
+        builder::AdminEvents::new(self)
+    }
     /**Everything the server holds, as a snapshot with absolute times (import it elsewhere, or
 keep it as a seed)
 
@@ -1354,6 +1370,24 @@ let response = client.admin_delete_calendar_entry()
 ```*/
     pub fn admin_delete_calendar_entry(&self) -> builder::AdminDeleteCalendarEntry<'_> {
         builder::AdminDeleteCalendarEntry::new(self)
+    }
+    /**The changes of a user's presence this server recorded (newest first, at most 50): when,
+from what to what, why, and which rule decided
+
+Sends a `GET` request to `/admin/tenants/{tid}/users/{id}/changes`
+
+Arguments:
+- `tid`: The tenant id (as tokens carry it in `tid`).
+- `id`: The user id.
+```ignore
+let response = client.admin_user_changes()
+    .tid(tid)
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn admin_user_changes(&self) -> builder::AdminUserChanges<'_> {
+        builder::AdminUserChanges::new(self)
     }
     /**Set a Teams client's session for a user: any availability/activity pair, no fading,
 until removed unless `expirationDuration` is given. Subscribers and streams see the
@@ -2733,6 +2767,118 @@ pub mod builder {
                     )
                 }
                 415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_events`]
+
+[`Client::admin_events`]: super::Client::admin_events*/
+    #[derive(Debug, Clone)]
+    pub struct AdminEvents<'a> {
+        client: &'a super::Client,
+        tenant: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> AdminEvents<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tenant: Ok(None),
+            }
+        }
+        pub fn tenant<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tenant failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/admin/events`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<presence_model::ODataError>> {
+            let Self { client, tenant } = self;
+            let tenant = tenant.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/admin/events", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("tenant", &tenant))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_events",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -5947,6 +6093,141 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::admin_user_changes`]
+
+[`Client::admin_user_changes`]: super::Client::admin_user_changes*/
+    #[derive(Debug, Clone)]
+    pub struct AdminUserChanges<'a> {
+        client: &'a super::Client,
+        tid: Result<::std::string::String, String>,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> AdminUserChanges<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tid: Err("tid was not initialized".to_string()),
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn tid<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tid = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for tid failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/admin/tenants/{tid}/users/{id}/changes`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<presence_model::PresenceChangeCollection>,
+            Error<presence_model::ODataError>,
+        > {
+            let Self { client, tid, id } = self;
+            let tid = tid.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/admin/tenants/{}/users/{}/changes", client.baseurl, encode_path(& tid
+                .to_string()), encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "admin_user_changes",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(

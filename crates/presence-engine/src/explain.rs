@@ -35,10 +35,11 @@ impl TimeCause {
     }
 }
 
-/// How a session is named to a person: long ids (application ids) are shortened.
+/// How a session is named to a person: long ids (application ids, 36 characters) are
+/// shortened to their first eight.
 pub fn session_label(session: &Session) -> String {
     let id = &session.session_id;
-    let short = if id.chars().count() > 12 {
+    let short = if id.chars().count() > 20 {
         format!("{}…", id.chars().take(8).collect::<String>())
     } else {
         id.clone()

@@ -9,6 +9,7 @@ mod admin;
 mod auth;
 mod authority;
 mod batch;
+mod dashboard;
 mod durability;
 mod errors;
 mod events;

@@ -14,6 +14,8 @@ const DEFAULT_APP_ID = "22553876-f5ab-4529-bffb-cfe50aa89f87";
 const main = document.getElementById("main");
 
 const ctx = {
+  /** The tenant's changes since the page opened, newest first (at most 30). */
+  recent: [],
   info: null,
   infoAt: 0,
   get tenant() {
@@ -96,7 +98,11 @@ function startStream() {
   stopStream = follow(
     `/admin/events?tenant=${encodeURIComponent(ctx.tenant)}`,
     (name, data) => {
-      if (name === "change") window.dispatchEvent(new CustomEvent("presence:change", { detail: data }));
+      if (name === "change") {
+        ctx.recent.unshift(data);
+        ctx.recent.length = Math.min(ctx.recent.length, 30);
+        window.dispatchEvent(new CustomEvent("presence:change", { detail: data }));
+      }
       if (name === "resync") window.dispatchEvent(new CustomEvent("presence:refresh"));
     },
     (connected) => {
@@ -128,6 +134,7 @@ async function start() {
   tenant.value = ctx.tenant;
   tenant.addEventListener("change", () => {
     ctx.tenant = tenant.value.trim() || "default";
+    ctx.recent = [];
     startStream();
     route();
   });

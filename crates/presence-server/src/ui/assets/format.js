@@ -16,11 +16,10 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
-/** Teams' colour family of an availability. */
+/** Teams' colour family of an availability (an idle user shows amber in Teams, as away). */
 export function colour(availability) {
   switch (availability) {
     case "Available":
-    case "AvailableIdle":
       return "available";
     case "Busy":
     case "BusyIdle":
@@ -30,6 +29,7 @@ export function colour(availability) {
     case "Presenting":
     case "Focusing":
       return "busy";
+    case "AvailableIdle":
     case "Away":
     case "BeRightBack":
       return "away";

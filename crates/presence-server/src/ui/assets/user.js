@@ -27,6 +27,7 @@ export function render(root, ctx, id) {
   const calendar = h("tbody");
   const changes = h("tbody");
   let user = null;
+  let drawn = null;
 
   const countdownCells = () => {
     const now = ctx.serverNow();
@@ -38,16 +39,14 @@ export function render(root, ctx, id) {
   function draw() {
     const p = user.presence;
     head.replaceChildren(
-      dot(p.availability),
+      ...[dot(p.availability),
       h("h2", {}, id),
       h("p", { class: "pair", id: "user-pair" }, `${p.availability} / ${p.activity}`),
       p.statusMessage && p.statusMessage.message ? h("p", { class: "muted" }, `“${p.statusMessage.message.content}”`) : null,
-      p.outOfOfficeSettings && p.outOfOfficeSettings.isOutOfOffice ? h("p", { class: "badge" }, "out of office") : null,
+      p.outOfOfficeSettings && p.outOfOfficeSettings.isOutOfOffice ? h("p", { class: "badge" }, "out of office") : null].filter(Boolean),
     );
-    decided.replaceChildren(
-      h("strong", {}, "Decided by: "), user.decidedBy,
-      user.nextChangeAt ? h("span", { class: "muted" }, " · next change ", h("span", { "data-countdown": user.nextChangeAt })) : null,
-    );
+    decided.replaceChildren(h("strong", {}, "Decided by: "), user.decidedBy);
+    if (user.nextChangeAt) decided.append(h("span", { class: "muted" }, " · next change ", h("span", { "data-countdown": user.nextChangeAt })));
     sessions.replaceChildren(
       ...user.sessions.map((s) =>
         h("tr", { class: s.live ? "session" : "session expired", "data-session": s.sessionId },
@@ -88,6 +87,10 @@ export function render(root, ctx, id) {
         api("GET", `${base}/calendar`),
         api("GET", `${base}/changes`),
       ]);
+      // Redraw only what changed, so keyboard focus stays put.
+      const signature = JSON.stringify([detail, entries, history]);
+      if (signature === drawn) return;
+      drawn = signature;
       user = detail;
       draw();
       calendar.replaceChildren(

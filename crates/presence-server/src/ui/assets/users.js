@@ -9,7 +9,7 @@ export function render(root, ctx) {
   const body = h("tbody");
   const count = h("p", { class: "muted", role: "status" });
   const changes = h("ol", { class: "changes", "aria-label": "Recent changes" });
-  const recent = [];
+  const recent = ctx.recent;
 
   const setForm = h(
     "form",
@@ -60,9 +60,14 @@ export function render(root, ctx) {
   );
 
   let all = [];
+  let drawn = null;
   function draw() {
     const wanted = filter.value.trim().toLowerCase();
     const shown = all.filter((u) => !wanted || u.id.includes(wanted));
+    // Redraw only what changed, so keyboard focus and a pointer over a row stay put.
+    const signature = JSON.stringify([wanted, shown]);
+    if (signature === drawn) return;
+    drawn = signature;
     count.textContent = `${shown.length} of ${all.length} users`;
     body.replaceChildren(
       ...shown.map((u) => {
@@ -114,9 +119,7 @@ export function render(root, ctx) {
       }
     }
   }
-  const onChange = (event) => {
-    recent.unshift(event.detail);
-    recent.length = Math.min(recent.length, 30);
+  const onChange = () => {
     drawChanges();
     load();
   };
