@@ -77,9 +77,9 @@ impl UserState {
 
     /// The aggregate of live sessions, or the meeting that outranks it.
     fn decided_by_sessions(&self, live: &[(&Session, Availability)], now: Timestamp) -> String {
-        let winner = live.iter().max_by(|a, b| {
-            (rank(a.1), a.0.refreshed_at).cmp(&(rank(b.1), b.0.refreshed_at))
-        });
+        let winner = live
+            .iter()
+            .max_by(|a, b| (rank(a.1), a.0.refreshed_at).cmp(&(rank(b.1), b.0.refreshed_at)));
         let Some(&(session, availability)) = winner else {
             return "Offline: no live session".to_owned();
         };
@@ -87,7 +87,11 @@ impl UserState {
             .calendar
             .iter()
             .find(|entry| entry.show_as.is_meeting() && entry.is_running(now));
-        let from = format!("{availability} from {}{}", session_label(session), faded(session, availability, now));
+        let from = format!(
+            "{availability} from {}{}",
+            session_label(session),
+            faded(session, availability, now)
+        );
         if let Some(entry) = meeting.filter(|_| rank(availability) < rank(Availability::Busy)) {
             let subject = entry.subject.as_deref().unwrap_or(&entry.id);
             return format!(
@@ -98,7 +102,13 @@ impl UserState {
         let losers: Vec<String> = live
             .iter()
             .filter(|(other, _)| !std::ptr::eq(*other, session))
-            .map(|(other, shows)| format!("{shows} from {}", session_label(other)))
+            .map(|(other, shows)| {
+                format!(
+                    "{shows} from {}{}",
+                    session_label(other),
+                    faded(other, *shows, now)
+                )
+            })
             .collect();
         if losers.is_empty() {
             format!("{from}, the only live session")
@@ -222,7 +232,10 @@ mod tests {
             activity: Activity::Away,
             expires_at: at(30),
         });
-        assert!(user.decided_by(at(1)).starts_with("Away preferred by the user"));
+        assert!(
+            user.decided_by(at(1))
+                .starts_with("Away preferred by the user")
+        );
 
         let mut lone = UserState {
             sessions: vec![session(
@@ -244,7 +257,10 @@ mod tests {
             show_as: ShowAs::Busy,
             subject: Some("Standup".into()),
         });
-        assert!(lone.decided_by(at(1)).starts_with("Busy from the meeting \"Standup\""));
+        assert!(
+            lone.decided_by(at(1))
+                .starts_with("Busy from the meeting \"Standup\"")
+        );
         lone.calendar[0].show_as = ShowAs::Oof;
         assert!(
             lone.decided_by(at(1))

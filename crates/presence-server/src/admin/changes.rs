@@ -86,7 +86,11 @@ pub async fn admin_events(
     let (events, stream) = mpsc::channel::<Bytes>(64);
     actix_web::rt::spawn(async move {
         let _open = crate::metrics::OpenStream::new();
-        if events.send(Bytes::from_static(b": open\n\n")).await.is_err() {
+        if events
+            .send(Bytes::from_static(b": open\n\n"))
+            .await
+            .is_err()
+        {
             return;
         }
         loop {

@@ -12,8 +12,8 @@
 
 pub mod applications;
 pub mod calendar;
-pub mod changes;
 pub mod caller;
+pub mod changes;
 pub mod clients;
 pub mod clock;
 pub mod device_codes;

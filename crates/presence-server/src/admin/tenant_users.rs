@@ -155,8 +155,11 @@ fn fades_at(session: &crate::engine::Session, now: jiff::Timestamp) -> Option<ji
     if !session.fades() {
         return None;
     }
-    [crate::engine::session::IDLE_AFTER, crate::engine::session::AWAY_AFTER]
-        .into_iter()
-        .filter_map(|after| session.refreshed_at.checked_add(after).ok())
-        .find(|at| *at > now && *at < session.expires_at)
+    [
+        crate::engine::session::IDLE_AFTER,
+        crate::engine::session::AWAY_AFTER,
+    ]
+    .into_iter()
+    .filter_map(|after| session.refreshed_at.checked_add(after).ok())
+    .find(|at| *at > now && *at < session.expires_at)
 }

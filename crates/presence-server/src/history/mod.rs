@@ -126,7 +126,8 @@ impl History {
     pub fn expect(&self, tenant: &str, user: &str, cause: WriteCause) {
         let mut book = self.book();
         let now = Instant::now();
-        book.hints.retain(|hint| now.duration_since(hint.3) < HINT_LIFETIME);
+        book.hints
+            .retain(|hint| now.duration_since(hint.3) < HINT_LIFETIME);
         book.hints
             .push((tenant.to_owned(), user.to_owned(), cause, now));
     }
@@ -134,7 +135,8 @@ impl History {
     /// The cause announced for a write to `key`, if one is pending (used once).
     fn write_cause(book: &mut Book, key: &UserKey) -> Option<WriteCause> {
         let now = Instant::now();
-        book.hints.retain(|hint| now.duration_since(hint.3) < HINT_LIFETIME);
+        book.hints
+            .retain(|hint| now.duration_since(hint.3) < HINT_LIFETIME);
         let position = book
             .hints
             .iter()
@@ -193,10 +195,13 @@ impl History {
             Some(cause) => cause.as_str().to_owned(),
             None => observation.cause.to_owned(),
         };
-        self.record(&mut book, Observation {
-            cause: &cause,
-            ..observation
-        });
+        self.record(
+            &mut book,
+            Observation {
+                cause: &cause,
+                ..observation
+            },
+        );
     }
 
     /// Records what `key` shows at `at` because time passed (the cause is given).
@@ -226,7 +231,11 @@ impl History {
                 key.clone(),
                 Tracked {
                     // With a complete book a user first seen had no state: it showed Offline.
-                    shows: if book.complete { EffectivePresence::OFFLINE } else { shows },
+                    shows: if book.complete {
+                        EffectivePresence::OFFLINE
+                    } else {
+                        shows
+                    },
                     evaluated_at: at,
                     next,
                     changes: VecDeque::new(),
@@ -285,7 +294,13 @@ impl History {
     }
 
     /// Seeds a user's state without recording a change (at start).
-    pub fn seed(&self, key: UserKey, shows: EffectivePresence, at: Timestamp, next: Option<Timestamp>) {
+    pub fn seed(
+        &self,
+        key: UserKey,
+        shows: EffectivePresence,
+        at: Timestamp,
+        next: Option<Timestamp>,
+    ) {
         let mut book = self.book();
         if book.users.len() >= MAX_USERS || book.users.contains_key(&key) {
             return;
@@ -394,12 +409,19 @@ mod tests {
         let changes = history.changes(&user);
         assert_eq!(changes.len(), PER_USER);
         let first_sight = key("v");
-        observe(&history, &first_sight, shows(Availability::Away, Activity::Away));
+        observe(
+            &history,
+            &first_sight,
+            shows(Availability::Away, Activity::Away),
+        );
         assert_eq!(history.changes(&first_sight)[0].from_availability, None);
         for i in 0..MAX_USERS + 3 {
             observe(&history, &key(&format!("x{i}")), EffectivePresence::OFFLINE);
         }
         assert!(history.book().users.len() <= MAX_USERS);
-        assert!(history.changes(&user).is_empty(), "the first seen is forgotten first");
+        assert!(
+            history.changes(&user).is_empty(),
+            "the first seen is forgotten first"
+        );
     }
 }

@@ -17,17 +17,61 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
 
 /// The embedded files: name, media type, content.
 const ASSETS: &[(&str, &str, &str)] = &[
-    ("index.html", "text/html; charset=utf-8", include_str!("assets/index.html")),
-    ("style.css", "text/css; charset=utf-8", include_str!("assets/style.css")),
-    ("app.js", "text/javascript; charset=utf-8", include_str!("assets/app.js")),
-    ("api.js", "text/javascript; charset=utf-8", include_str!("assets/api.js")),
-    ("format.js", "text/javascript; charset=utf-8", include_str!("assets/format.js")),
-    ("users.js", "text/javascript; charset=utf-8", include_str!("assets/users.js")),
-    ("user.js", "text/javascript; charset=utf-8", include_str!("assets/user.js")),
-    ("subscriptions.js", "text/javascript; charset=utf-8", include_str!("assets/subscriptions.js")),
-    ("requests.js", "text/javascript; charset=utf-8", include_str!("assets/requests.js")),
-    ("clock.js", "text/javascript; charset=utf-8", include_str!("assets/clock.js")),
-    ("favicon.svg", "image/svg+xml", include_str!("assets/favicon.svg")),
+    (
+        "index.html",
+        "text/html; charset=utf-8",
+        include_str!("assets/index.html"),
+    ),
+    (
+        "style.css",
+        "text/css; charset=utf-8",
+        include_str!("assets/style.css"),
+    ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_str!("assets/app.js"),
+    ),
+    (
+        "api.js",
+        "text/javascript; charset=utf-8",
+        include_str!("assets/api.js"),
+    ),
+    (
+        "format.js",
+        "text/javascript; charset=utf-8",
+        include_str!("assets/format.js"),
+    ),
+    (
+        "users.js",
+        "text/javascript; charset=utf-8",
+        include_str!("assets/users.js"),
+    ),
+    (
+        "user.js",
+        "text/javascript; charset=utf-8",
+        include_str!("assets/user.js"),
+    ),
+    (
+        "subscriptions.js",
+        "text/javascript; charset=utf-8",
+        include_str!("assets/subscriptions.js"),
+    ),
+    (
+        "requests.js",
+        "text/javascript; charset=utf-8",
+        include_str!("assets/requests.js"),
+    ),
+    (
+        "clock.js",
+        "text/javascript; charset=utf-8",
+        include_str!("assets/clock.js"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_str!("assets/favicon.svg"),
+    ),
 ];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -77,8 +121,11 @@ mod tests {
                     "{name} imports {imported}, which is not embedded"
                 );
             }
-            assert!(!content.contains("http://") && !content.contains("https://") || *name == "favicon.svg",
-                "{name} names another origin");
+            assert!(
+                !content.contains("http://") && !content.contains("https://")
+                    || *name == "favicon.svg",
+                "{name} names another origin"
+            );
         }
     }
 }

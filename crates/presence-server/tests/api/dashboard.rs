@@ -52,7 +52,14 @@ async fn the_dashboard_shows_and_acts_live_in_headless_chromium() {
         "the dashboard test failed:\n{stdout}\n{stderr}"
     );
     assert!(stdout.contains("dashboard: all steps passed"), "{stdout}");
-    for view in ["users", "user", "subscriptions", "requests", "clock", "users-narrow"] {
+    for view in [
+        "users",
+        "user",
+        "subscriptions",
+        "requests",
+        "clock",
+        "users-narrow",
+    ] {
         let shot = screenshots.join(format!("{view}.png"));
         let bytes = std::fs::read(&shot).unwrap_or_default();
         assert!(
@@ -89,20 +96,45 @@ async fn the_page_is_served_from_the_binary_with_a_strict_policy() {
         let response = http.get(server.url(path)).send().await.expect("an answer");
         assert_eq!(response.status(), 200, "{path}");
         let headers = response.headers();
-        assert!(headers["content-type"].to_str().unwrap_or_default().starts_with(media_type));
-        let policy = headers["content-security-policy"].to_str().unwrap_or_default();
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap_or_default()
+                .starts_with(media_type)
+        );
+        let policy = headers["content-security-policy"]
+            .to_str()
+            .unwrap_or_default();
         assert!(policy.contains("default-src 'none'") && policy.contains("script-src 'self'"));
         assert!(policy.contains("connect-src 'self'") && policy.contains("frame-ancestors 'none'"));
         assert_eq!(headers["x-content-type-options"], "nosniff");
         let body = response.text().await.unwrap_or_default();
-        assert!(!body.contains("https://") && !body.contains("http://"), "{path} names no origin");
+        assert!(
+            !body.contains("https://") && !body.contains("http://"),
+            "{path} names no origin"
+        );
     }
-    let html = http.get(server.url("/ui/")).send().await.expect("an answer");
+    let html = http
+        .get(server.url("/ui/"))
+        .send()
+        .await
+        .expect("an answer");
     let html = html.text().await.unwrap_or_default();
-    assert!(!html.contains("<script>") && !html.contains("style="), "no inline script or style");
-    let missing = http.get(server.url("/ui/../admin/info")).send().await.expect("an answer");
+    assert!(
+        !html.contains("<script>") && !html.contains("style="),
+        "no inline script or style"
+    );
+    let missing = http
+        .get(server.url("/ui/../admin/info"))
+        .send()
+        .await
+        .expect("an answer");
     assert_ne!(missing.status(), 500);
-    let unknown = http.get(server.url("/ui/nothing.js")).send().await.expect("an answer");
+    let unknown = http
+        .get(server.url("/ui/nothing.js"))
+        .send()
+        .await
+        .expect("an answer");
     assert_eq!(unknown.status(), 404);
     // The page is not part of the API: it is never journaled.
     let journal = server
@@ -114,9 +146,9 @@ async fn the_page_is_served_from_the_binary_with_a_strict_policy() {
         .await
         .expect("JSON");
     assert!(
-        journal["value"]
-            .as_array()
-            .is_some_and(|entries| entries.iter().all(|e| !e["path"].as_str().unwrap_or("").starts_with("/ui"))),
+        journal["value"].as_array().is_some_and(|entries| entries
+            .iter()
+            .all(|e| !e["path"].as_str().unwrap_or("").starts_with("/ui"))),
         "{journal}"
     );
 }

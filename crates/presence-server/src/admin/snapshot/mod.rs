@@ -12,8 +12,8 @@ use serde::Deserialize;
 
 use super::AdminCaller;
 use crate::app::AppState;
-use crate::history::WriteCause;
 use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
+use crate::history::WriteCause;
 use crate::routes::body::{Body, json_config_up_to};
 use crate::routes::fallback::method_not_allowed;
 pub use import::Mode;

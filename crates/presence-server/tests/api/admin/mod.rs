@@ -1,6 +1,7 @@
 //! The control plane (`/admin`, issue #15), through the generated client: its base URL is
 //! the server's root, and the harness gives it an admin token when the server checks them.
 
+mod changes;
 mod faults;
 mod in_memory;
 mod info;
