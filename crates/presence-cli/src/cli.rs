@@ -262,6 +262,8 @@ pub enum AdminCommand {
     },
     /// Show one user's presence and the sessions and preference behind it.
     User(TenantUser),
+    /// Show a user's recorded presence changes (newest first): when, from, to, why.
+    Changes(TenantUser),
     /// Show the server's clock, or with --advance move a manual clock forward.
     Clock {
         /// How far to move a `--clock manual` server's clock: 6m, 1h30m, PT6M.

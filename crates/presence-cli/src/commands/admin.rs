@@ -110,6 +110,36 @@ pub async fn run(
                 .into_inner();
             output::record(format, &user);
         }
+        AdminCommand::Changes(who) => {
+            let changes = admin
+                .admin_user_changes()
+                .tid(who.tenant.as_str())
+                .id(who.user.as_str())
+                .send()
+                .await?
+                .into_inner();
+            match format {
+                OutputFormat::Json => output::record(format, &changes),
+                OutputFormat::Table => output::rows(
+                    ["TIME", "FROM", "TO", "CAUSE", "DECIDED BY"],
+                    changes
+                        .value
+                        .iter()
+                        .map(|change| {
+                            [
+                                change.time.clone(),
+                                change
+                                    .from_availability
+                                    .map_or_else(|| "-".to_owned(), |from| from.to_string()),
+                                format!("{}/{}", change.availability, change.activity),
+                                change.cause.clone(),
+                                change.decided_by.clone(),
+                            ]
+                        })
+                        .collect(),
+                ),
+            }
+        }
         AdminCommand::Clock { advance: None } => {
             let reading = admin.admin_read_clock().send().await?.into_inner();
             output::record(format, &reading);

@@ -54,6 +54,20 @@ async fn admin_commands_read_info_move_the_clock_and_reset() {
         jiff::SignedDuration::from_mins(6)
     );
     assert_eq!(writer.json(&["get", USER])["availability"], "AvailableIdle");
+    // The history records the fade (its watch task may take a moment to see it).
+    let mut causes = Vec::new();
+    for _ in 0..100 {
+        let changes = admin.json(&["admin", "changes", USER]);
+        causes = changes["value"]
+            .as_array()
+            .map(|all| all.iter().map(|c| c["cause"].to_string()).collect())
+            .unwrap_or_default();
+        if causes.first().is_some_and(|c| c == "\"fade\"") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(causes, ["\"fade\"", "\"write\""]);
 
     let outcome = admin.json(&["admin", "reset", "--tenant", "default", "--user", USER]);
     assert_eq!(
