@@ -179,6 +179,7 @@ def run(driver):
     decided = text_of(driver, "#decided-by")
     assert "DoNotDisturb from client teams-desktop outranks Busy from session 22553876" in decided, decided
     wait(driver, lambda d: "teamsClient" in (text_of(d, "#changes-table") or ""), "the change's cause")
+    shot(driver, "user")
 
     step("alice's session fades: a countdown to the next fade")
     driver.get(ORIGIN + "/ui/#/users/alice")
@@ -186,7 +187,7 @@ def run(driver):
     first = text_of(driver, "#sessions-table td.fade span")
     assert first.startswith("in 4m") or first.startswith("in 3m"), f"away in about 4 minutes: {first}"
     wait(driver, lambda d: "fade" in (text_of(d, "#changes-table") or ""), "the fade in alice's changes")
-    shot(driver, "user")
+    shot(driver, "user-fade")
 
     step("an action button changes the API's state")
     form = [f for f in driver.find_elements(By.CSS_SELECTOR, "form.action") if "Set preferred presence" in f.text][0]

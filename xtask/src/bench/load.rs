@@ -1,5 +1,5 @@
-//! Load drivers: closed loop (as fast as the server answers, for peak throughput) and open
-//! loop (a fixed request rate, for latency at a given load).
+//! The open-loop load driver (a fixed request rate, for latency at a given load). Peak
+//! throughput is wrk's (`wrk.rs`): this generator tops out far below the server.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -78,51 +78,6 @@ pub fn client(concurrency: usize) -> anyhow::Result<reqwest::Client> {
         .pool_max_idle_per_host(concurrency)
         .timeout(Duration::from_secs(30))
         .build()?)
-}
-
-/// Every worker sends its next request as soon as the previous one is answered.
-pub async fn closed_loop(
-    settings: &Settings,
-    client: &reqwest::Client,
-    generator: Generator,
-) -> Measured {
-    let start = Instant::now();
-    let measure_from = start + settings.warmup;
-    let end = measure_from + settings.measure;
-    let tasks: Vec<_> = (0..settings.concurrency)
-        .map(|id| {
-            let (client, generator) = (client.clone(), generator.clone());
-            tokio::spawn(async move {
-                let mut worker = Worker::new(id);
-                let mut measured = Measured {
-                    requests: 0,
-                    errors: 0,
-                    seconds: 0.0,
-                    latency: histogram(),
-                };
-                loop {
-                    let sent = Instant::now();
-                    if sent >= end {
-                        break;
-                    }
-                    let (request, expected) = generator(&client, &mut worker);
-                    worker.counter += 1;
-                    let ok =
-                        matches!(request.send().await, Ok(r) if r.status().as_u16() == expected);
-                    if sent >= measure_from {
-                        measured.requests += 1;
-                        if ok {
-                            let _ = measured.latency.record(elapsed_micros(sent));
-                        } else {
-                            measured.errors += 1;
-                        }
-                    }
-                }
-                measured
-            })
-        })
-        .collect();
-    merge(tasks, settings.measure).await
 }
 
 /// Requests are sent on a fixed schedule, `rate` per second in total; latency counts from

@@ -3,10 +3,10 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use serde_json::json;
 
 use super::dataset::{Dataset, TENANT};
-use super::load::{self, Generator, Measured, Settings, Worker};
+use super::load::{self, Generator, Settings, Worker};
+use super::wrk;
 use super::server::{self, Running};
 use super::target::{Database, Target};
 use crate::postgres::Cluster;
@@ -14,8 +14,6 @@ use crate::postgres::Cluster;
 /// The benchmark's application id: session 0 of every populated user is its.
 const APP: &str = "app-00";
 
-/// Ids per bulk read in the mixed workload.
-const BATCH_IDS: u32 = 100;
 
 /// One scenario's figures.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -29,6 +27,18 @@ pub struct ScenarioResult {
     pub p999_ms: f64,
     /// Throughput relative to the baseline of the same dataset run.
     pub ratio_to_baseline: f64,
+    /// CPU seconds the server processes used per 1,000 requests (from /proc).
+    pub cpu_s_per_1000: f64,
+}
+
+/// The proof that the load generator is not the bottleneck: `GET /livez` as the bench's
+/// script drives it against plain `wrk -t2 -cN`, same server, same run.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CrossCheck {
+    pub plain_wrk: f64,
+    pub bench: f64,
+    /// `bench / plain_wrk`: within 15 % is required.
+    pub ratio: f64,
 }
 
 /// One dataset's figures on one target.
@@ -45,17 +55,81 @@ pub struct DatasetResult {
     /// Of the server processes (summed over instances; PostgreSQL's own is not included).
     pub peak_memory_mb: f64,
     pub database_mb: f64,
+    pub cross_check: CrossCheck,
     pub scenarios: Vec<ScenarioResult>,
 }
 
-/// Starts the target's servers on `dataset`, runs every scenario, and stops them. Requests
-/// are spread over the instances (by load-generator worker).
+/// A measured scenario before it is turned into figures.
+struct Measurement {
+    name: String,
+    requests: u64,
+    errors: u64,
+    throughput: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    p999_ms: f64,
+    cpu_seconds: f64,
+}
+
+impl Measurement {
+    fn of_wrk(name: &str, run: &wrk::WrkRun, cpu_seconds: f64) -> Self {
+        Self {
+            name: name.to_owned(),
+            requests: run.requests,
+            errors: run.errors,
+            throughput: run.throughput(),
+            p50_ms: run.p50_ms,
+            p99_ms: run.p99_ms,
+            p999_ms: run.p999_ms,
+            cpu_seconds,
+        }
+    }
+}
+
+/// CPU seconds used by all the servers so far.
+fn cpu(servers: &[Running]) -> f64 {
+    servers.iter().filter_map(|s| s.cpu_seconds().ok()).sum()
+}
+
+/// Runs one wrk scenario on every instance at once (the connections split evenly), and
+/// adds the instances' figures.
+async fn drive(
+    servers: &[Running],
+    scenario: &wrk::Scenario<'_>,
+    settings: &Settings,
+) -> anyhow::Result<(wrk::WrkRun, f64)> {
+    let before = cpu(servers);
+    let per_instance = (settings.concurrency / servers.len()).max(wrk::THREADS);
+    let runs = futures::future::try_join_all(
+        servers
+            .iter()
+            .map(|server| wrk::run(&server.origin, scenario, per_instance, settings.measure)),
+    )
+    .await?;
+    let used = cpu(servers) - before;
+    let mut total = wrk::WrkRun::default();
+    for run in &runs {
+        total.requests += run.requests;
+        total.errors += run.errors;
+        total.seconds = total.seconds.max(run.seconds);
+        // Percentiles of several instances: the worst instance's (an upper bound).
+        total.p50_ms = total.p50_ms.max(run.p50_ms);
+        total.p99_ms = total.p99_ms.max(run.p99_ms);
+        total.p999_ms = total.p999_ms.max(run.p999_ms);
+        total.counters.extend(&run.counters);
+    }
+    Ok((total, used))
+}
+
+/// Starts the target's servers on `dataset`, runs every scenario, and stops them. With
+/// several instances, each scenario drives them all at once.
 pub async fn run_dataset(
     binary: &Path,
     dataset: &Dataset,
     settings: &Settings,
     target: Target,
     cluster: Option<&Cluster>,
+    metrics_cost: bool,
 ) -> anyhow::Result<DatasetResult> {
     let dir = tempfile_dir()?;
     let database = Database::create(target, dir.path(), cluster)?;
@@ -77,58 +151,112 @@ pub async fn run_dataset(
         .fold(0.0, f64::max);
     eprintln!("   started in {startup_ms:.0} ms");
     let token = mint_token()?;
-    let client = load::client(settings.concurrency)?;
-    let origins: Vec<String> = servers.iter().map(|s| s.origin.clone()).collect();
-    let base: Vec<String> = origins.iter().map(|o| format!("{o}/v1.0")).collect();
-    let base = base.as_slice();
     let users = dataset.users;
+    let scenario = |name: &'static str, run: &'static str| wrk::Scenario {
+        name,
+        token: &token,
+        users,
+        app: APP,
+        run,
+    };
 
-    let mut measured: Vec<(&str, Measured)> = Vec::new();
-    let scenarios: Vec<(&str, Generator)> = vec![
-        ("baseline GET /livez", baseline(&origins, &token)),
-        ("GET presence", get_presence(base, &token, users)),
-        ("setPresence (new sessions)", set_new(base, &token)),
-        ("setPresence (refresh)", set_refresh(base, &token, users)),
-        ("mix", mix(base, &token, users)),
-    ];
-    for (name, generator) in scenarios {
-        eprintln!("   {name}");
-        measured.push((name, load::closed_loop(settings, &client, generator).await));
+    // Warm-up, then the cross-check: plain wrk on /livez against the script's /livez.
+    drive(&servers, &scenario("get", "warm"), &Settings { measure: settings.warmup, ..settings.clone() }).await?;
+    let mut plain = 0.0;
+    for server in &servers {
+        plain += wrk::plain(
+            &format!("{}/livez", server.origin),
+            (settings.concurrency / servers.len()).max(wrk::THREADS),
+            settings.measure,
+        )
+        .await?;
     }
+    let mut measured: Vec<Measurement> = Vec::new();
+    let runs: [(&str, &str); 7] = [
+        ("baseline GET /livez", "livez"),
+        ("GET presence", "get"),
+        ("bulk read of 100 (getPresencesByUserId)", "bulk"),
+        ("setPresence (new sessions)", "set_new"),
+        ("clearPresence (of those sessions)", "clear"),
+        ("setPresence (refresh)", "refresh"),
+        ("mix", "mix"),
+    ];
+    for (name, script) in runs {
+        eprintln!("   {name}");
+        let (run, cpu_seconds) = drive(&servers, &scenario(script, "run"), settings).await?;
+        measured.push(Measurement::of_wrk(name, &run, cpu_seconds));
+    }
+    let bench = measured.first().map_or(0.0, |m| m.throughput);
+    let cross_check = CrossCheck {
+        plain_wrk: plain,
+        bench,
+        ratio: bench / plain.max(1.0),
+    };
+    eprintln!(
+        "   cross-check: GET /livez {bench:.0} req/s through the bench's script, {plain:.0} with plain wrk ({:+.1} %)",
+        (cross_check.ratio - 1.0) * 100.0
+    );
     let get_peak = measured
         .iter()
-        .find(|(n, _)| *n == "GET presence")
-        .map_or(1.0, |(_, m)| m.throughput());
+        .find(|m| m.name == "GET presence")
+        .map_or(1.0, |m| m.throughput);
     eprintln!(
         "   GET presence at half of its peak ({:.0}/s)",
         get_peak / 2.0
     );
+    let bases: Vec<String> = servers.iter().map(|s| format!("{}/v1.0", s.origin)).collect();
+    let client = load::client(settings.concurrency)?;
+    let before = cpu(&servers);
     let half = load::open_loop(
         settings,
         &client,
-        get_presence(base, &token, users),
+        get_presence(&bases, &token, users),
         get_peak / 2.0,
     )
     .await;
-    measured.push(("GET presence at 50% of peak", half));
+    measured.push(Measurement {
+        name: "GET presence at 50% of peak (open loop)".to_owned(),
+        requests: half.requests,
+        errors: half.errors,
+        throughput: half.throughput(),
+        p50_ms: half.percentile_ms(0.5),
+        p99_ms: half.percentile_ms(0.99),
+        p999_ms: half.percentile_ms(0.999),
+        cpu_seconds: cpu(&servers) - before,
+    });
 
     let mut peak_memory = 0;
     for server in servers {
         peak_memory += server.peak_memory()?;
         server.stop().await?;
     }
-    let baseline_rps = measured.first().map_or(1.0, |(_, m)| m.throughput());
+    if metrics_cost {
+        // The same reads and refreshes with the Prometheus metrics off: their cost.
+        let off = vec![Running::start_with(binary, dir.path(), url, &["--metrics", "false"]).await?];
+        for (name, script) in [
+            ("GET presence, metrics off", "get"),
+            ("setPresence (refresh), metrics off", "refresh"),
+        ] {
+            eprintln!("   {name}");
+            let (run, cpu_seconds) = drive(&off, &scenario(script, "off"), settings).await?;
+            measured.push(Measurement::of_wrk(name, &run, cpu_seconds));
+        }
+        for server in off {
+            server.stop().await?;
+        }
+    }
     let scenarios = measured
         .into_iter()
-        .map(|(name, m)| ScenarioResult {
-            name: name.to_owned(),
+        .map(|m| ScenarioResult {
+            ratio_to_baseline: m.throughput / bench.max(1.0),
+            cpu_s_per_1000: m.cpu_seconds / (m.requests.max(1) as f64 / 1000.0),
+            name: m.name,
             requests: m.requests,
             errors: m.errors,
-            throughput: m.throughput(),
-            p50_ms: m.percentile_ms(0.5),
-            p99_ms: m.percentile_ms(0.99),
-            p999_ms: m.percentile_ms(0.999),
-            ratio_to_baseline: m.throughput() / baseline_rps,
+            throughput: m.throughput,
+            p50_ms: m.p50_ms,
+            p99_ms: m.p99_ms,
+            p999_ms: m.p999_ms,
         })
         .collect();
     Ok(DatasetResult {
@@ -140,6 +268,7 @@ pub async fn run_dataset(
         startup_ms,
         peak_memory_mb: peak_memory as f64 / 1_048_576.0,
         database_mb: database.size().await? as f64 / 1_048_576.0,
+        cross_check,
         scenarios,
     })
 }
@@ -162,15 +291,6 @@ fn mint_token() -> anyhow::Result<String> {
     presence_cli::token::mint(&request, server::SECRET, jiff::Timestamp::now())
 }
 
-fn baseline(origins: &[String], token: &str) -> Generator {
-    let urls: Vec<String> = origins.iter().map(|o| format!("{o}/livez")).collect();
-    let token = token.to_owned();
-    Arc::new(move |client, worker| {
-        let url = pick(&urls, worker);
-        (client.get(url).bearer_auth(&token), 200)
-    })
-}
-
 /// The instance a worker talks to: workers are spread evenly over the instances.
 fn pick<'a>(bases: &'a [String], worker: &Worker) -> &'a str {
     &bases[worker.id % bases.len()]
@@ -190,82 +310,3 @@ fn get_presence(bases: &[String], token: &str, users: u32) -> Generator {
     })
 }
 
-/// Each request creates a session for a user that has none yet.
-fn set_new(bases: &[String], token: &str) -> Generator {
-    let (bases, token) = (bases.to_vec(), token.to_owned());
-    Arc::new(move |client, worker| {
-        let base = pick(&bases, worker);
-        let user = format!("new-{}-{}", worker.id, worker.counter);
-        (set(client, base, &token, &user, APP), 200)
-    })
-}
-
-/// Each request refreshes the existing session of a populated user.
-fn set_refresh(bases: &[String], token: &str, users: u32) -> Generator {
-    let (bases, token) = (bases.to_vec(), token.to_owned());
-    Arc::new(move |client, worker| {
-        let base = pick(&bases, worker);
-        let user = Dataset::user(worker.below(users));
-        (set(client, base, &token, &user, APP), 200)
-    })
-}
-
-/// 60 % reads, 25 % refreshes, 5 % bulk reads of 100 ids, 5 % new sessions, 5 % clears of
-/// sessions this worker created.
-fn mix(bases: &[String], token: &str, users: u32) -> Generator {
-    let (bases, token) = (bases.to_vec(), token.to_owned());
-    Arc::new(move |client, worker: &mut Worker| {
-        let base = pick(&bases, worker).to_owned();
-        let roll = worker.below(100);
-        if roll < 60 {
-            let user = Dataset::user(worker.below(users));
-            (
-                client
-                    .get(format!("{base}/users/{user}/presence"))
-                    .bearer_auth(&token),
-                200,
-            )
-        } else if roll < 85 {
-            let user = Dataset::user(worker.below(users));
-            (set(client, &base, &token, &user, APP), 200)
-        } else if roll < 90 {
-            let ids: Vec<String> = (0..BATCH_IDS)
-                .map(|_| Dataset::user(worker.below(users)))
-                .collect();
-            let request = client
-                .post(format!("{base}/communications/getPresencesByUserId"))
-                .bearer_auth(&token)
-                .json(&json!({ "ids": ids }));
-            (request, 200)
-        } else if roll < 95 || worker.created.is_empty() {
-            let user = format!("mix-{}-{}", worker.id, worker.counter);
-            worker.created.push((user.clone(), APP.to_owned()));
-            (set(client, &base, &token, &user, APP), 200)
-        } else {
-            let (user, session) = worker.created.swap_remove(0);
-            let request = client
-                .post(format!("{base}/users/{user}/presence/clearPresence"))
-                .bearer_auth(&token)
-                .json(&json!({ "sessionId": session }));
-            (request, 200)
-        }
-    })
-}
-
-fn set(
-    client: &reqwest::Client,
-    base: &str,
-    token: &str,
-    user: &str,
-    session: &str,
-) -> reqwest::RequestBuilder {
-    client
-        .post(format!("{base}/users/{user}/presence/setPresence"))
-        .bearer_auth(token)
-        .json(&json!({
-            "sessionId": session,
-            "availability": "Busy",
-            "activity": "InACall",
-            "expirationDuration": "PT1H",
-        }))
-}

@@ -48,6 +48,16 @@ impl Running {
         data_dir: &Path,
         database_url: Option<&str>,
     ) -> anyhow::Result<Self> {
+        Self::start_with(binary, data_dir, database_url, &[]).await
+    }
+
+    /// As [`Running::start`], with extra arguments.
+    pub async fn start_with(
+        binary: &Path,
+        data_dir: &Path,
+        database_url: Option<&str>,
+        extra: &[&str],
+    ) -> anyhow::Result<Self> {
         let started = Instant::now();
         let mut command = Command::new(binary);
         command
@@ -62,6 +72,7 @@ impl Running {
         if let Some(url) = database_url {
             command.arg("--database-url").arg(url);
         }
+        command.args(extra);
         let mut child = command
             .env("PRESENCE_LOG", "warn,presence_server::app=info")
             .env("NO_COLOR", "1")
@@ -104,6 +115,20 @@ impl Running {
             .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
             .context("no VmHWM in /proc status")?;
         Ok(kib * 1024)
+    }
+
+    /// CPU time the process has used so far (user + system), in seconds.
+    pub fn cpu_seconds(&self) -> anyhow::Result<f64> {
+        let pid = self.child.id().context("the server has exited")?;
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+        // Fields after the command name (which may hold spaces, inside parentheses).
+        let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+        let fields: Vec<&str> = after.split_whitespace().collect();
+        // utime and stime are fields 14 and 15 of the line: 11 and 12 counting from the
+        // state (field 3) after the name.
+        let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+        // The kernel's USER_HZ is 100 on every Linux this runs on.
+        Ok((ticks(11) + ticks(12)) / 100.0)
     }
 
     /// Stops the server gracefully (SIGTERM) and waits for it.

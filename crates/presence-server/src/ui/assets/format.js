@@ -50,6 +50,7 @@ export function countdown(time, now) {
   if (Number.isNaN(target)) return "—";
   if (target > Date.parse("9000-01-01T00:00:00Z")) return "never";
   const left = Math.round((target - now) / 1000);
+  if (left === 0) return "now";
   const text = duration(Math.abs(left));
   return left >= 0 ? `in ${text}` : `${text} ago`;
 }
