@@ -167,7 +167,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .certificate_source()
         .map(|source| crate::tls::server_config(&source))
         .transpose()?;
-    let store = Store::open(&database_url, config.database_connections).await?;
+    let store = Store::open(
+        &database_url,
+        config.database_connections,
+        config.state_cache_mb as usize * 1024 * 1024,
+    )
+    .await?;
     info!(database = %crate::config::redacted(&database_url), "database ready");
     if config.clock == ClockMode::Manual {
         warn!("manual clock: time only moves through POST /admin/clock/advance");

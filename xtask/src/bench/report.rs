@@ -146,8 +146,18 @@ impl Report {
         };
         for d in self.datasets.iter().filter(|d| d.target == "SQLite") {
             at_least(d, "GET presence", "GET presence", 0.60);
-            at_least(d, "setPresence (new sessions)", "durable setPresence (new)", 0.30);
-            at_least(d, "setPresence (refresh)", "durable setPresence (refresh)", 0.30);
+            at_least(
+                d,
+                "setPresence (new sessions)",
+                "durable setPresence (new)",
+                0.30,
+            );
+            at_least(
+                d,
+                "setPresence (refresh)",
+                "durable setPresence (refresh)",
+                0.30,
+            );
             at_least(d, "mix", "the mix", 0.40);
         }
         for d in self
@@ -173,7 +183,10 @@ impl Report {
             }
             if let Some(half) = find(d, "GET presence at 50% of peak (open loop)") {
                 targets.push((
-                    format!("{}: GET p99 < 5 ms at half of peak ({:.2} ms)", d.name, half.p99_ms),
+                    format!(
+                        "{}: GET p99 < 5 ms at half of peak ({:.2} ms)",
+                        d.name, half.p99_ms
+                    ),
                     half.p99_ms < 5.0,
                 ));
             }
@@ -189,7 +202,10 @@ impl Report {
                 .filter(|a| !a.name.contains("metrics off") && !a.name.contains("baseline"))
                 .filter_map(|a| {
                     let b = large.scenarios.iter().find(|b| b.name == a.name)?;
-                    Some((a.name.clone(), change(a.ratio_to_baseline, b.ratio_to_baseline)))
+                    Some((
+                        a.name.clone(),
+                        change(a.ratio_to_baseline, b.ratio_to_baseline),
+                    ))
                 })
                 .min_by(|a, b| a.1.total_cmp(&b.1));
             if let Some((name, pct)) = worst {
@@ -202,11 +218,17 @@ impl Report {
                 ));
             }
             targets.push((
-                format!("{}: peak RSS ≤ 200 MiB ({:.1} MiB)", large.name, large.peak_memory_mb),
+                format!(
+                    "{}: peak RSS ≤ 200 MiB ({:.1} MiB)",
+                    large.name, large.peak_memory_mb
+                ),
                 large.peak_memory_mb <= 200.0,
             ));
             targets.push((
-                format!("{}: ready within 1 s of start ({:.0} ms)", large.name, large.startup_ms),
+                format!(
+                    "{}: ready within 1 s of start ({:.0} ms)",
+                    large.name, large.startup_ms
+                ),
                 large.startup_ms <= 1000.0,
             ));
         }

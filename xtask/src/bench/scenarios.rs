@@ -3,17 +3,15 @@
 use std::path::Path;
 use std::sync::Arc;
 
-
 use super::dataset::{Dataset, TENANT};
 use super::load::{self, Generator, Settings, Worker};
-use super::wrk;
 use super::server::{self, Running};
 use super::target::{Database, Target};
+use super::wrk;
 use crate::postgres::Cluster;
 
 /// The benchmark's application id: session 0 of every populated user is its.
 const APP: &str = "app-00";
-
 
 /// One scenario's figures.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -161,7 +159,15 @@ pub async fn run_dataset(
     };
 
     // Warm-up, then the cross-check: plain wrk on /livez against the script's /livez.
-    drive(&servers, &scenario("get", "warm"), &Settings { measure: settings.warmup, ..settings.clone() }).await?;
+    drive(
+        &servers,
+        &scenario("get", "warm"),
+        &Settings {
+            measure: settings.warmup,
+            ..settings.clone()
+        },
+    )
+    .await?;
     let mut plain = 0.0;
     for server in &servers {
         plain += wrk::plain(
@@ -204,7 +210,10 @@ pub async fn run_dataset(
         "   GET presence at half of its peak ({:.0}/s)",
         get_peak / 2.0
     );
-    let bases: Vec<String> = servers.iter().map(|s| format!("{}/v1.0", s.origin)).collect();
+    let bases: Vec<String> = servers
+        .iter()
+        .map(|s| format!("{}/v1.0", s.origin))
+        .collect();
     let client = load::client(settings.concurrency)?;
     let before = cpu(&servers);
     let half = load::open_loop(
@@ -232,7 +241,8 @@ pub async fn run_dataset(
     }
     if metrics_cost {
         // The same reads and refreshes with the Prometheus metrics off: their cost.
-        let off = vec![Running::start_with(binary, dir.path(), url, &["--metrics", "false"]).await?];
+        let off =
+            vec![Running::start_with(binary, dir.path(), url, &["--metrics", "false"]).await?];
         for (name, script) in [
             ("GET presence, metrics off", "get"),
             ("setPresence (refresh), metrics off", "refresh"),
@@ -309,4 +319,3 @@ fn get_presence(bases: &[String], token: &str, users: u32) -> Generator {
         )
     })
 }
-

@@ -126,7 +126,12 @@ impl Running {
         let fields: Vec<&str> = after.split_whitespace().collect();
         // utime and stime are fields 14 and 15 of the line: 11 and 12 counting from the
         // state (field 3) after the name.
-        let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+        let ticks = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
         // The kernel's USER_HZ is 100 on every Linux this runs on.
         Ok((ticks(11) + ticks(12)) / 100.0)
     }

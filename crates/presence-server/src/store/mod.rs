@@ -49,14 +49,22 @@ macro_rules! on_backend {
 
 impl Store {
     /// Opens and migrates the database `url` names: `postgres://` or `postgresql://` for
-    /// PostgreSQL (with a pool of `connections`), anything else (`sqlite:`) for SQLite.
-    pub async fn open(url: &str, connections: u32) -> anyhow::Result<Self> {
+    /// PostgreSQL (with a pool of `connections`), anything else (`sqlite:`) for SQLite (with
+    /// users' state kept in memory up to about `state_cache_bytes`: `sqlite::state_cache`;
+    /// instances sharing a PostgreSQL database cannot keep one).
+    pub async fn open(
+        url: &str,
+        connections: u32,
+        state_cache_bytes: usize,
+    ) -> anyhow::Result<Self> {
         if is_postgres(url) {
             Ok(Store::Postgres(
                 postgres::PgStore::open(url, connections).await?,
             ))
         } else {
-            Ok(Store::Sqlite(sqlite::SqliteStore::open(url).await?))
+            Ok(Store::Sqlite(
+                sqlite::SqliteStore::open(url, state_cache_bytes).await?,
+            ))
         }
     }
 

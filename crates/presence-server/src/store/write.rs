@@ -20,6 +20,13 @@ pub struct UserKey {
     pub user: String,
 }
 
+/// What a committed write did to users' stored state (see [`Write::cache_effect`]).
+pub(crate) enum CacheEffect<'a> {
+    None,
+    User(&'a UserKey),
+    All,
+}
+
 /// Which work-location layer a write sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LocationLayer {
@@ -247,6 +254,23 @@ impl Write {
                 Some(user)
             }
             _ => None,
+        }
+    }
+
+    /// What this write, committed with `written`, did to users' stored state: what an
+    /// in-memory copy of it must forget.
+    pub(crate) fn cache_effect(&self, written: Written) -> CacheEffect<'_> {
+        match self {
+            Write::Reset {
+                target: ResetTarget::User(user),
+                ..
+            } => CacheEffect::User(user),
+            Write::Reset { .. } | Write::Import { .. } => CacheEffect::All,
+            Write::PurgeExpired { .. } if written != Written::Purged(0) => CacheEffect::All,
+            _ => match self.touched_user(written) {
+                Some(user) => CacheEffect::User(user),
+                None => CacheEffect::None,
+            },
         }
     }
 

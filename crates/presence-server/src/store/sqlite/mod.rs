@@ -17,6 +17,7 @@ mod outlook;
 mod read;
 mod reset;
 mod signing_keys;
+pub mod state_cache;
 mod subscriptions;
 mod writer;
 
@@ -50,13 +51,15 @@ const READ_CONNECTIONS: u32 = 4;
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     read: SqlitePool,
+    /// Users' state in memory; the writer invalidates what it commits.
+    cache: std::sync::Arc<state_cache::StateCache>,
     writer: writer::Writer,
     checkpoints: std::sync::Arc<tokio::task::AbortHandle>,
 }
 
 impl SqliteStore {
     /// Opens (creating the file and its directory if needed) and migrates the database.
-    pub async fn open(url: &str) -> anyhow::Result<Self> {
+    pub async fn open(url: &str, state_cache_bytes: usize) -> anyhow::Result<Self> {
         let options = SqliteConnectOptions::from_str(url)
             .with_context(|| format!("invalid database URL '{url}'"))?
             .create_if_missing(true)
@@ -94,9 +97,11 @@ impl SqliteStore {
             .await
             .context("cannot open read connections to the database")?;
         let checkpoints = tokio::spawn(checkpoint::run(checkpointer, CHECKPOINT_EVERY));
+        let cache = std::sync::Arc::new(state_cache::StateCache::new(state_cache_bytes));
         Ok(Self {
             read,
-            writer: writer::Writer::spawn(connection),
+            writer: writer::Writer::spawn(connection, cache.clone()),
+            cache,
             checkpoints: std::sync::Arc::new(checkpoints.abort_handle()),
         })
     }
@@ -117,7 +122,28 @@ impl SqliteStore {
         tenant: &str,
         users: &[String],
     ) -> Result<HashMap<String, UserState>, sqlx::Error> {
-        read::fetch_users(&self.read, tenant, users).await
+        let mut found = HashMap::with_capacity(users.len());
+        let mut missing = Vec::new();
+        for user in users {
+            match self.cache.get(tenant, user) {
+                Some(state) => {
+                    found.insert(user.clone(), UserState::clone(&state));
+                }
+                None => missing.push(user.clone()),
+            }
+        }
+        if missing.is_empty() {
+            return Ok(found);
+        }
+        let began = self.cache.began();
+        let mut loaded = read::fetch_users(&self.read, tenant, &missing).await?;
+        for user in missing {
+            // A user without a row has no state: that is cached too.
+            let state = loaded.remove(&user).unwrap_or_default();
+            self.cache.fill(tenant, &user, state.clone(), began);
+            found.insert(user, state);
+        }
+        Ok(found)
     }
 
     /// The authority's application `client_id` of `tenant`.

@@ -9,6 +9,10 @@
 use sqlx::{Connection, SqliteConnection};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
+use std::sync::Arc;
+
+use super::state_cache::StateCache;
+use crate::store::write::CacheEffect;
 use crate::store::{StoreError, UserKey, Write, Written};
 
 /// Most writes committed in one transaction; bounds the latency a batch adds.
@@ -44,10 +48,10 @@ impl std::fmt::Debug for Message {
 
 impl Writer {
     /// Starts the writer task on the current runtime; it owns `connection` from now on.
-    pub fn spawn(connection: SqliteConnection) -> Self {
+    pub fn spawn(connection: SqliteConnection, cache: Arc<StateCache>) -> Self {
         let (queue, inbox) = mpsc::channel(QUEUE);
         let (changes, _) = broadcast::channel(CHANGE_BACKLOG);
-        tokio::spawn(run(connection, inbox, changes.clone()));
+        tokio::spawn(run(connection, inbox, changes.clone(), cache));
         Self { queue, changes }
     }
 
@@ -81,6 +85,7 @@ async fn run(
     mut connection: SqliteConnection,
     mut inbox: mpsc::Receiver<Message>,
     changes: broadcast::Sender<UserKey>,
+    cache: Arc<StateCache>,
 ) {
     // Most deployments never subscribe: then no write needs to look for followers.
     let mut subscriptions = SubscriptionsPresent(any_subscription(&mut connection).await);
@@ -108,7 +113,11 @@ async fn run(
                 .writer_queue_depth
                 .set(i64::try_from(inbox.len()).unwrap_or(i64::MAX));
         }
-        commit(&mut connection, &mut batch, &changes, &mut subscriptions).await;
+        let feeds = Feeds {
+            changes: &changes,
+            cache: &cache,
+        };
+        commit(&mut connection, &mut batch, &feeds, &mut subscriptions).await;
         if let Some(metrics) = metrics {
             metrics
                 .commit_duration
@@ -140,10 +149,31 @@ async fn any_subscription(connection: &mut SqliteConnection) -> bool {
         .unwrap_or(true)
 }
 
+/// Who hears of a committed write: the in-memory state (first, before the write is
+/// acknowledged) and the change feed.
+struct Feeds<'a> {
+    changes: &'a broadcast::Sender<UserKey>,
+    cache: &'a StateCache,
+}
+
+impl Feeds<'_> {
+    /// After `write` committed with `result`, before it is acknowledged.
+    fn committed(&self, write: &Write, result: Written) {
+        match write.cache_effect(result) {
+            CacheEffect::None => {}
+            CacheEffect::User(user) => self.cache.invalidate(&user.tenant, &user.user),
+            CacheEffect::All => self.cache.invalidate_all(),
+        }
+        if let Some(user) = write.touched_user(result) {
+            let _ = self.changes.send(user.clone());
+        }
+    }
+}
+
 async fn commit(
     connection: &mut SqliteConnection,
     batch: &mut Vec<Job>,
-    changes: &broadcast::Sender<UserKey>,
+    feeds: &Feeds<'_>,
     subscriptions: &mut SubscriptionsPresent,
 ) {
     if batch.is_empty() {
@@ -153,9 +183,7 @@ async fn commit(
     match transaction(connection, &writes, subscriptions).await {
         Ok(results) => {
             for ((write, reply), result) in batch.drain(..).zip(results) {
-                if let Some(user) = write.touched_user(result) {
-                    let _ = changes.send(user.clone());
-                }
+                feeds.committed(&write, result);
                 let _ = reply.send(Ok(result));
             }
         }
@@ -169,8 +197,8 @@ async fn commit(
                 let result = transaction(connection, &[write.as_ref()], subscriptions)
                     .await
                     .map(|results| results.first().copied().unwrap_or(Written::Done));
-                if let Some(user) = result.as_ref().ok().and_then(|r| write.touched_user(*r)) {
-                    let _ = changes.send(user.clone());
+                if let Ok(result) = &result {
+                    feeds.committed(&write, *result);
                 }
                 let _ = reply.send(result);
             }

@@ -1,0 +1,314 @@
+//! The users' state in memory, on the embedded backend: reads are answered from here
+//! without a trip to SQLite's connection thread (which cost a read most of its time: two
+//! thread hand-offs per query), and a miss reads the database and fills it.
+//!
+//! Why it can be exact: one SQLite file serves one instance, and every write goes through
+//! the one writer task, which invalidates what it wrote after the commit and before it
+//! acknowledges. So a read that starts after a write was acknowledged never sees the state
+//! from before it.
+//!
+//! The race it must close: a read that missed, read the database before a commit, and fills
+//! after the writer invalidated. Each invalidation takes a number from a counter and leaves
+//! a tombstone with it; a read takes the counter's value before it reads the database, and
+//! its fill is refused when a tombstone (or a floor: see below) is newer than that. So a fill
+//! only ever stores what the database held after the user's last invalidation.
+//!
+//! Bounded: entries are evicted when a shard's estimated bytes exceed its share of the
+//! budget (`--state-cache-mb`); tombstones are at most [`MAX_TOMBSTONES`] per shard, and
+//! dropping them raises the shard's floor (every fill that began before is refused), which
+//! is what a tombstone would have done.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use crate::engine::{Session, UserState};
+
+/// Shards: locks are held for a lookup or an insert only.
+const SHARDS: usize = 64;
+/// Tombstones a shard keeps before it drops them all and raises its floor.
+const MAX_TOMBSTONES: usize = 4096;
+/// Estimated bytes of a tombstone, and of an entry beyond its state.
+const OVERHEAD: usize = 96;
+
+enum Slot {
+    Known {
+        state: Arc<UserState>,
+        bytes: usize,
+    },
+    /// Invalidated at this number of the counter.
+    Stale(u64),
+}
+
+#[derive(Default)]
+struct Shard {
+    /// tenant → user → slot (nested, so lookups borrow `&str` without allocating).
+    tenants: HashMap<String, HashMap<String, Slot>>,
+    bytes: usize,
+    tombstones: usize,
+    /// Fills that began before this number are refused.
+    floor: u64,
+}
+
+/// The cache; shared by the store's readers and its writer task.
+pub struct StateCache {
+    shards: Box<[Mutex<Shard>]>,
+    counter: AtomicU64,
+    budget_per_shard: usize,
+}
+
+impl std::fmt::Debug for StateCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StateCache")
+            .field("budget_per_shard", &self.budget_per_shard)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StateCache {
+    /// A cache of at most about `budget_bytes` (0 turns it off: every read misses).
+    pub fn new(budget_bytes: usize) -> Self {
+        Self {
+            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
+            counter: AtomicU64::new(1),
+            budget_per_shard: budget_bytes / SHARDS,
+        }
+    }
+
+    fn shard(&self, user: &str) -> MutexGuard<'_, Shard> {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        user.hash(&mut hasher);
+        let index = (hasher.finish() as usize) % SHARDS;
+        self.shards[index]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The cached state of a user, if known.
+    pub fn get(&self, tenant: &str, user: &str) -> Option<Arc<UserState>> {
+        if self.budget_per_shard == 0 {
+            return None;
+        }
+        match self.shard(user).tenants.get(tenant)?.get(user)? {
+            Slot::Known { state, .. } => Some(state.clone()),
+            Slot::Stale(_) => None,
+        }
+    }
+
+    /// The counter's value, taken before reading the database for a fill.
+    pub fn began(&self) -> u64 {
+        self.counter.load(Ordering::SeqCst)
+    }
+
+    /// Stores what a read that began at `began` found, unless the user (or its shard) was
+    /// invalidated since.
+    pub fn fill(&self, tenant: &str, user: &str, state: UserState, began: u64) {
+        if self.budget_per_shard == 0 {
+            return;
+        }
+        let bytes = estimate(tenant, user, &state);
+        let mut shard = self.shard(user);
+        if began < shard.floor {
+            return;
+        }
+        let replaces_tombstone = match shard.tenants.get(tenant).and_then(|users| users.get(user)) {
+            Some(Slot::Known { .. }) => return,
+            Some(Slot::Stale(at)) if *at > began => return,
+            Some(Slot::Stale(_)) => true,
+            None => false,
+        };
+        if replaces_tombstone {
+            shard.tombstones -= 1;
+            shard.bytes = shard.bytes.saturating_sub(OVERHEAD);
+        }
+        let state = Arc::new(state);
+        shard
+            .tenants
+            .entry(tenant.to_owned())
+            .or_default()
+            .insert(user.to_owned(), Slot::Known { state, bytes });
+        shard.bytes += bytes;
+        let budget = self.budget_per_shard;
+        evict(&mut shard, budget);
+    }
+
+    /// Forgets a user's state: called by the writer after the commit that changed it and
+    /// before acknowledging it.
+    pub fn invalidate(&self, tenant: &str, user: &str) {
+        if self.budget_per_shard == 0 {
+            return;
+        }
+        let at = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut shard = self.shard(user);
+        let previous = shard
+            .tenants
+            .entry(tenant.to_owned())
+            .or_default()
+            .insert(user.to_owned(), Slot::Stale(at));
+        match previous {
+            Some(Slot::Known { bytes, .. }) => {
+                shard.bytes = shard.bytes.saturating_sub(bytes) + OVERHEAD;
+                shard.tombstones += 1;
+            }
+            Some(Slot::Stale(_)) => {}
+            None => {
+                shard.bytes += OVERHEAD;
+                shard.tombstones += 1;
+            }
+        }
+        if shard.tombstones > MAX_TOMBSTONES {
+            drop_tombstones(&mut shard, at);
+        }
+    }
+
+    /// Forgets everything (a reset of a tenant or of everything, an import, a purge).
+    pub fn invalidate_all(&self) {
+        let at = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
+        for shard in self.shards.iter() {
+            let mut shard = shard.lock().unwrap_or_else(PoisonError::into_inner);
+            shard.tenants.clear();
+            shard.bytes = 0;
+            shard.tombstones = 0;
+            shard.floor = at;
+        }
+    }
+}
+
+/// Drops a shard's tombstones; every fill that began before `at` is refused from now on.
+fn drop_tombstones(shard: &mut Shard, at: u64) {
+    for users in shard.tenants.values_mut() {
+        users.retain(|_, slot| matches!(slot, Slot::Known { .. }));
+    }
+    shard.tenants.retain(|_, users| !users.is_empty());
+    shard.bytes = shard.bytes.saturating_sub(shard.tombstones * OVERHEAD);
+    shard.tombstones = 0;
+    shard.floor = at;
+}
+
+/// Evicts known entries (an arbitrary one at a time) until the shard fits its budget.
+fn evict(shard: &mut Shard, budget: usize) {
+    while shard.bytes > budget {
+        let victim = shard.tenants.iter().find_map(|(tenant, users)| {
+            users.iter().find_map(|(user, slot)| match slot {
+                Slot::Known { bytes, .. } => Some((tenant.clone(), user.clone(), *bytes)),
+                Slot::Stale(_) => None,
+            })
+        });
+        let Some((tenant, user, bytes)) = victim else {
+            return;
+        };
+        if let Some(users) = shard.tenants.get_mut(&tenant) {
+            users.remove(&user);
+            if users.is_empty() {
+                shard.tenants.remove(&tenant);
+            }
+        }
+        shard.bytes = shard.bytes.saturating_sub(bytes);
+    }
+}
+
+/// What a cached state costs, roughly: its structs, strings and the map's share.
+fn estimate(tenant: &str, user: &str, state: &UserState) -> usize {
+    let sessions: usize = state
+        .sessions
+        .iter()
+        .map(|s| std::mem::size_of::<Session>() + s.session_id.capacity().max(16))
+        .sum();
+    let calendar = state.calendar.len() * 160;
+    let message = state
+        .status_message
+        .as_ref()
+        .map_or(0, |m| 128 + m.content.len());
+    OVERHEAD
+        + tenant.len()
+        + user.len()
+        + std::mem::size_of::<UserState>()
+        + sessions
+        + calendar
+        + message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(marker: &str) -> UserState {
+        UserState {
+            sessions: vec![Session {
+                session_id: marker.to_owned(),
+                kind: crate::engine::SessionKind::Application,
+                availability: presence_model::Availability::Busy,
+                activity: presence_model::Activity::InACall,
+                refreshed_at: jiff::Timestamp::UNIX_EPOCH,
+                expires_at: jiff::Timestamp::UNIX_EPOCH,
+            }],
+            ..UserState::default()
+        }
+    }
+
+    fn marker(cache: &StateCache, user: &str) -> Option<String> {
+        cache
+            .get("t", user)
+            .map(|state| state.sessions[0].session_id.clone())
+    }
+
+    #[test]
+    fn a_fill_that_began_before_an_invalidation_is_refused() {
+        let cache = StateCache::new(1 << 20);
+        let began = cache.began();
+        // The writer commits and invalidates while the read is in flight.
+        cache.invalidate("t", "u");
+        cache.fill("t", "u", state("old"), began);
+        assert_eq!(marker(&cache, "u"), None, "the old state is not stored");
+        let began = cache.began();
+        cache.fill("t", "u", state("new"), began);
+        assert_eq!(marker(&cache, "u").as_deref(), Some("new"));
+        cache.invalidate("t", "u");
+        assert_eq!(marker(&cache, "u"), None);
+    }
+
+    #[test]
+    fn invalidating_everything_refuses_every_fill_in_flight() {
+        let cache = StateCache::new(1 << 20);
+        let began = cache.began();
+        cache.fill("t", "a", state("a"), began);
+        cache.invalidate_all();
+        assert_eq!(marker(&cache, "a"), None);
+        cache.fill("t", "b", state("b"), began);
+        assert_eq!(marker(&cache, "b"), None);
+    }
+
+    #[test]
+    fn memory_and_tombstones_stay_bounded() {
+        let cache = StateCache::new(SHARDS * 4096);
+        for i in 0..10_000 {
+            let began = cache.began();
+            cache.fill("t", &format!("user-{i}"), state("s"), began);
+        }
+        let total: usize = cache
+            .shards
+            .iter()
+            .map(|s| s.lock().map(|s| s.bytes).unwrap_or(0))
+            .sum();
+        assert!(total <= SHARDS * 4096, "{total}");
+        for i in 0..(SHARDS * MAX_TOMBSTONES * 2) {
+            cache.invalidate("t", &format!("gone-{i}"));
+        }
+        for shard in cache.shards.iter() {
+            let shard = shard.lock().expect("not poisoned");
+            assert!(shard.tombstones <= MAX_TOMBSTONES);
+        }
+        // A fill that began before the tombstones were dropped is still refused.
+        let stale_began = 1;
+        cache.fill("t", "gone-1", state("old"), stale_began);
+        assert_eq!(marker(&cache, "gone-1"), None);
+    }
+
+    #[test]
+    fn a_zero_budget_turns_it_off() {
+        let cache = StateCache::new(0);
+        cache.fill("t", "u", state("s"), cache.began());
+        assert_eq!(marker(&cache, "u"), None);
+    }
+}
