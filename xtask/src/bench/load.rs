@@ -19,8 +19,6 @@ pub struct Worker {
     pub id: usize,
     pub counter: u64,
     rng: u64,
-    /// Sessions this worker created and has not cleared yet (for mixed workloads).
-    pub created: Vec<(String, String)>,
 }
 
 impl Worker {
@@ -29,7 +27,6 @@ impl Worker {
             id,
             counter: 0,
             rng: 0x9e37_79b9_7f4a_7c15 ^ (id as u64 + 1).wrapping_mul(0xbf58_476d_1ce4_e5b9),
-            created: Vec::new(),
         }
     }
 
