@@ -6,12 +6,27 @@
 --   BENCH_USERS     users in the dataset (ids user-0000000 ..)
 --   BENCH_APP       the token's application id (the session id of its writes)
 --   BENCH_RUN       a word making this run's new user ids unique
+--   BENCH_DELAY_MS  paced mode: each connection waits this long (on average) between an
+--                   answer and its next request; `cargo xtask bench` calibrates it to a rate
 
 local scenario = os.getenv("BENCH_SCENARIO") or "get"
 local token = os.getenv("BENCH_TOKEN") or ""
 local users = tonumber(os.getenv("BENCH_USERS") or "100")
 local app = os.getenv("BENCH_APP") or "app-00"
 local run = os.getenv("BENCH_RUN") or "0"
+
+local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+
+if pause > 0 then
+  -- wrk takes whole milliseconds: round at random so that the mean is `pause`.
+  function delay()
+    local whole = math.floor(pause)
+    if math.random() < pause - whole then
+      return whole + 1
+    end
+    return whole
+  end
+end
 
 local threads = {}
 local next_id = 0

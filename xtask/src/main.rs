@@ -38,8 +38,8 @@ enum Task {
 }
 
 fn main() -> anyhow::Result<()> {
-    // The bench's HTTP clients are reqwest with rustls on ring (the workspace's one crypto
-    // provider): it must be installed before any client is built.
+    // Whatever builds a rustls configuration in this process must find the workspace's one
+    // crypto provider (ring) installed first.
     presence_server::tls::install_crypto_provider();
     match Cli::parse().task {
         Task::Gen { check: false } => {

@@ -42,12 +42,8 @@ impl Dataset {
         u64::from(self.users) * u64::from(self.sessions_per_user)
     }
 
-    /// The id of user `i`.
-    pub fn user(i: u32) -> String {
-        format!("user-{i:07}")
-    }
-
-    /// Fills the (migrated, empty) database. User `i` is `user-000000i`; its sessions are
+    /// Fills the (migrated, empty) database. User `i` is `user-000000i` (as
+    /// `xtask/bench/scenario.lua` names them); its sessions are
     /// `app-00`, `app-01`, …; all are Busy/InACall (no fading) for four hours.
     pub async fn populate(&self, database: &Database) -> anyhow::Result<()> {
         match database {

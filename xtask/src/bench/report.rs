@@ -181,7 +181,7 @@ impl Report {
                     bulk.throughput >= 5000.0,
                 ));
             }
-            if let Some(half) = find(d, "GET presence at 50% of peak (open loop)") {
+            if let Some(half) = find(d, "GET presence at 50% of peak (paced)") {
                 targets.push((
                     format!(
                         "{}: GET p99 < 5 ms at half of peak ({:.2} ms)",

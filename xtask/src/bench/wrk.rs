@@ -74,6 +74,8 @@ pub struct Scenario<'a> {
     pub users: u32,
     pub app: &'a str,
     pub run: &'a str,
+    /// Paced mode: mean milliseconds between an answer and a connection's next request.
+    pub delay_ms: Option<f64>,
 }
 
 /// Runs wrk with the scenario script against `origin` for `duration`.
@@ -97,6 +99,12 @@ pub async fn run(
         .env("BENCH_USERS", scenario.users.to_string())
         .env("BENCH_APP", scenario.app)
         .env("BENCH_RUN", scenario.run)
+        .env(
+            "BENCH_DELAY_MS",
+            scenario
+                .delay_ms
+                .map_or_else(|| "0".to_owned(), |ms| format!("{ms:.3}")),
+        )
         .output()
         .await
         .context("cannot run wrk")?;

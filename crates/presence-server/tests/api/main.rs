@@ -27,6 +27,7 @@ mod notifications;
 mod odata;
 mod preferred;
 mod python;
+mod read_your_writes;
 mod restart;
 mod routing;
 mod schemathesis;

@@ -319,6 +319,55 @@ async fn put_session(
     .map(drop)
 }
 
+/// Most rows in one multi-row statement (seven parameters each, far below SQLite's limit).
+const ROWS_PER_STATEMENT: usize = 1000;
+
+/// Several `PutSession` writes at once, in the order given: one statement for their
+/// sessions and one for their users' rows, instead of two per write. The rows end up as
+/// applying them one after the other leaves them (SQLite runs a multi-row upsert row by row,
+/// so a user named twice gets `changed_at` bumped twice). Only for when no subscription may
+/// exist: then a session write owes nobody a notification.
+pub(super) async fn put_sessions(
+    conn: &mut SqliteConnection,
+    puts: &[(&UserKey, &Session)],
+) -> Result<(), sqlx::Error> {
+    for chunk in puts.chunks(ROWS_PER_STATEMENT) {
+        let mut sessions = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO presence_sessions \
+               (tenant_id, user_id, session_id, availability, activity, refreshed_at, expires_at) ",
+        );
+        sessions.push_values(chunk, |mut row, (user, session)| {
+            row.push_bind(user.tenant.as_str())
+                .push_bind(user.user.as_str())
+                .push_bind(stored_session_id(&session.session_id, session.kind).into_owned())
+                .push_bind(session.availability.as_str())
+                .push_bind(session.activity.as_str())
+                .push_bind(to_millis(session.refreshed_at))
+                .push_bind(to_millis(session.expires_at));
+        });
+        sessions.push(
+            " ON CONFLICT (tenant_id, user_id, session_id) DO UPDATE SET \
+               availability = excluded.availability, activity = excluded.activity, \
+               refreshed_at = excluded.refreshed_at, expires_at = excluded.expires_at",
+        );
+        sessions.build().execute(&mut *conn).await?;
+        let mut users = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO presence_users (tenant_id, user_id, changed_at) ",
+        );
+        users.push_values(chunk, |mut row, (user, session)| {
+            row.push_bind(user.tenant.as_str())
+                .push_bind(user.user.as_str())
+                .push_bind(to_millis(session.refreshed_at));
+        });
+        users.push(
+            " ON CONFLICT (tenant_id, user_id) DO UPDATE SET \
+               changed_at = MAX(excluded.changed_at, presence_users.changed_at + 1)",
+        );
+        users.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// Deletes the session; true when it was still live at `now` (an expired leftover is
 /// deleted too, but counts as absent).
 async fn remove_session(

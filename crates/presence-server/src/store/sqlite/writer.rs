@@ -213,10 +213,24 @@ async fn transaction(
 ) -> Result<Vec<Written>, StoreError> {
     let mut tx = connection.begin().await?;
     let mut results = Vec::with_capacity(writes.len());
+    // Consecutive session writes while no subscription may exist, applied together.
+    let mut puts: Vec<(&UserKey, &crate::engine::Session)> = Vec::new();
     for write in writes {
         // Set before later writes of the same batch run: they may concern its users.
         subscriptions.0 |= write.may_add_subscriptions();
+        if let (Write::PutSession { user, session }, false) = (write, subscriptions.0) {
+            puts.push((user, session));
+            results.push(Written::Done);
+            continue;
+        }
+        if !puts.is_empty() {
+            super::apply::put_sessions(&mut tx, &puts).await?;
+            puts.clear();
+        }
         results.push(super::apply::apply(write, &mut tx, subscriptions.0).await?);
+    }
+    if !puts.is_empty() {
+        super::apply::put_sessions(&mut tx, &puts).await?;
     }
     tx.commit().await?;
     Ok(results)
