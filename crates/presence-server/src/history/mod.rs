@@ -73,6 +73,8 @@ struct Book {
     users: HashMap<UserKey, Tracked>,
     /// Tracked users in the order first seen: who is forgotten first.
     order: VecDeque<UserKey>,
+    /// No tracked user's next transition is before this: `due` answers at once until then.
+    earliest: Option<Timestamp>,
     /// Whether every user with state is tracked (seeded at start, nothing forgotten since):
     /// then a user seen for the first time had no state before, so it showed `Offline`.
     complete: bool,
@@ -111,7 +113,9 @@ pub struct Observation<'a> {
     pub shows: EffectivePresence,
     pub next: Option<Timestamp>,
     pub cause: &'a str,
-    pub decided_by: String,
+    /// The user's state, to say which rule decided, in words, when a change is recorded
+    /// (only then: most writes change nothing a read shows).
+    pub state: &'a crate::engine::UserState,
 }
 
 impl History {
@@ -217,7 +221,7 @@ impl History {
             shows,
             next,
             cause,
-            decided_by,
+            state,
         } = observation;
         if !book.users.contains_key(key) {
             if book.users.len() >= MAX_USERS {
@@ -242,9 +246,12 @@ impl History {
                 },
             );
             if !book.complete {
-                self.push(book, key, at, None, shows, cause, decided_by);
+                self.push(book, key, at, None, shows, cause, state.decided_by(at));
                 return;
             }
+        }
+        if let Some(next) = next {
+            book.earliest = Some(book.earliest.map_or(next, |e| e.min(next)));
         }
         let Some(tracked) = book.users.get_mut(key) else {
             return;
@@ -255,7 +262,7 @@ impl History {
             return;
         }
         let before = Some(tracked.shows);
-        self.push(book, key, at, before, shows, cause, decided_by);
+        self.push(book, key, at, before, shows, cause, state.decided_by(at));
     }
 
     /// Appends one change to `key`'s history and sends it live.
@@ -302,6 +309,9 @@ impl History {
         next: Option<Timestamp>,
     ) {
         let mut book = self.book();
+        if let Some(next) = next {
+            book.earliest = Some(book.earliest.map_or(next, |e| e.min(next)));
+        }
         if book.users.len() >= MAX_USERS || book.users.contains_key(&key) {
             return;
         }
@@ -320,12 +330,23 @@ impl History {
     /// Tracked users whose next transition is due at `now`, with when each was last
     /// evaluated.
     pub fn due(&self, now: Timestamp) -> Vec<(UserKey, Timestamp)> {
-        self.book()
+        let mut book = self.book();
+        if book.earliest.is_none_or(|earliest| now < earliest) {
+            return Vec::new();
+        }
+        let due = book
             .users
             .iter()
             .filter(|(_, tracked)| tracked.next.is_some_and(|next| next <= now))
             .map(|(key, tracked)| (key.clone(), tracked.evaluated_at))
-            .collect()
+            .collect();
+        // The due ones are re-read now and report their next transition again.
+        book.earliest = book
+            .users
+            .values()
+            .filter_map(|tracked| tracked.next.filter(|next| *next > now))
+            .min();
+        due
     }
 
     /// A user's recorded changes, newest first.
@@ -346,6 +367,7 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::UserState;
     use presence_model::{Activity, Availability};
 
     fn key(user: &str) -> UserKey {
@@ -369,7 +391,7 @@ mod tests {
             shows: presence,
             next: None,
             cause: "write",
-            decided_by: String::new(),
+            state: &UserState::default(),
         });
     }
 

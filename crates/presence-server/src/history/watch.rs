@@ -118,7 +118,7 @@ async fn read_written(
                 shows: user.presence_at(now),
                 next: user.next_transition(now),
                 cause,
-                decided_by: user.decided_by(now),
+                state: &user,
             });
         }
     }
@@ -170,7 +170,7 @@ fn walk(history: &History, key: &UserKey, user: &UserState, mut cursor: Timestam
             shows: user.presence_at(at),
             next: user.next_transition(at),
             cause,
-            decided_by: user.decided_by(at),
+            state: user,
         });
         cursor = at;
     }
@@ -181,6 +181,6 @@ fn walk(history: &History, key: &UserKey, user: &UserState, mut cursor: Timestam
         shows: user.presence_at(now),
         next: user.next_transition(now),
         cause: "expiry",
-        decided_by: user.decided_by(now),
+        state: user,
     });
 }
