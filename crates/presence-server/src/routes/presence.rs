@@ -41,7 +41,7 @@ pub async fn get_presence(
     let now = state.clock.now();
     let user = state
         .store
-        .load_user(&target.key.tenant, &target.key.user)
+        .load_user_shared(&target.key.tenant, &target.key.user)
         .await?;
     let mut presence = presence_body(target.key.user, user.view(now, target.audience));
     presence.odata_context = Some(presence_context(&req, &presence.id));

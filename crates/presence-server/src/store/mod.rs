@@ -86,6 +86,19 @@ impl Store {
         Ok(states.remove(user).unwrap_or_default())
     }
 
+    /// [`Store::load_user`] without a copy when SQLite holds the state in memory: what a
+    /// presence read needs (it only looks at the state).
+    pub async fn load_user_shared(
+        &self,
+        tenant: &str,
+        user: &str,
+    ) -> Result<std::sync::Arc<UserState>, sqlx::Error> {
+        match self {
+            Store::Sqlite(store) => store.load_user_shared(tenant, user).await,
+            Store::Postgres(_) => Ok(std::sync::Arc::new(self.load_user(tenant, user).await?)),
+        }
+    }
+
     /// The state of each of `users` that has any, keyed by user id, in one query. (Every
     /// write to a user, sessions included, creates the user's row, so users without a row
     /// have no state at all.)
