@@ -28,7 +28,7 @@ use crate::engine::{Session, UserState};
 /// Shards: locks are held for a lookup or an insert only.
 const SHARDS: usize = 64;
 /// Tombstones a shard keeps before it drops them all and raises its floor.
-const MAX_TOMBSTONES: usize = 4096;
+const MAX_TOMBSTONES: usize = 1024;
 /// Estimated bytes of a tombstone, and of an entry beyond its state.
 const OVERHEAD: usize = 96;
 
@@ -94,6 +94,19 @@ impl StateCache {
             Slot::Known { state, .. } => Some(state.clone()),
             Slot::Stale(_) => None,
         }
+    }
+
+    /// Whether the cache holds about as much as its budget (or is off): warming stops there.
+    pub fn is_full(&self) -> bool {
+        if self.budget_per_shard == 0 {
+            return true;
+        }
+        let used: usize = self
+            .shards
+            .iter()
+            .map(|shard| shard.lock().unwrap_or_else(PoisonError::into_inner).bytes)
+            .sum();
+        used >= self.budget_per_shard * SHARDS / 100 * 95
     }
 
     /// The counter's value, taken before reading the database for a fill.
