@@ -45,6 +45,12 @@ enum Slot {
 struct Shard {
     /// tenant → user → slot (nested, so lookups borrow `&str` without allocating).
     tenants: HashMap<String, HashMap<String, Slot>>,
+    /// Users in the order they were filled: the first is evicted first. A user filled again
+    /// after an invalidation appears twice; the older mention then evicts the newer entry a
+    /// little early, which costs a miss, never a wrong answer.
+    order: std::collections::VecDeque<(String, String)>,
+    /// Known entries, to keep `order` from growing without bound.
+    known: usize,
     bytes: usize,
     tombstones: usize,
     /// Fills that began before this number are refused.
@@ -142,6 +148,11 @@ impl StateCache {
             .or_default()
             .insert(user.to_owned(), Slot::Known { state, bytes });
         shard.bytes += bytes;
+        shard.known += 1;
+        shard.order.push_back((tenant.to_owned(), user.to_owned()));
+        if shard.order.len() > 4 * shard.known + 64 {
+            rebuild_order(&mut shard);
+        }
         let budget = self.budget_per_shard;
         evict(&mut shard, budget);
     }
@@ -163,6 +174,7 @@ impl StateCache {
             Some(Slot::Known { bytes, .. }) => {
                 shard.bytes = shard.bytes.saturating_sub(bytes) + OVERHEAD;
                 shard.tombstones += 1;
+                shard.known -= 1;
             }
             Some(Slot::Stale(_)) => {}
             None => {
@@ -181,6 +193,8 @@ impl StateCache {
         for shard in self.shards.iter() {
             let mut shard = shard.lock().unwrap_or_else(PoisonError::into_inner);
             shard.tenants.clear();
+            shard.order.clear();
+            shard.known = 0;
             shard.bytes = 0;
             shard.tombstones = 0;
             shard.floor = at;
@@ -199,26 +213,39 @@ fn drop_tombstones(shard: &mut Shard, at: u64) {
     shard.floor = at;
 }
 
-/// Evicts known entries (an arbitrary one at a time) until the shard fits its budget.
+/// Evicts known entries, first filled first, until the shard fits its budget.
 fn evict(shard: &mut Shard, budget: usize) {
     while shard.bytes > budget {
-        let victim = shard.tenants.iter().find_map(|(tenant, users)| {
-            users.iter().find_map(|(user, slot)| match slot {
-                Slot::Known { bytes, .. } => Some((tenant.clone(), user.clone(), *bytes)),
-                Slot::Stale(_) => None,
-            })
-        });
-        let Some((tenant, user, bytes)) = victim else {
+        let Some((tenant, user)) = shard.order.pop_front() else {
             return;
         };
-        if let Some(users) = shard.tenants.get_mut(&tenant) {
+        let Some(users) = shard.tenants.get_mut(&tenant) else {
+            continue;
+        };
+        if let Some(Slot::Known { bytes, .. }) = users.get(&user) {
+            let bytes = *bytes;
             users.remove(&user);
             if users.is_empty() {
                 shard.tenants.remove(&tenant);
             }
+            shard.bytes = shard.bytes.saturating_sub(bytes);
+            shard.known -= 1;
         }
-        shard.bytes = shard.bytes.saturating_sub(bytes);
     }
+}
+
+/// `order` rebuilt from the known entries (after churn left it mostly stale mentions).
+fn rebuild_order(shard: &mut Shard) {
+    shard.order = shard
+        .tenants
+        .iter()
+        .flat_map(|(tenant, users)| {
+            users.iter().filter_map(move |(user, slot)| match slot {
+                Slot::Known { .. } => Some((tenant.clone(), user.clone())),
+                Slot::Stale(_) => None,
+            })
+        })
+        .collect();
 }
 
 /// What a cached state costs, roughly: its structs, strings and the map's share.
@@ -316,6 +343,28 @@ mod tests {
         let stale_began = 1;
         cache.fill("t", "gone-1", state("old"), stale_began);
         assert_eq!(marker(&cache, "gone-1"), None);
+    }
+
+    #[test]
+    fn the_first_filled_is_evicted_first_and_eviction_stays_cheap() {
+        // Room for about 20 entries per shard; 100,000 fills must not take quadratic time.
+        let one = estimate("t", "user-00000", &state("s"));
+        let cache = StateCache::new(SHARDS * one * 20);
+        let started = std::time::Instant::now();
+        for i in 0..100_000 {
+            cache.fill("t", &format!("user-{i:05}"), state("s"), cache.began());
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(
+            marker(&cache, "user-00000"),
+            None,
+            "the first filled went first"
+        );
+        assert_eq!(marker(&cache, "user-99999").as_deref(), Some("s"));
+        for shard in cache.shards.iter() {
+            let shard = shard.lock().expect("not poisoned");
+            assert!(shard.order.len() <= 4 * shard.known + 64);
+        }
     }
 
     #[test]
