@@ -248,21 +248,28 @@ fn rebuild_order(shard: &mut Shard) {
         .collect();
 }
 
-/// What a cached state costs, roughly: its structs, strings and the map's share.
+/// What a cached entry costs, measured rather than guessed low: the state's structs and
+/// strings at their capacity, its `Arc`, the map's slot and key, and the eviction queue's
+/// copy of the key (the allocator rounds every allocation up, hence the minimums).
 fn estimate(tenant: &str, user: &str, state: &UserState) -> usize {
-    let sessions: usize = state
-        .sessions
-        .iter()
-        .map(|s| std::mem::size_of::<Session>() + s.session_id.capacity().max(16))
-        .sum();
-    let calendar = state.calendar.len() * 160;
+    let string = |len: usize| 24 + len.max(32);
+    let sessions: usize = state.sessions.capacity() * std::mem::size_of::<Session>()
+        + state
+            .sessions
+            .iter()
+            .map(|s| s.session_id.capacity().max(32))
+            .sum::<usize>();
+    let calendar = state.calendar.len() * 200;
     let message = state
         .status_message
         .as_ref()
         .map_or(0, |m| 128 + m.content.len());
-    OVERHEAD
-        + tenant.len()
-        + user.len()
+    let slot = 64;
+    let arc = 16;
+    slot + arc
+        + string(user.len())
+        + string(tenant.len())
+        + string(user.len())
         + std::mem::size_of::<UserState>()
         + sessions
         + calendar
