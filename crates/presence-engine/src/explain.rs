@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use presence_model::Availability;
 
 use super::aggregate::rank;
-use super::session::{AWAY_AFTER, IDLE_AFTER, Session, SessionKind};
+use super::session::{Session, SessionKind};
 use super::user_state::UserState;
 
 /// What time alone changed, in the order a person would name it when several coincide.
@@ -135,12 +135,10 @@ impl UserState {
         let replies = self.automatic_replies.as_ref().is_some_and(|replies| {
             replies.start.is_some_and(within) || replies.end.is_some_and(within)
         });
-        let fade = self.sessions.iter().filter(|s| s.fades()).any(|s| {
-            [IDLE_AFTER, AWAY_AFTER]
-                .into_iter()
-                .filter_map(|wait| s.refreshed_at.checked_add(wait).ok())
-                .any(within)
-        });
+        let fade = self
+            .sessions
+            .iter()
+            .any(|session| session.fade_times().any(within));
         [
             (expiry, TimeCause::Expiry),
             (meeting, TimeCause::Meeting),

@@ -49,6 +49,17 @@ impl Session {
         self.kind == SessionKind::Application && self.availability == Availability::Available
     }
 
+    /// The instants an unrefreshed session fades (to idle at five minutes, to away at ten)
+    /// while it is still live; none for a session that does not fade.
+    pub fn fade_times(&self) -> impl Iterator<Item = Timestamp> + '_ {
+        self.fades()
+            .then_some([IDLE_AFTER, AWAY_AFTER])
+            .into_iter()
+            .flatten()
+            .filter_map(|after| self.refreshed_at.checked_add(after).ok())
+            .filter(|at| *at < self.expires_at)
+    }
+
     /// The state the session shows at `now`, after the timeout stages, or `None` once expired.
     ///
     /// Only `Available` fades (Graph documents the timeout for it alone): at exactly five

@@ -11,7 +11,7 @@ use super::calendar::CalendarEntry;
 use super::location::LocationLayers;
 use super::out_of_office::{self, AutomaticReplies};
 use super::preferred::Preferred;
-use super::session::{AWAY_AFTER, IDLE_AFTER, Session};
+use super::session::Session;
 use super::status_message::StatusMessage;
 
 /// One user's stored presence state. Sessions may include expired ones the store has not
@@ -97,17 +97,9 @@ impl UserState {
     /// `Available` sessions, and expiries of sessions, preference and status message.
     pub fn transitions(&self) -> impl Iterator<Item = Timestamp> + '_ {
         let sessions = self.sessions.iter().flat_map(|session| {
-            let fades = session
-                .fades()
-                .then(|| {
-                    [IDLE_AFTER, AWAY_AFTER]
-                        .into_iter()
-                        .filter_map(|after| session.refreshed_at.checked_add(after).ok())
-                        .filter(|at| *at < session.expires_at)
-                })
-                .into_iter()
-                .flatten();
-            fades.chain(std::iter::once(session.expires_at))
+            session
+                .fade_times()
+                .chain(std::iter::once(session.expires_at))
         });
         let preferred = self.preferred.map(|p| p.expires_at);
         let message = self.status_message.as_ref().and_then(|m| m.expires_at);

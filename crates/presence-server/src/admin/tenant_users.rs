@@ -132,7 +132,10 @@ fn tenant_user(id: String, user: &UserState, now: jiff::Timestamp) -> TenantUser
                 live: session.is_live(now),
                 now_availability: shows.map(|(availability, _)| availability),
                 now_activity: shows.map(|(_, activity)| activity),
-                fades_at: fades_at(session, now).map(|at| at.to_string()),
+                fades_at: session
+                    .fade_times()
+                    .find(|at| *at > now)
+                    .map(|at| at.to_string()),
             }
         })
         .collect();
@@ -148,18 +151,4 @@ fn tenant_user(id: String, user: &UserState, now: jiff::Timestamp) -> TenantUser
         decided_by: user.decided_by(now),
         next_change_at: user.next_transition(now).map(|at| at.to_string()),
     }
-}
-
-/// When an unrefreshed `Available` session next fades, if it still will before it expires.
-fn fades_at(session: &crate::engine::Session, now: jiff::Timestamp) -> Option<jiff::Timestamp> {
-    if !session.fades() {
-        return None;
-    }
-    [
-        crate::engine::session::IDLE_AFTER,
-        crate::engine::session::AWAY_AFTER,
-    ]
-    .into_iter()
-    .filter_map(|after| session.refreshed_at.checked_add(after).ok())
-    .find(|at| *at > now && *at < session.expires_at)
 }

@@ -118,16 +118,7 @@ pub fn resolve_path(method: &str, path: &str) -> Option<&'static str> {
         .map(|(_, id)| *id)
 }
 
-/// The operation a request with `method` reached through the route `pattern` (actix's
-/// pattern, e.g. `/beta/me/presence/microsoft.graph.setPresence`), if it is one.
-pub fn resolve(method: &str, pattern: &str) -> Option<&'static str> {
-    let path = canonical(pattern);
-    table()
-        .get(&(method.to_ascii_uppercase(), path))
-        .map(String::as_str)
-}
-
-/// The description's form of a route or a path: no version prefix, no namespace on actions,
+/// The description's form of a request path (a route pattern is one too): no version prefix, no namespace on actions,
 /// and every alias of a user's presence written as `/users/{id}/presence`.
 fn canonical(pattern: &str) -> String {
     let unversioned = API_VERSIONS
@@ -180,7 +171,11 @@ mod tests {
             ("GET", "/nowhere", None),
         ];
         for (method, pattern, expected) in cases {
-            assert_eq!(resolve(method, pattern), expected, "{method} {pattern}");
+            assert_eq!(
+                resolve_path(method, pattern),
+                expected,
+                "{method} {pattern}"
+            );
         }
     }
 

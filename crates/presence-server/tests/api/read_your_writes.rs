@@ -11,6 +11,19 @@ use serde_json::{Value, json};
 
 const APP: &str = "22553876-f5ab-4529-bffb-cfe50aa89f87";
 
+/// What a GET of `user`'s presence answers now.
+async fn availability_of(http: &reqwest::Client, server: &TestServer, user: &str) -> Value {
+    let read: Value = http
+        .get(server.url(&format!("/v1.0/users/{user}/presence")))
+        .send()
+        .await
+        .expect("an answer")
+        .json()
+        .await
+        .expect("JSON");
+    read["availability"].clone()
+}
+
 #[tokio::test]
 async fn each_acknowledged_write_is_read_back_while_others_read_the_same_users() {
     let server = Arc::new(TestServer::start().await);
@@ -52,15 +65,11 @@ async fn each_acknowledged_write_is_read_back_while_others_read_the_same_users()
                     .await
                     .expect("an answer");
                 assert_eq!(set.status(), 200);
-                let read: Value = http
-                    .get(server.url(&format!("/v1.0/users/{user}/presence")))
-                    .send()
-                    .await
-                    .expect("an answer")
-                    .json()
-                    .await
-                    .expect("JSON");
-                assert_eq!(read["availability"], availability, "{user} round {round}");
+                assert_eq!(
+                    availability_of(&http, &server, &user).await,
+                    availability,
+                    "{user} round {round}"
+                );
                 if round % 10 == 9 {
                     let cleared = http
                         .post(server.url(&format!("/v1.0/users/{user}/presence/clearPresence")))
@@ -69,15 +78,11 @@ async fn each_acknowledged_write_is_read_back_while_others_read_the_same_users()
                         .await
                         .expect("an answer");
                     assert_eq!(cleared.status(), 200);
-                    let read: Value = http
-                        .get(server.url(&format!("/v1.0/users/{user}/presence")))
-                        .send()
-                        .await
-                        .expect("an answer")
-                        .json()
-                        .await
-                        .expect("JSON");
-                    assert_eq!(read["availability"], "Offline", "{user} cleared at {round}");
+                    assert_eq!(
+                        availability_of(&http, &server, &user).await,
+                        "Offline",
+                        "{user} cleared at {round}"
+                    );
                 }
             }
         }));
@@ -100,14 +105,10 @@ async fn each_acknowledged_write_is_read_back_while_others_read_the_same_users()
         .expect("an answer");
     assert_eq!(reset.status(), 200);
     for user in &users {
-        let read: Value = http
-            .get(server.url(&format!("/v1.0/users/{user}/presence")))
-            .send()
-            .await
-            .expect("an answer")
-            .json()
-            .await
-            .expect("JSON");
-        assert_eq!(read["availability"], "Offline", "{user} after a reset");
+        assert_eq!(
+            availability_of(&http, &server, user).await,
+            "Offline",
+            "{user} after a reset"
+        );
     }
 }

@@ -293,3 +293,65 @@ impl SqliteStore {
         self.writer.close().await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Session, SessionKind};
+    use crate::store::{UserKey, Write};
+    use presence_model::{Activity, Availability};
+
+    fn put(user: &str) -> Write {
+        let now = jiff::Timestamp::now();
+        Write::PutSession {
+            user: UserKey {
+                tenant: "t".into(),
+                user: user.into(),
+            },
+            session: Session {
+                session_id: "app".into(),
+                kind: SessionKind::Application,
+                availability: Availability::Busy,
+                activity: Activity::InACall,
+                refreshed_at: now,
+                expires_at: now + jiff::SignedDuration::from_hours(1),
+            },
+        }
+    }
+
+    #[tokio::test]
+    async fn a_restart_reads_the_users_state_into_memory_in_the_background() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let url = format!("sqlite://{}", dir.path().join("presence.db").display());
+        let store = SqliteStore::open(&url, 1 << 20).await.expect("opened");
+        for user in ["a", "b", "c"] {
+            store.write(put(user)).await.expect("written");
+        }
+        store.close().await;
+        let store = SqliteStore::open(&url, 1 << 20).await.expect("reopened");
+        let mut warmed = false;
+        for _ in 0..100 {
+            warmed = ["a", "b", "c"]
+                .iter()
+                .all(|user| store.cache.get("t", user).is_some());
+            if warmed {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(warmed, "every user is in memory without being read");
+        let state = store.cache.get("t", "b").expect("warmed");
+        assert_eq!(state.sessions[0].availability, Availability::Busy);
+        store.close().await;
+        // With no budget nothing is kept, and reads still answer from the database.
+        let store = SqliteStore::open(&url, 0).await.expect("reopened");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(store.cache.get("t", "a").is_none());
+        let states = store
+            .load_users("t", &["a".to_owned()])
+            .await
+            .expect("read");
+        assert_eq!(states["a"].sessions.len(), 1);
+        store.close().await;
+    }
+}
