@@ -10,6 +10,7 @@
 
 mod apply;
 mod checkpoint;
+mod compact_state;
 mod counts;
 mod export;
 mod identities;
@@ -167,9 +168,9 @@ impl SqliteStore {
         let mut found = HashMap::with_capacity(users.len());
         let mut missing = Vec::new();
         for user in users {
-            match self.cache.get(tenant, user) {
+            match self.cache.get_owned(tenant, user) {
                 Some(state) => {
-                    found.insert(user.clone(), UserState::clone(&state));
+                    found.insert(user.clone(), state);
                 }
                 None => missing.push(user.clone()),
             }

@@ -23,6 +23,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use super::compact_state::{CompactState, Interner};
 use crate::engine::{Session, UserState};
 
 /// Shards: locks are held for a lookup or an insert only.
@@ -34,11 +35,17 @@ const OVERHEAD: usize = 96;
 
 enum Slot {
     Known {
-        state: Arc<UserState>,
+        entry: Entry,
         bytes: usize,
     },
     /// Invalidated at this number of the counter.
     Stale(u64),
+}
+
+/// A known state: packed when it packs exactly ([`CompactState`]), else whole.
+enum Entry {
+    Packed(CompactState),
+    Whole(Arc<UserState>),
 }
 
 #[derive(Default)]
@@ -62,6 +69,7 @@ pub struct StateCache {
     shards: Box<[Mutex<Shard>]>,
     counter: AtomicU64,
     budget_per_shard: usize,
+    interner: Interner,
 }
 
 impl std::fmt::Debug for StateCache {
@@ -79,6 +87,7 @@ impl StateCache {
             shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
             counter: AtomicU64::new(1),
             budget_per_shard: budget_bytes / SHARDS,
+            interner: Interner::default(),
         }
     }
 
@@ -97,7 +106,32 @@ impl StateCache {
             return None;
         }
         match self.shard(user).tenants.get(tenant)?.get(user)? {
-            Slot::Known { state, .. } => Some(state.clone()),
+            Slot::Known {
+                entry: Entry::Packed(packed),
+                ..
+            } => Some(Arc::new(packed.unpack(&self.interner))),
+            Slot::Known {
+                entry: Entry::Whole(state),
+                ..
+            } => Some(state.clone()),
+            Slot::Stale(_) => None,
+        }
+    }
+
+    /// As [`StateCache::get`], as a value of its own (what a bulk read collects).
+    pub fn get_owned(&self, tenant: &str, user: &str) -> Option<UserState> {
+        if self.budget_per_shard == 0 {
+            return None;
+        }
+        match self.shard(user).tenants.get(tenant)?.get(user)? {
+            Slot::Known {
+                entry: Entry::Packed(packed),
+                ..
+            } => Some(packed.unpack(&self.interner)),
+            Slot::Known {
+                entry: Entry::Whole(state),
+                ..
+            } => Some(UserState::clone(state)),
             Slot::Stale(_) => None,
         }
     }
@@ -126,7 +160,16 @@ impl StateCache {
         if self.budget_per_shard == 0 {
             return;
         }
-        let bytes = estimate(tenant, user, &state);
+        let (entry, bytes) = match CompactState::pack(&state, &self.interner) {
+            Some(packed) => {
+                let bytes = packed.bytes() + key_bytes(tenant, user);
+                (Entry::Packed(packed), bytes)
+            }
+            None => {
+                let bytes = estimate(tenant, user, &state);
+                (Entry::Whole(Arc::new(state)), bytes)
+            }
+        };
         let mut shard = self.shard(user);
         if began < shard.floor {
             return;
@@ -141,12 +184,11 @@ impl StateCache {
             shard.tombstones -= 1;
             shard.bytes = shard.bytes.saturating_sub(OVERHEAD);
         }
-        let state = Arc::new(state);
         shard
             .tenants
             .entry(tenant.to_owned())
             .or_default()
-            .insert(user.to_owned(), Slot::Known { state, bytes });
+            .insert(user.to_owned(), Slot::Known { entry, bytes });
         shard.bytes += bytes;
         shard.known += 1;
         shard.order.push_back((tenant.to_owned(), user.to_owned()));
@@ -248,11 +290,17 @@ fn rebuild_order(shard: &mut Shard) {
         .collect();
 }
 
-/// What a cached entry costs, measured rather than guessed low: the state's structs and
-/// strings at their capacity, its `Arc`, the map's slot and key, and the eviction queue's
-/// copy of the key (the allocator rounds every allocation up, hence the minimums).
+/// What an entry's keys cost: the map's slot and key, and the eviction queue's copy of the
+/// key (the allocator rounds every allocation up, hence the minimums).
+fn key_bytes(tenant: &str, user: &str) -> usize {
+    let string = |len: usize| 24 + len.max(16);
+    let slot = 64;
+    slot + string(user.len()) + string(tenant.len()) + string(user.len())
+}
+
+/// What an unpacked entry costs, measured rather than guessed low: the state's structs and
+/// strings at their capacity, its `Arc`, and its keys.
 fn estimate(tenant: &str, user: &str, state: &UserState) -> usize {
-    let string = |len: usize| 24 + len.max(32);
     let sessions: usize = state.sessions.capacity() * std::mem::size_of::<Session>()
         + state
             .sessions
@@ -264,16 +312,8 @@ fn estimate(tenant: &str, user: &str, state: &UserState) -> usize {
         .status_message
         .as_ref()
         .map_or(0, |m| 128 + m.content.len());
-    let slot = 64;
     let arc = 16;
-    slot + arc
-        + string(user.len())
-        + string(tenant.len())
-        + string(user.len())
-        + std::mem::size_of::<UserState>()
-        + sessions
-        + calendar
-        + message
+    key_bytes(tenant, user) + arc + std::mem::size_of::<UserState>() + sessions + calendar + message
 }
 
 #[cfg(test)]
