@@ -192,8 +192,9 @@ pub struct Config {
 
     /// SQLite only: MiB of users' state kept in memory, so reads skip the database (0 turns
     /// it off). Exact, not a time-limited cache: the one writer invalidates what it commits
-    /// before acknowledging it. About 1.2 KiB per user of ten sessions.
-    #[arg(long, env = "PRESENCE_STATE_CACHE_MB", default_value_t = 48,
+    /// before acknowledging it. About 600 bytes per user of ten sessions: the default holds
+    /// 100,000 such users (a million sessions).
+    #[arg(long, env = "PRESENCE_STATE_CACHE_MB", default_value_t = 72,
           value_parser = clap::value_parser!(u32).range(0..=65536))]
     pub state_cache_mb: u32,
 }

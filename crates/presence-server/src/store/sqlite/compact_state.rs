@@ -3,15 +3,17 @@
 //!
 //! Why this shape: a [`UserState`] spends about a hundred bytes on each session (a `String`
 //! for an id that most sessions share with thousands of others, two 16-byte timestamps) and
-//! some two hundred on fields that are nearly always empty. Packed, a session is 24 bytes:
+//! some two hundred on fields that are nearly always empty. Packed, a session is 16 bytes:
 //! its id is an index into an [`Interner`] of the ids seen (an application's sessionId is
 //! its app id, and a tenant has a handful of applications), its timestamps are the
-//! milliseconds the store keeps anyway, and its vocabulary values are their indexes. The
+//! milliseconds the store keeps anyway (the expiry as a lifetime from the refresh), and its
+//! vocabulary values are their indexes, in bits. The
 //! rarely set fields stay as they are, boxed, only when one of them is set.
 //!
 //! Exact, never lossy: a state that would not come back identical (an id the interner has no
 //! room for, a timestamp finer than a millisecond) is not packed, and the cache keeps it
-//! whole instead ([`CompactState::pack`] returns `None`).
+//! whole instead ([`CompactState::pack`] returns `None`), as is a session that expires more
+//! than 49 days after its refresh (Graph's sessions last at most four hours).
 
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
@@ -19,6 +21,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use jiff::Timestamp;
 use presence_model::{Activity, Availability};
 
+use crate::engine::session::UNTIL_REMOVED;
 use crate::engine::{Session, SessionKind, UserState};
 
 /// Distinct session ids the interner keeps. Ids are clients' input, so the table is bounded
@@ -74,15 +77,64 @@ impl Interner {
     }
 }
 
-/// One session, packed.
+/// One session, packed into 16 bytes.
 #[derive(Debug, Clone, Copy)]
 struct PackedSession {
+    /// Milliseconds.
     refreshed_at: i64,
-    expires_at: i64,
+    /// Milliseconds from `refreshed_at` to the expiry; [`UNTIL_REMOVED_LIFETIME`] for a
+    /// session that lasts until removed.
+    lifetime: u32,
     id: u16,
-    kind: u8,
-    availability: u8,
-    activity: u8,
+    /// The kind (bit 0), the availability's index (bits 1 to 4), the activity's (5 to 9).
+    states: u16,
+}
+
+/// The `lifetime` of a session that lasts until removed ([`UNTIL_REMOVED`]).
+const UNTIL_REMOVED_LIFETIME: u32 = u32::MAX;
+
+impl PackedSession {
+    fn pack(session: &Session, interner: &Interner) -> Option<Self> {
+        let refreshed_at = millis(session.refreshed_at)?;
+        let lifetime = if session.expires_at == UNTIL_REMOVED {
+            UNTIL_REMOVED_LIFETIME
+        } else {
+            u32::try_from(millis(session.expires_at)?.checked_sub(refreshed_at)?)
+                .ok()
+                .filter(|&lifetime| lifetime != UNTIL_REMOVED_LIFETIME)?
+        };
+        let kind = match session.kind {
+            SessionKind::Application => 0,
+            SessionKind::Client => 1,
+        };
+        Some(Self {
+            refreshed_at,
+            lifetime,
+            id: interner.number(&session.session_id)?,
+            states: kind | (session.availability as u16) << 1 | (session.activity as u16) << 5,
+        })
+    }
+
+    fn unpack(&self, id: &str) -> Option<Session> {
+        let refreshed_at = Timestamp::from_millisecond(self.refreshed_at).ok()?;
+        let expires_at = if self.lifetime == UNTIL_REMOVED_LIFETIME {
+            UNTIL_REMOVED
+        } else {
+            Timestamp::from_millisecond(self.refreshed_at + i64::from(self.lifetime)).ok()?
+        };
+        Some(Session {
+            session_id: id.to_owned(),
+            kind: if self.states & 1 == 0 {
+                SessionKind::Application
+            } else {
+                SessionKind::Client
+            },
+            availability: *Availability::all().get(usize::from(self.states >> 1 & 0xf))?,
+            activity: *Activity::all().get(usize::from(self.states >> 5 & 0x1f))?,
+            refreshed_at,
+            expires_at,
+        })
+    }
 }
 
 /// A user's state, packed (see the module's documentation).
@@ -107,19 +159,7 @@ impl CompactState {
         let sessions = state
             .sessions
             .iter()
-            .map(|session| {
-                Some(PackedSession {
-                    refreshed_at: millis(session.refreshed_at)?,
-                    expires_at: millis(session.expires_at)?,
-                    id: interner.number(&session.session_id)?,
-                    kind: match session.kind {
-                        SessionKind::Application => 0,
-                        SessionKind::Client => 1,
-                    },
-                    availability: session.availability as u8,
-                    activity: session.activity as u8,
-                })
-            })
+            .map(|session| PackedSession::pack(session, interner))
             .collect::<Option<Box<[_]>>>()?;
         let changed_at = match state.changed_at {
             Some(at) => millis(at)?,
@@ -145,20 +185,7 @@ impl CompactState {
             .sessions
             .iter()
             .zip(ids)
-            .filter_map(|(packed, id)| {
-                Some(Session {
-                    session_id: String::from(&*id),
-                    kind: if packed.kind == 0 {
-                        SessionKind::Application
-                    } else {
-                        SessionKind::Client
-                    },
-                    availability: *Availability::all().get(usize::from(packed.availability))?,
-                    activity: *Activity::all().get(usize::from(packed.activity))?,
-                    refreshed_at: Timestamp::from_millisecond(packed.refreshed_at).ok()?,
-                    expires_at: Timestamp::from_millisecond(packed.expires_at).ok()?,
-                })
-            })
+            .filter_map(|(packed, id)| packed.unpack(&id))
             .collect();
         let rest = self.rest.as_deref().cloned().unwrap_or_default();
         UserState {
@@ -216,6 +243,43 @@ mod tests {
         for (index, value) in Activity::all().iter().enumerate() {
             assert_eq!(*value as u8 as usize, index);
         }
+        assert!(Availability::all().len() <= 16, "4 bits");
+        assert!(Activity::all().len() <= 32, "5 bits");
+        assert_eq!(std::mem::size_of::<PackedSession>(), 16);
+    }
+
+    #[test]
+    fn every_pair_and_kind_and_a_session_until_removed_come_back() {
+        let interner = Interner::default();
+        for availability in Availability::all() {
+            for activity in Activity::all() {
+                for kind in [SessionKind::Application, SessionKind::Client] {
+                    let mut one = session("s", kind, 1_700_000_000_000);
+                    one.availability = *availability;
+                    one.activity = *activity;
+                    let state = UserState {
+                        sessions: vec![one.clone()],
+                        ..UserState::default()
+                    };
+                    let packed = CompactState::pack(&state, &interner).expect("packs");
+                    assert_eq!(packed.unpack(&interner), state);
+                    one.expires_at = UNTIL_REMOVED;
+                    let state = UserState {
+                        sessions: vec![one],
+                        ..UserState::default()
+                    };
+                    let packed = CompactState::pack(&state, &interner).expect("packs");
+                    assert_eq!(packed.unpack(&interner), state);
+                }
+            }
+        }
+        let mut long = session("s", SessionKind::Application, 1_000);
+        long.expires_at = Timestamp::from_millisecond(1_000 + 50 * 86_400_000).expect("valid");
+        let state = UserState {
+            sessions: vec![long],
+            ..UserState::default()
+        };
+        assert!(CompactState::pack(&state, &interner).is_none(), "50 days");
     }
 
     #[test]

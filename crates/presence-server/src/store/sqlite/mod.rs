@@ -40,7 +40,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqli
 /// connection; a database of a million sessions is ~110 MiB, and random upserts would keep
 /// missing it. Readers keep less: most reads are answered from the state in memory
 /// (`state_cache`). (A negative `cache_size` is in KiB.)
-const WRITER_CACHE_KIB: u32 = 64 * 1024;
+const WRITER_CACHE_KIB: u32 = 16 * 1024;
 const READER_CACHE_KIB: u32 = 4 * 1024;
 
 /// How often the WAL is checkpointed into the database file, off the writer's path.

@@ -290,12 +290,14 @@ fn rebuild_order(shard: &mut Shard) {
         .collect();
 }
 
-/// What an entry's keys cost: the map's slot and key, and the eviction queue's copy of the
-/// key (the allocator rounds every allocation up, hence the minimums).
+/// What an entry costs beyond its state: the map's bucket (at the load a hash table keeps)
+/// and key, and the eviction queue's copy of the key. Measured, not derived from the types:
+/// 100,000 users of ten sessions each made the server 60 MB larger than with nothing kept,
+/// 600 bytes a user, of which the packed state is 192; the allocator's size classes and the
+/// tables' spare capacity are the rest.
 fn key_bytes(tenant: &str, user: &str) -> usize {
-    let string = |len: usize| 24 + len.max(16);
-    let slot = 64;
-    slot + string(user.len()) + string(tenant.len()) + string(user.len())
+    const MEASURED: usize = 400;
+    MEASURED + 2 * user.len().saturating_sub(16) + tenant.len().saturating_sub(16)
 }
 
 /// What an unpacked entry costs, measured rather than guessed low: the state's structs and
