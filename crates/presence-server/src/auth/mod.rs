@@ -2,6 +2,7 @@
 //!
 //! - [`verify`]: signature and claim checks (HS256 shared secret, RS256/ES256 keys from a
 //!   JWKS file), the 401 answers;
+//! - [`verified`]: tokens already verified, so each is checked once and not per request;
 //! - [`caller`]: who is calling (application or delegated user, tenant, app id);
 //! - [`permission`]: Graph's permission table, the 403 answers;
 //! - [`subscription_owner`]: who may see, change and delete a subscription;
@@ -14,6 +15,7 @@ pub mod permission;
 pub mod secret;
 pub mod setup;
 pub mod subscription_owner;
+pub mod verified;
 pub mod verify;
 
 pub use caller::{Caller, CallerKind};

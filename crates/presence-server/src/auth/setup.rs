@@ -66,5 +66,6 @@ pub fn authenticator(config: &Config) -> anyhow::Result<Authenticator> {
         public_keys,
         issuer: config.issuer.clone(),
         audience: config.audience.clone(),
+        verified: Default::default(),
     }))
 }

@@ -7,6 +7,7 @@ use presence_model::token::AccessTokenClaims;
 
 use super::caller::Caller;
 use super::jwks::PublicKey;
+use super::verified::VerifiedTokens;
 use crate::error::GraphError;
 
 /// Seconds of clock skew tolerated on `exp` and `nbf`.
@@ -82,6 +83,8 @@ pub struct JwtVerifier {
     pub public_keys: Vec<PublicKey>,
     pub issuer: Option<String>,
     pub audience: Option<String>,
+    /// Tokens that passed, so each is verified once ([`VerifiedTokens`]).
+    pub verified: VerifiedTokens,
 }
 
 impl std::fmt::Debug for JwtVerifier {
@@ -113,13 +116,27 @@ impl Authenticator {
                     .ok_or_else(|| {
                         AuthError::invalid("The Authorization header must be 'Bearer <token>'.")
                     })?;
-                Caller::from_claims(verifier.verify(token)?, LEEWAY_SECONDS as i64)
+                verifier.caller(token)
             }
         }
     }
 }
 
 impl JwtVerifier {
+    /// The caller of a bearer `token`: from the tokens already verified, or verified now.
+    pub fn caller(&self, token: &str) -> Result<Caller, AuthError> {
+        let leeway = LEEWAY_SECONDS as i64;
+        let now = jiff::Timestamp::now().as_second();
+        if let Some(caller) = self.verified.get(token, now, leeway) {
+            return Ok(caller);
+        }
+        let claims = self.verify(token)?;
+        let (exp, nbf) = (claims.exp, claims.nbf);
+        let caller = Caller::from_claims(claims, leeway)?;
+        self.verified.insert(token, &caller, exp, nbf);
+        Ok(caller)
+    }
+
     /// Checks the signature, `exp`, `nbf`, and (when configured) `iss` and `aud`.
     pub fn verify(&self, token: &str) -> Result<AccessTokenClaims, AuthError> {
         let header = decode_header(token)

@@ -266,7 +266,8 @@ impl Write {
                 ..
             } => CacheEffect::User(user),
             Write::Reset { .. } | Write::Import { .. } => CacheEffect::All,
-            Write::PurgeExpired { .. } if written != Written::Purged(0) => CacheEffect::All,
+            // The writer forgets each purged user itself: only it knows which were.
+            Write::PurgeExpired { .. } => CacheEffect::None,
             _ => match self.touched_user(written) {
                 Some(user) => CacheEffect::User(user),
                 None => CacheEffect::None,

@@ -131,7 +131,10 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
             Ok(Written::Done)
         }
         Write::PurgeExpired { now, limit } => {
-            purge_expired(conn, *now, *limit).await.map(Written::Purged)
+            let users = purge_expired(conn, *now, *limit).await?;
+            Ok(Written::Purged(
+                u32::try_from(users.len()).unwrap_or(u32::MAX),
+            ))
         }
         Write::Reset { target, now } => super::reset::reset(conn, target, *now).await,
         Write::SetAutomaticReplies { user, replies, now } => {
@@ -410,12 +413,12 @@ async fn touch(
 
 /// Deletes expired sessions, oldest first, and records each expiry as a change of its user
 /// (`changed_at`), so `sequenceNumber` never goes back when the session it was derived from
-/// disappears.
-async fn purge_expired(
+/// disappears. Returns the user of each session deleted (what the writer invalidates).
+pub(super) async fn purge_expired(
     conn: &mut SqliteConnection,
     now: Timestamp,
     limit: u32,
-) -> Result<u32, sqlx::Error> {
+) -> Result<Vec<UserKey>, sqlx::Error> {
     let purged: Vec<(String, String, i64)> = sqlx::query_as(
         "DELETE FROM presence_sessions WHERE (tenant_id, user_id, session_id) IN ( \
            SELECT tenant_id, user_id, session_id FROM presence_sessions \
@@ -437,5 +440,8 @@ async fn purge_expired(
         .execute(&mut *conn)
         .await?;
     }
-    Ok(u32::try_from(purged.len()).unwrap_or(u32::MAX))
+    Ok(purged
+        .into_iter()
+        .map(|(tenant, user, _)| UserKey { tenant, user })
+        .collect())
 }

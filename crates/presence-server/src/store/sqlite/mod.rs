@@ -303,6 +303,10 @@ mod tests {
     use presence_model::{Activity, Availability};
 
     fn put(user: &str) -> Write {
+        put_for(user, jiff::SignedDuration::from_hours(1))
+    }
+
+    fn put_for(user: &str, lasting: jiff::SignedDuration) -> Write {
         let now = jiff::Timestamp::now();
         Write::PutSession {
             user: UserKey {
@@ -315,9 +319,41 @@ mod tests {
                 availability: Availability::Busy,
                 activity: Activity::InACall,
                 refreshed_at: now,
-                expires_at: now + jiff::SignedDuration::from_hours(1),
+                expires_at: now + lasting,
             },
         }
+    }
+
+    #[tokio::test]
+    async fn a_purge_forgets_the_users_it_purged_and_only_them() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let url = format!("sqlite://{}", dir.path().join("presence.db").display());
+        let store = SqliteStore::open(&url, 1 << 20).await.expect("opened");
+        store
+            .write(put_for("short", jiff::SignedDuration::from_secs(1)))
+            .await
+            .expect("written");
+        store.write(put("long")).await.expect("written");
+        let users = ["short".to_owned(), "long".to_owned()];
+        store.load_users("t", &users).await.expect("read");
+        assert!(store.cache.get("t", "short").is_some());
+        let purge = Write::PurgeExpired {
+            now: jiff::Timestamp::now() + jiff::SignedDuration::from_mins(1),
+            limit: 500,
+        };
+        assert_eq!(
+            store.write(purge).await.expect("purged"),
+            crate::store::Written::Purged(1)
+        );
+        assert!(store.cache.get("t", "short").is_none(), "forgotten");
+        assert!(store.cache.get("t", "long").is_some(), "kept");
+        let states = store.load_users("t", &users).await.expect("read");
+        assert!(
+            states["short"].sessions.is_empty(),
+            "read again, without it"
+        );
+        assert_eq!(states["long"].sessions.len(), 1);
+        store.close().await;
     }
 
     #[tokio::test]

@@ -229,7 +229,7 @@ impl StateCache {
         }
     }
 
-    /// Forgets everything (a reset of a tenant or of everything, an import, a purge).
+    /// Forgets everything (a reset of a tenant or of everything, an import).
     pub fn invalidate_all(&self) {
         let at = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
         for shard in self.shards.iter() {

@@ -157,6 +157,13 @@ struct Feeds<'a> {
 }
 
 impl Feeds<'_> {
+    /// After a transaction that purged expired sessions of `users` committed.
+    fn purged(&self, users: &[UserKey]) {
+        for user in users {
+            self.cache.invalidate(&user.tenant, &user.user);
+        }
+    }
+
     /// After `write` committed with `result`, before it is acknowledged.
     fn committed(&self, write: &Write, result: Written) {
         match write.cache_effect(result) {
@@ -181,7 +188,8 @@ async fn commit(
     }
     let writes: Vec<&Write> = batch.iter().map(|(write, _)| write.as_ref()).collect();
     match transaction(connection, &writes, subscriptions).await {
-        Ok(results) => {
+        Ok((results, purged)) => {
+            feeds.purged(&purged);
             for ((write, reply), result) in batch.drain(..).zip(results) {
                 feeds.committed(&write, result);
                 let _ = reply.send(Ok(result));
@@ -196,7 +204,10 @@ async fn commit(
             for (write, reply) in batch.drain(..) {
                 let result = transaction(connection, &[write.as_ref()], subscriptions)
                     .await
-                    .map(|results| results.first().copied().unwrap_or(Written::Done));
+                    .map(|(results, purged)| {
+                        feeds.purged(&purged);
+                        results.first().copied().unwrap_or(Written::Done)
+                    });
                 if let Ok(result) = &result {
                     feeds.committed(&write, *result);
                 }
@@ -206,13 +217,16 @@ async fn commit(
     }
 }
 
+/// Applies `writes` in one transaction: what each did, and the users of the expired sessions
+/// it purged.
 async fn transaction(
     connection: &mut SqliteConnection,
     writes: &[&Write],
     subscriptions: &mut SubscriptionsPresent,
-) -> Result<Vec<Written>, StoreError> {
+) -> Result<(Vec<Written>, Vec<UserKey>), StoreError> {
     let mut tx = connection.begin().await?;
     let mut results = Vec::with_capacity(writes.len());
+    let mut purged = Vec::new();
     // Consecutive session writes while no subscription may exist, applied together.
     let mut puts: Vec<(&UserKey, &crate::engine::Session)> = Vec::new();
     for write in writes {
@@ -227,11 +241,19 @@ async fn transaction(
             super::apply::put_sessions(&mut tx, &puts).await?;
             puts.clear();
         }
+        if let Write::PurgeExpired { now, limit } = write {
+            let users = super::apply::purge_expired(&mut tx, *now, *limit).await?;
+            results.push(Written::Purged(
+                u32::try_from(users.len()).unwrap_or(u32::MAX),
+            ));
+            purged.extend(users);
+            continue;
+        }
         results.push(super::apply::apply(write, &mut tx, subscriptions.0).await?);
     }
     if !puts.is_empty() {
         super::apply::put_sessions(&mut tx, &puts).await?;
     }
     tx.commit().await?;
-    Ok(results)
+    Ok((results, purged))
 }
