@@ -102,7 +102,7 @@ async fn read_written(
     cause: &str,
 ) {
     for (tenant, ids) in by_tenant(users) {
-        let Ok(mut states) = store.load_users(&tenant, &ids).await else {
+        let Ok(mut states) = store.peek_users(&tenant, &ids).await else {
             continue;
         };
         let now = clock.now();
@@ -137,7 +137,7 @@ async fn walk_due(store: &Store, clock: &SharedClock, history: &History) {
         .map(|(key, at)| ((key.tenant.clone(), key.user.clone()), *at))
         .collect();
     for (tenant, ids) in by_tenant(due.into_iter().map(|(key, _)| key).collect()) {
-        let Ok(mut states) = store.load_users(&tenant, &ids).await else {
+        let Ok(mut states) = store.peek_users(&tenant, &ids).await else {
             continue;
         };
         for id in ids {

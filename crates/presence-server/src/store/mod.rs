@@ -110,6 +110,20 @@ impl Store {
         on_backend!(self, store => store.load_users(tenant, users).await)
     }
 
+    /// As [`Store::load_users`], except that on SQLite what is read from the database is
+    /// not kept in memory: for a reader that passes over every written user once (the
+    /// change history), which would otherwise push out the users clients read.
+    pub async fn peek_users(
+        &self,
+        tenant: &str,
+        users: &[String],
+    ) -> Result<HashMap<String, UserState>, sqlx::Error> {
+        match self {
+            Store::Sqlite(store) => store.peek_users(tenant, users).await,
+            Store::Postgres(store) => store.load_users(tenant, users).await,
+        }
+    }
+
     /// The live subscriptions of `tenant` made by `application` (all of the tenant's with
     /// `None`), oldest first.
     pub async fn list_subscriptions(

@@ -119,6 +119,13 @@ pub enum Write {
     },
     /// Delete up to `limit` sessions that expired at or before `now` (housekeeping).
     PurgeExpired { now: Timestamp, limit: u32 },
+    /// Delete these sessions (user, stored session id) if they expired at or before `now`:
+    /// the second step of SQLite's purge, whose first (finding them) is a scan on a read
+    /// connection, so that the writer never scans the table.
+    PurgeSessions {
+        now: Timestamp,
+        sessions: Vec<(UserKey, String)>,
+    },
     /// Create a subscription following `users`. With `one_per_creator` it is refused
     /// ([`Written::Exists`]) while the same user of the same application has a live one:
     /// Graph's limit for presence (one subscription per user per application).
@@ -194,7 +201,8 @@ pub enum Written {
     Done,
     /// For [`Write::RemoveSession`]: whether a live session was removed.
     SessionRemoved(bool),
-    /// For [`Write::PurgeExpired`]: how many sessions were deleted.
+    /// For [`Write::PurgeExpired`] and [`Write::PurgeSessions`]: how many sessions were
+    /// deleted.
     Purged(u32),
     /// For subscription updates and deletes: whether the subscription existed.
     Found(bool),
@@ -266,8 +274,9 @@ impl Write {
                 ..
             } => CacheEffect::User(user),
             Write::Reset { .. } | Write::Import { .. } => CacheEffect::All,
-            // The writer forgets each purged user itself: only it knows which were.
-            Write::PurgeExpired { .. } => CacheEffect::None,
+            Write::PurgeExpired { .. } if written != Written::Purged(0) => CacheEffect::All,
+            // The writer forgets each purged user itself.
+            Write::PurgeSessions { .. } => CacheEffect::None,
             _ => match self.touched_user(written) {
                 Some(user) => CacheEffect::User(user),
                 None => CacheEffect::None,

@@ -173,6 +173,10 @@ async fn apply_one(write: &Write, conn: &mut PgConnection) -> Result<(Written, b
             let purged = purge_expired(conn, *now, *limit).await?;
             Ok((Written::Purged(purged), false))
         }
+        Write::PurgeSessions { now, sessions } => {
+            let purged = purge_sessions(conn, *now, sessions).await?;
+            Ok((Written::Purged(purged), false))
+        }
         Write::CreateSubscription {
             record,
             users,
@@ -431,21 +435,11 @@ async fn remove_session(
     Ok(expires_at.is_some_and(|at| at > to_millis(now)))
 }
 
-/// Deletes up to `limit` expired sessions, oldest first, and records each expiry as a change
-/// of its user (`changed_at`), in one statement. Instances purge concurrently without
-/// overlapping: each locks the users of its candidates first (the same lock order as every
-/// other write) and skips users another instance or a request holds; the deletion re-checks
-/// `expires_at` on the latest row, so a session refreshed meanwhile stays.
-async fn purge_expired(
-    conn: &mut PgConnection,
-    now: Timestamp,
-    limit: u32,
-) -> Result<u32, sqlx::Error> {
-    let purged: i64 = sqlx::query_scalar(
-        "WITH candidates AS ( \
-           SELECT tenant_id, user_id, session_id FROM presence_sessions \
-           WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2), \
-         locked AS ( \
+/// The purge after its `candidates` (tenant, user, stored session id): lock their users,
+/// delete those still expired at `$1`, record each expiry as a change of its user, count.
+macro_rules! purge_candidates {
+    () => {
+        "locked AS ( \
            SELECT u.tenant_id, u.user_id FROM presence_users u \
            WHERE (u.tenant_id, u.user_id) IN (SELECT tenant_id, user_id FROM candidates) \
            FOR UPDATE SKIP LOCKED), \
@@ -462,10 +456,53 @@ async fn purge_expired(
          recorded AS ( \
            UPDATE presence_users u SET changed_at = GREATEST(u.changed_at, e.at) \
            FROM expiries e WHERE u.tenant_id = e.tenant_id AND u.user_id = e.user_id) \
-         SELECT COUNT(*) FROM purged",
-    )
+         SELECT COUNT(*) FROM purged"
+    };
+}
+
+/// Deletes up to `limit` expired sessions, oldest first, and records each expiry as a change
+/// of its user (`changed_at`), in one statement. Instances purge concurrently without
+/// overlapping: each locks the users of its candidates first (the same lock order as every
+/// other write) and skips users another instance or a request holds; the deletion re-checks
+/// `expires_at` on the latest row, so a session refreshed meanwhile stays.
+async fn purge_expired(
+    conn: &mut PgConnection,
+    now: Timestamp,
+    limit: u32,
+) -> Result<u32, sqlx::Error> {
+    let purged: i64 = sqlx::query_scalar(concat!(
+        "WITH candidates AS ( \
+           SELECT tenant_id, user_id, session_id FROM presence_sessions \
+           WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2), ",
+        purge_candidates!()
+    ))
     .bind(to_millis(now))
     .bind(i64::from(limit))
+    .fetch_one(conn)
+    .await?;
+    Ok(u32::try_from(purged).unwrap_or(u32::MAX))
+}
+
+/// Deletes those of `sessions` (user, stored id) that expired at or before `now`, as
+/// [`purge_expired`] does with the sessions it finds.
+async fn purge_sessions(
+    conn: &mut PgConnection,
+    now: Timestamp,
+    sessions: &[(UserKey, String)],
+) -> Result<u32, sqlx::Error> {
+    let column = |pick: fn(&(UserKey, String)) -> &str| -> Vec<String> {
+        sessions.iter().map(|s| pick(s).to_owned()).collect()
+    };
+    let purged: i64 = sqlx::query_scalar(concat!(
+        "WITH candidates AS ( \
+           SELECT * FROM unnest($2::text[], $3::text[], $4::text[]) \
+             AS c(tenant_id, user_id, session_id)), ",
+        purge_candidates!()
+    ))
+    .bind(to_millis(now))
+    .bind(column(|s| &s.0.tenant))
+    .bind(column(|s| &s.0.user))
+    .bind(column(|s| &s.1))
     .fetch_one(conn)
     .await?;
     Ok(u32::try_from(purged).unwrap_or(u32::MAX))

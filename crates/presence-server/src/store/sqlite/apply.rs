@@ -130,8 +130,8 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
                 .await?;
             Ok(Written::Done)
         }
-        Write::PurgeExpired { now, limit } => {
-            let users = purge_expired(conn, *now, *limit).await?;
+        Write::PurgeExpired { .. } | Write::PurgeSessions { .. } => {
+            let users = purge(write, conn).await?.unwrap_or_default();
             Ok(Written::Purged(
                 u32::try_from(users.len()).unwrap_or(u32::MAX),
             ))
@@ -411,37 +411,58 @@ async fn touch(
     .map(drop)
 }
 
-/// Deletes expired sessions, oldest first, and records each expiry as a change of its user
+/// Performs `write` if it is a purge: the user of each session deleted (what the writer
+/// invalidates), or `None` for any other write.
+pub(super) async fn purge(
+    write: &Write,
+    conn: &mut SqliteConnection,
+) -> Result<Option<Vec<UserKey>>, sqlx::Error> {
+    let found;
+    let (now, sessions) = match write {
+        Write::PurgeExpired { now, limit } => {
+            found = super::read::expired_sessions(&mut *conn, *now, *limit).await?;
+            (*now, &found)
+        }
+        Write::PurgeSessions { now, sessions } => (*now, sessions),
+        _ => return Ok(None),
+    };
+    purge_sessions(conn, now, sessions).await.map(Some)
+}
+
+/// Deletes each of `sessions` (user, stored id) that expired at or before `now` (one
+/// refreshed since it was found stays), and records each expiry as a change of its user
 /// (`changed_at`), so `sequenceNumber` never goes back when the session it was derived from
-/// disappears. Returns the user of each session deleted (what the writer invalidates).
-pub(super) async fn purge_expired(
+/// disappears.
+async fn purge_sessions(
     conn: &mut SqliteConnection,
     now: Timestamp,
-    limit: u32,
+    sessions: &[(UserKey, String)],
 ) -> Result<Vec<UserKey>, sqlx::Error> {
-    let purged: Vec<(String, String, i64)> = sqlx::query_as(
-        "DELETE FROM presence_sessions WHERE (tenant_id, user_id, session_id) IN ( \
-           SELECT tenant_id, user_id, session_id FROM presence_sessions \
-           WHERE expires_at <= ? ORDER BY expires_at LIMIT ?) \
-         RETURNING tenant_id, user_id, expires_at",
-    )
-    .bind(to_millis(now))
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
-    for (tenant, user, expires_at) in &purged {
+    let mut purged = Vec::new();
+    for (user, session_id) in sessions {
+        let expired_at: Option<i64> = sqlx::query_scalar(
+            "DELETE FROM presence_sessions WHERE tenant_id = ? AND user_id = ? \
+               AND session_id = ? AND expires_at <= ? RETURNING expires_at",
+        )
+        .bind(&user.tenant)
+        .bind(&user.user)
+        .bind(session_id)
+        .bind(to_millis(now))
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(expired_at) = expired_at else {
+            continue;
+        };
         sqlx::query(
             "UPDATE presence_users SET changed_at = MAX(changed_at, ?) \
              WHERE tenant_id = ? AND user_id = ?",
         )
-        .bind(expires_at)
-        .bind(tenant)
-        .bind(user)
+        .bind(expired_at)
+        .bind(&user.tenant)
+        .bind(&user.user)
         .execute(&mut *conn)
         .await?;
+        purged.push(user.clone());
     }
-    Ok(purged
-        .into_iter()
-        .map(|(tenant, user, _)| UserKey { tenant, user })
-        .collect())
+    Ok(purged)
 }

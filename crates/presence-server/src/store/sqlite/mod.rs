@@ -14,6 +14,7 @@ mod compact_state;
 mod counts;
 mod export;
 mod identities;
+mod in_memory;
 mod outlook;
 mod read;
 mod reset;
@@ -151,6 +152,17 @@ impl SqliteStore {
 
     /// Applies one write durably; resolves once it is committed.
     pub async fn write(&self, write: Write) -> Result<Written, StoreError> {
+        if let Write::PurgeExpired { now, limit } = write {
+            // Found on a read connection, so that the writer only deletes by key.
+            let sessions = read::expired_sessions(&self.read, now, limit).await?;
+            if sessions.is_empty() {
+                return Ok(Written::Purged(0));
+            }
+            return self
+                .writer
+                .submit(Write::PurgeSessions { now, sessions })
+                .await;
+        }
         self.writer.submit(write).await
     }
 
@@ -185,6 +197,28 @@ impl SqliteStore {
             let state = loaded.remove(&user).unwrap_or_default();
             self.cache.fill(tenant, &user, state.clone(), began);
             found.insert(user, state);
+        }
+        Ok(found)
+    }
+
+    /// As [`SqliteStore::load_users`], keeping nothing read from the database in memory.
+    pub async fn peek_users(
+        &self,
+        tenant: &str,
+        users: &[String],
+    ) -> Result<HashMap<String, UserState>, sqlx::Error> {
+        let mut found = HashMap::with_capacity(users.len());
+        let mut missing = Vec::new();
+        for user in users {
+            match self.cache.get_owned(tenant, user) {
+                Some(state) => {
+                    found.insert(user.clone(), state);
+                }
+                None => missing.push(user.clone()),
+            }
+        }
+        if !missing.is_empty() {
+            found.extend(read::fetch_users(&self.read, tenant, &missing).await?);
         }
         Ok(found)
     }
@@ -322,6 +356,58 @@ mod tests {
                 expires_at: now + lasting,
             },
         }
+    }
+
+    #[tokio::test]
+    async fn a_put_done_in_memory_leaves_what_the_database_holds() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let url = format!("sqlite://{}", dir.path().join("presence.db").display());
+        let store = SqliteStore::open(&url, 1 << 20).await.expect("opened");
+        let users = ["a", "b", "c"].map(str::to_owned);
+        store.write(put("b")).await.expect("written");
+        // Known to the cache: two without a row, one with.
+        store.load_users("t", &users).await.expect("read");
+        let base = jiff::Timestamp::now();
+        let ids = [
+            ("zeta", SessionKind::Application),
+            ("app-1", SessionKind::Application),
+            ("teams", SessionKind::Client),
+            ("app", SessionKind::Application),
+        ];
+        for i in 0..48_i64 {
+            let user = &users[(i % 3) as usize];
+            let (id, kind) = ids[(i % 4) as usize];
+            // Refreshes that go back in time too (`changed_at` then moves one millisecond),
+            // with sub-millisecond parts the store drops.
+            let refreshed_at =
+                base + jiff::SignedDuration::from_micros((i * 7_919) % 5_000 - 2_000);
+            let write = Write::PutSession {
+                user: UserKey {
+                    tenant: "t".into(),
+                    user: user.clone(),
+                },
+                session: Session {
+                    session_id: id.into(),
+                    kind,
+                    availability: Availability::all()[(i % 5) as usize],
+                    activity: Activity::all()[(i % 7) as usize],
+                    refreshed_at,
+                    expires_at: refreshed_at + jiff::SignedDuration::from_mins(30 + i),
+                },
+            };
+            store.write(write).await.expect("written");
+            let kept = store
+                .cache
+                .get("t", user)
+                .expect("still known after the write");
+            let stored = read::fetch_users(&store.read, "t", std::slice::from_ref(user))
+                .await
+                .expect("read")
+                .remove(user)
+                .expect("a row");
+            assert_eq!(*kept, stored, "write {i}");
+        }
+        store.close().await;
     }
 
     #[tokio::test]

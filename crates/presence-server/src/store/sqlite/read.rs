@@ -89,3 +89,28 @@ where
         .await?;
     rows.iter().map(user_state).collect()
 }
+
+/// Up to `limit` sessions (user, stored id) that expired at or before `now`, in no order:
+/// a scan (sessions have no expiry index, so that refreshes write fewer pages), stopping at
+/// `limit`.
+pub(super) async fn expired_sessions<'c, E>(
+    executor: E,
+    now: jiff::Timestamp,
+    limit: u32,
+) -> Result<Vec<(crate::store::UserKey, String)>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Sqlite>,
+{
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT tenant_id, user_id, session_id FROM presence_sessions \
+         WHERE expires_at <= ? LIMIT ?",
+    )
+    .bind(now.as_millisecond())
+    .bind(limit)
+    .fetch_all(executor)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(tenant, user, session)| (crate::store::UserKey { tenant, user }, session))
+        .collect())
+}

@@ -37,6 +37,10 @@ enum Slot {
     Known {
         entry: Entry,
         bytes: usize,
+        /// The counter's number when the state was read (a fill) or changed (an update):
+        /// evicting the entry raises the shard's floor to it, so a fill that began before
+        /// cannot bring back an older state once the entry is gone.
+        at: u64,
     },
     /// Invalidated at this number of the counter.
     Stale(u64),
@@ -160,16 +164,7 @@ impl StateCache {
         if self.budget_per_shard == 0 {
             return;
         }
-        let (entry, bytes) = match CompactState::pack(&state, &self.interner) {
-            Some(packed) => {
-                let bytes = packed.bytes() + key_bytes(tenant, user);
-                (Entry::Packed(packed), bytes)
-            }
-            None => {
-                let bytes = estimate(tenant, user, &state);
-                (Entry::Whole(Arc::new(state)), bytes)
-            }
-        };
+        let (entry, bytes) = self.entry(tenant, user, state);
         let mut shard = self.shard(user);
         if began < shard.floor {
             return;
@@ -184,11 +179,14 @@ impl StateCache {
             shard.tombstones -= 1;
             shard.bytes = shard.bytes.saturating_sub(OVERHEAD);
         }
-        shard
-            .tenants
-            .entry(tenant.to_owned())
-            .or_default()
-            .insert(user.to_owned(), Slot::Known { entry, bytes });
+        shard.tenants.entry(tenant.to_owned()).or_default().insert(
+            user.to_owned(),
+            Slot::Known {
+                entry,
+                bytes,
+                at: began,
+            },
+        );
         shard.bytes += bytes;
         shard.known += 1;
         shard.order.push_back((tenant.to_owned(), user.to_owned()));
@@ -199,6 +197,20 @@ impl StateCache {
         evict(&mut shard, budget);
     }
 
+    /// The entry keeping `state` (packed when it packs exactly), and what it costs.
+    fn entry(&self, tenant: &str, user: &str, state: UserState) -> (Entry, usize) {
+        match CompactState::pack(&state, &self.interner) {
+            Some(packed) => {
+                let bytes = packed.bytes() + key_bytes(tenant, user);
+                (Entry::Packed(packed), bytes)
+            }
+            None => {
+                let bytes = estimate(tenant, user, &state);
+                (Entry::Whole(Arc::new(state)), bytes)
+            }
+        }
+    }
+
     /// Forgets a user's state: called by the writer after the commit that changed it and
     /// before acknowledging it.
     pub fn invalidate(&self, tenant: &str, user: &str) {
@@ -206,6 +218,11 @@ impl StateCache {
             return;
         }
         let at = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
+        self.invalidate_at(tenant, user, at);
+    }
+
+    /// Leaves a tombstone numbered `at` for the user.
+    fn invalidate_at(&self, tenant: &str, user: &str, at: u64) {
         let mut shard = self.shard(user);
         let previous = shard
             .tenants
@@ -227,6 +244,40 @@ impl StateCache {
         if shard.tombstones > MAX_TOMBSTONES {
             drop_tombstones(&mut shard, at);
         }
+    }
+
+    /// Changes a user's known state as a committed write did (`change`), called where
+    /// [`StateCache::invalidate`] would be; a user not known is invalidated instead.
+    pub fn update(&self, tenant: &str, user: &str, change: impl FnOnce(&mut UserState)) {
+        if self.budget_per_shard == 0 {
+            return;
+        }
+        let at = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut shard = self.shard(user);
+        let Some(Slot::Known {
+            entry,
+            bytes,
+            at: changed,
+        }) = shard
+            .tenants
+            .get_mut(tenant)
+            .and_then(|users| users.get_mut(user))
+        else {
+            drop(shard);
+            return self.invalidate_at(tenant, user, at);
+        };
+        let mut state = match entry {
+            Entry::Packed(packed) => packed.unpack(&self.interner),
+            Entry::Whole(state) => UserState::clone(state),
+        };
+        change(&mut state);
+        let (new_entry, new_bytes) = self.entry(tenant, user, state);
+        let old_bytes = std::mem::replace(bytes, new_bytes);
+        *entry = new_entry;
+        *changed = at;
+        shard.bytes = shard.bytes.saturating_sub(old_bytes) + new_bytes;
+        let budget = self.budget_per_shard;
+        evict(&mut shard, budget);
     }
 
     /// Forgets everything (a reset of a tenant or of everything, an import).
@@ -264,14 +315,15 @@ fn evict(shard: &mut Shard, budget: usize) {
         let Some(users) = shard.tenants.get_mut(&tenant) else {
             continue;
         };
-        if let Some(Slot::Known { bytes, .. }) = users.get(&user) {
-            let bytes = *bytes;
+        if let Some(Slot::Known { bytes, at, .. }) = users.get(&user) {
+            let (bytes, at) = (*bytes, *at);
             users.remove(&user);
             if users.is_empty() {
                 shard.tenants.remove(&tenant);
             }
             shard.bytes = shard.bytes.saturating_sub(bytes);
             shard.known -= 1;
+            shard.floor = shard.floor.max(at);
         }
     }
 }
@@ -355,6 +407,42 @@ mod tests {
         assert_eq!(marker(&cache, "u").as_deref(), Some("new"));
         cache.invalidate("t", "u");
         assert_eq!(marker(&cache, "u"), None);
+    }
+
+    #[test]
+    fn an_evicted_entry_still_refuses_a_fill_that_began_before_it() {
+        let cache = StateCache::new(1 << 20);
+        let slow = cache.began();
+        cache.invalidate("t", "u");
+        cache.fill("t", "u", state("new"), cache.began());
+        evict(&mut cache.shard("u"), 0);
+        assert_eq!(marker(&cache, "u"), None, "evicted");
+        cache.fill("t", "u", state("old"), slow);
+        assert_eq!(
+            marker(&cache, "u"),
+            None,
+            "the slow read's state is refused"
+        );
+    }
+
+    #[test]
+    fn an_update_changes_a_known_state_and_tombstones_an_unknown_one() {
+        let cache = StateCache::new(1 << 20);
+        cache.fill("t", "u", state("a"), cache.began());
+        let slow = cache.began();
+        cache.update("t", "u", |s| s.sessions[0].session_id = "b".into());
+        assert_eq!(marker(&cache, "u").as_deref(), Some("b"));
+        evict(&mut cache.shard("u"), 0);
+        cache.fill("t", "u", state("a"), slow);
+        assert_eq!(marker(&cache, "u"), None, "began before the update");
+        let began = cache.began();
+        cache.update("t", "v", |_| unreachable!("not known"));
+        cache.fill("t", "v", state("old"), began);
+        assert_eq!(
+            marker(&cache, "v"),
+            None,
+            "a tombstone, like an invalidation"
+        );
     }
 
     #[test]

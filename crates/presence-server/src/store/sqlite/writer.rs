@@ -166,10 +166,16 @@ impl Feeds<'_> {
 
     /// After `write` committed with `result`, before it is acknowledged.
     fn committed(&self, write: &Write, result: Written) {
-        match write.cache_effect(result) {
-            CacheEffect::None => {}
-            CacheEffect::User(user) => self.cache.invalidate(&user.tenant, &user.user),
-            CacheEffect::All => self.cache.invalidate_all(),
+        match (write.cache_effect(result), write) {
+            (CacheEffect::None, _) => {}
+            // The hot write is done again in memory: the state stays known.
+            (CacheEffect::User(user), Write::PutSession { session, .. }) => {
+                self.cache.update(&user.tenant, &user.user, |state| {
+                    super::in_memory::put_session(state, session);
+                });
+            }
+            (CacheEffect::User(user), _) => self.cache.invalidate(&user.tenant, &user.user),
+            (CacheEffect::All, _) => self.cache.invalidate_all(),
         }
         if let Some(user) = write.touched_user(result) {
             let _ = self.changes.send(user.clone());
@@ -241,8 +247,7 @@ async fn transaction(
             super::apply::put_sessions(&mut tx, &puts).await?;
             puts.clear();
         }
-        if let Write::PurgeExpired { now, limit } = write {
-            let users = super::apply::purge_expired(&mut tx, *now, *limit).await?;
+        if let Some(users) = super::apply::purge(write, &mut tx).await? {
             results.push(Written::Purged(
                 u32::try_from(users.len()).unwrap_or(u32::MAX),
             ));

@@ -1,0 +1,52 @@
+//! What a committed `setPresence` did to its user's state, done again in memory, so that the
+//! in-memory copy stays known after the write instead of being forgotten (and read back
+//! from the database by the next read, and by the change history after every write).
+//!
+//! Invariant: the result is exactly what a read of the database would now return, field for
+//! field and session for session in the same order. So it mirrors the SQL of
+//! `apply::put_session`, `apply::put_sessions` and `apply::touch`: timestamps are stored in
+//! whole milliseconds; a session is matched by its stored id (kind and id); sessions come
+//! back in the order of their stored ids (the primary key's); the user's `changed_at`
+//! becomes the refresh time, or one millisecond past the previous one if that is later.
+//! A test checks it against the database after writes of every shape.
+
+use jiff::Timestamp;
+
+use crate::engine::{Session, UserState};
+use crate::store::codec::stored_session_id;
+
+/// `timestamp` as the store keeps it (whole milliseconds).
+fn stored(timestamp: Timestamp) -> Timestamp {
+    Timestamp::from_millisecond(timestamp.as_millisecond()).unwrap_or(timestamp)
+}
+
+/// Applies a committed `PutSession` of `session` to `state`.
+pub fn put_session(state: &mut UserState, session: &Session) {
+    let session = Session {
+        refreshed_at: stored(session.refreshed_at),
+        expires_at: stored(session.expires_at),
+        ..session.clone()
+    };
+    let key = stored_session_id(&session.session_id, session.kind).into_owned();
+    let stored_id = |s: &Session| stored_session_id(&s.session_id, s.kind).into_owned();
+    let refreshed_at = session.refreshed_at;
+    // A user has a handful of sessions: linear, and no reliance on their order to find one.
+    if let Some(same) = state.sessions.iter_mut().find(|s| stored_id(s) == key) {
+        *same = session;
+    } else {
+        let at = state
+            .sessions
+            .iter()
+            .position(|s| stored_id(s) > key)
+            .unwrap_or(state.sessions.len());
+        state.sessions.insert(at, session);
+    }
+    state.changed_at = Some(match state.changed_at {
+        Some(previous) => {
+            let next = previous.as_millisecond().saturating_add(1);
+            let next = Timestamp::from_millisecond(next).unwrap_or(previous);
+            refreshed_at.max(next)
+        }
+        None => refreshed_at,
+    });
+}
