@@ -57,13 +57,16 @@ impl Report {
         );
         for dataset in &self.datasets {
             md.push_str(&format!(
-                "\n## {}\n\nstart-up {:.0} ms, peak memory {:.1} MiB, database {:.1} MiB\n\n\
+                "\n## {}\n\nstart-up {:.0} ms{}, peak memory {:.1} MiB, database {:.1} MiB\n\n\
                  Load generator check: `GET /livez` {:.0} req/s through the bench's script, {:.0} with \
                  plain `wrk -t2 -c{}` ({:+.1} %; within 15 % required).\n\n\
                  | scenario | req/s | × baseline | p50 ms | p99 ms | p99.9 ms | errors | CPU s/1k |\n\
                  |---|---:|---:|---:|---:|---:|---:|---:|\n",
                 dataset.name,
                 dataset.startup_ms,
+                dataset.warmed_ms.map_or(String::new(), |ms| format!(
+                    " (users' state in memory after {ms:.0} ms, in the background; measured after)"
+                )),
                 dataset.peak_memory_mb,
                 dataset.database_mb,
                 dataset.cross_check.bench,

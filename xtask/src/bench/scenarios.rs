@@ -49,6 +49,8 @@ pub struct DatasetResult {
     pub users: u32,
     pub sessions: u64,
     pub startup_ms: f64,
+    /// From start to users' state in memory (SQLite), before anything is measured.
+    pub warmed_ms: Option<f64>,
     /// Of the server processes (summed over instances; PostgreSQL's own is not included).
     pub peak_memory_mb: f64,
     pub database_mb: f64,
@@ -147,6 +149,19 @@ pub async fn run_dataset(
         .map(|s| s.startup.as_secs_f64() * 1000.0)
         .fold(0.0, f64::max);
     eprintln!("   started in {startup_ms:.0} ms");
+    // Measured once users' state is in memory, as a server that has run for a few seconds
+    // has it; how long that took is a figure of its own.
+    let mut warmed_ms = None;
+    if target == Target::Sqlite {
+        for server in &servers {
+            let at = server.warmed(std::time::Duration::from_secs(120)).await;
+            warmed_ms = at.map(|at| at.as_secs_f64() * 1000.0);
+        }
+        match warmed_ms {
+            Some(ms) => eprintln!("   users' state in memory after {ms:.0} ms"),
+            None => eprintln!("   users' state not reported in memory within 120 s"),
+        }
+    }
     let token = mint_token()?;
     let users = dataset.users;
     let scenario = |name: &'static str, run: &'static str| wrk::Scenario {
@@ -302,6 +317,7 @@ pub async fn run_dataset(
         users: dataset.users,
         sessions: dataset.sessions(),
         startup_ms,
+        warmed_ms,
         peak_memory_mb: peak_memory as f64 / 1_048_576.0,
         database_mb: database.size().await? as f64 / 1_048_576.0,
         cross_check,

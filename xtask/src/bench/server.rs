@@ -38,7 +38,12 @@ pub struct Running {
     pub origin: String,
     /// From spawning the process to its "listening" log line.
     pub startup: Duration,
+    /// Set when the server logs that users' state is in memory.
+    warmed: tokio::sync::watch::Receiver<Option<Duration>>,
 }
+
+/// What the SQLite store logs once it has read users' state into memory after a start.
+const WARMED: &str = "users' state read into memory";
 
 impl Running {
     /// Starts `binary` with JWT auth on the benchmark secret, on the database in `data_dir`
@@ -74,7 +79,10 @@ impl Running {
         }
         command.args(extra);
         let mut child = command
-            .env("PRESENCE_LOG", "warn,presence_server::app=info")
+            .env(
+                "PRESENCE_LOG",
+                "warn,presence_server::app=info,presence_server::store::sqlite=info",
+            )
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -97,12 +105,31 @@ impl Running {
         .context("the server did not start in time")??
         .context("the server exited before listening")?;
         let startup = started.elapsed();
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let (warmed_tx, warmed) = tokio::sync::watch::channel(None);
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if line.contains(WARMED) {
+                    let _ = warmed_tx.send(Some(started.elapsed()));
+                }
+            }
+        });
         Ok(Self {
             child,
             origin,
             startup,
+            warmed,
         })
+    }
+
+    /// From spawning the process to its log line saying users' state is in memory (SQLite
+    /// only), waiting up to `limit` for it.
+    pub async fn warmed(&self, limit: Duration) -> Option<Duration> {
+        let mut warmed = self.warmed.clone();
+        tokio::time::timeout(limit, warmed.wait_for(Option::is_some))
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .and_then(|at| *at)
     }
 
     /// Peak resident memory so far (VmHWM), in bytes.
