@@ -171,12 +171,12 @@ impl SqliteStore {
         self.writer.changes()
     }
 
-    /// The state of each of `users` that has any, keyed by user id.
-    pub async fn load_users(
+    /// The states of `users` held in memory, and the users that are not.
+    fn in_memory(
         &self,
         tenant: &str,
         users: &[String],
-    ) -> Result<HashMap<String, UserState>, sqlx::Error> {
+    ) -> (HashMap<String, UserState>, Vec<String>) {
         let mut found = HashMap::with_capacity(users.len());
         let mut missing = Vec::new();
         for user in users {
@@ -187,6 +187,16 @@ impl SqliteStore {
                 None => missing.push(user.clone()),
             }
         }
+        (found, missing)
+    }
+
+    /// The state of each of `users` that has any, keyed by user id.
+    pub async fn load_users(
+        &self,
+        tenant: &str,
+        users: &[String],
+    ) -> Result<HashMap<String, UserState>, sqlx::Error> {
+        let (mut found, missing) = self.in_memory(tenant, users);
         if missing.is_empty() {
             return Ok(found);
         }
@@ -207,16 +217,7 @@ impl SqliteStore {
         tenant: &str,
         users: &[String],
     ) -> Result<HashMap<String, UserState>, sqlx::Error> {
-        let mut found = HashMap::with_capacity(users.len());
-        let mut missing = Vec::new();
-        for user in users {
-            match self.cache.get_owned(tenant, user) {
-                Some(state) => {
-                    found.insert(user.clone(), state);
-                }
-                None => missing.push(user.clone()),
-            }
-        }
+        let (mut found, missing) = self.in_memory(tenant, users);
         if !missing.is_empty() {
             found.extend(read::fetch_users(&self.read, tenant, &missing).await?);
         }
