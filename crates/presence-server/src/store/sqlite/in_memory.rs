@@ -1,10 +1,12 @@
-//! What a committed `setPresence` did to its user's state, done again in memory, so that the
-//! in-memory copy stays known after the write instead of being forgotten (and read back
-//! from the database by the next read, and by the change history after every write).
+//! What a committed `setPresence` or `clearPresence` did to its user's state, done again in
+//! memory, so that the in-memory copy stays known after the write instead of being forgotten
+//! (and read back from the database by the next read, and by the change history after every
+//! write).
 //!
 //! Invariant: the result is exactly what a read of the database would now return, field for
 //! field and session for session in the same order. So it mirrors the SQL of
-//! `apply::put_session`, `apply::put_sessions` and `apply::touch`: timestamps are stored in
+//! `apply::put_session`, `apply::put_sessions`, `apply::remove_session` and `apply::touch`
+//! (a removal touches the user only when the session was still live): timestamps are stored in
 //! whole milliseconds; a session is matched by its stored id (kind and id); sessions come
 //! back in the order of their stored ids (the primary key's); the user's `changed_at`
 //! becomes the refresh time, or one millisecond past the previous one if that is later.
@@ -41,12 +43,37 @@ pub fn put_session(state: &mut UserState, session: &Session) {
             .unwrap_or(state.sessions.len());
         state.sessions.insert(at, session);
     }
+    touch(state, refreshed_at);
+}
+
+/// Applies a committed `RemoveSession`: the session is gone (an expired leftover too), and
+/// the user was touched at `now` if the session was still live (`live`, as the write
+/// answered).
+pub fn remove_session(
+    state: &mut UserState,
+    session_id: &str,
+    kind: crate::engine::SessionKind,
+    now: Timestamp,
+    live: bool,
+) {
+    let key = stored_session_id(session_id, kind);
+    state
+        .sessions
+        .retain(|s| stored_session_id(&s.session_id, s.kind) != key);
+    if live {
+        touch(state, stored(now));
+    }
+}
+
+/// The user's `changed_at` after a write at `at`: `at`, or one millisecond past the previous
+/// value if that is later.
+fn touch(state: &mut UserState, at: Timestamp) {
     state.changed_at = Some(match state.changed_at {
         Some(previous) => {
             let next = previous.as_millisecond().saturating_add(1);
             let next = Timestamp::from_millisecond(next).unwrap_or(previous);
-            refreshed_at.max(next)
+            at.max(next)
         }
-        None => refreshed_at,
+        None => at,
     });
 }

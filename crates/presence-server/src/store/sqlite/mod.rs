@@ -360,7 +360,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_put_done_in_memory_leaves_what_the_database_holds() {
+    async fn a_put_or_clear_done_in_memory_leaves_what_the_database_holds() {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let url = format!("sqlite://{}", dir.path().join("presence.db").display());
         let store = SqliteStore::open(&url, 1 << 20).await.expect("opened");
@@ -375,26 +375,39 @@ mod tests {
             ("teams", SessionKind::Client),
             ("app", SessionKind::Application),
         ];
-        for i in 0..48_i64 {
+        for i in 0..120_i64 {
             let user = &users[(i % 3) as usize];
             let (id, kind) = ids[(i % 4) as usize];
             // Refreshes that go back in time too (`changed_at` then moves one millisecond),
             // with sub-millisecond parts the store drops.
             let refreshed_at =
                 base + jiff::SignedDuration::from_micros((i * 7_919) % 5_000 - 2_000);
-            let write = Write::PutSession {
-                user: UserKey {
-                    tenant: "t".into(),
-                    user: user.clone(),
-                },
-                session: Session {
+            let key = UserKey {
+                tenant: "t".into(),
+                user: user.clone(),
+            };
+            // Every fifth write clears a session (live, expired, or absent); every seventh
+            // put has already expired, so that a later clear deletes it without a touch.
+            let write = if i % 5 == 4 {
+                Write::RemoveSession {
+                    user: key,
                     session_id: id.into(),
                     kind,
-                    availability: Availability::all()[(i % 5) as usize],
-                    activity: Activity::all()[(i % 7) as usize],
-                    refreshed_at,
-                    expires_at: refreshed_at + jiff::SignedDuration::from_mins(30 + i),
-                },
+                    now: refreshed_at,
+                }
+            } else {
+                let lasting = if i % 7 == 3 { -1 } else { 30 + i };
+                Write::PutSession {
+                    user: key,
+                    session: Session {
+                        session_id: id.into(),
+                        kind,
+                        availability: Availability::all()[(i % 5) as usize],
+                        activity: Activity::all()[(i % 7) as usize],
+                        refreshed_at,
+                        expires_at: refreshed_at + jiff::SignedDuration::from_mins(lasting),
+                    },
+                }
             };
             store.write(write).await.expect("written");
             let kept = store

@@ -166,16 +166,29 @@ impl Feeds<'_> {
 
     /// After `write` committed with `result`, before it is acknowledged.
     fn committed(&self, write: &Write, result: Written) {
-        match (write.cache_effect(result), write) {
-            (CacheEffect::None, _) => {}
-            // The hot write is done again in memory: the state stays known.
-            (CacheEffect::User(user), Write::PutSession { session, .. }) => {
+        match write {
+            // The hot writes are done again in memory: the user stays known.
+            Write::PutSession { user, session } => {
                 self.cache.update(&user.tenant, &user.user, |state| {
                     super::in_memory::put_session(state, session);
                 });
             }
-            (CacheEffect::User(user), _) => self.cache.invalidate(&user.tenant, &user.user),
-            (CacheEffect::All, _) => self.cache.invalidate_all(),
+            Write::RemoveSession {
+                user,
+                session_id,
+                kind,
+                now,
+            } => {
+                let live = result == Written::SessionRemoved(true);
+                self.cache.update(&user.tenant, &user.user, |state| {
+                    super::in_memory::remove_session(state, session_id, *kind, *now, live);
+                });
+            }
+            _ => match write.cache_effect(result) {
+                CacheEffect::None => {}
+                CacheEffect::User(user) => self.cache.invalidate(&user.tenant, &user.user),
+                CacheEffect::All => self.cache.invalidate_all(),
+            },
         }
         if let Some(user) = write.touched_user(result) {
             let _ = self.changes.send(user.clone());
