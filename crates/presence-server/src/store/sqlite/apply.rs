@@ -1,6 +1,8 @@
 //! The SQL of each [`Write`] on SQLite. Runs inside the writer's shared transaction, so
 //! nothing here needs locks: the single writer is the only one writing.
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 use sqlx::SqliteConnection;
 
@@ -369,6 +371,72 @@ pub(super) async fn put_sessions(
         users.build().execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// One `RemoveSession` of a run applied together ([`remove_sessions`]).
+pub(super) struct Removal<'a> {
+    pub user: &'a UserKey,
+    pub stored_id: std::borrow::Cow<'a, str>,
+    pub now: Timestamp,
+}
+
+/// Applies a run of removals as [`remove_session`] and [`touch`] would one after the other,
+/// in two statements per chunk: whether each removed a session still live at its `now`.
+/// Of two removals of the same session in a run, the first removes it.
+pub(super) async fn remove_sessions(
+    conn: &mut SqliteConnection,
+    removals: &[Removal<'_>],
+) -> Result<Vec<bool>, sqlx::Error> {
+    let mut live = Vec::with_capacity(removals.len());
+    for chunk in removals.chunks(ROWS_PER_STATEMENT) {
+        let mut delete = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "DELETE FROM presence_sessions WHERE (tenant_id, user_id, session_id) IN (",
+        );
+        delete.push_values(chunk, |mut row, removal| {
+            row.push_bind(removal.user.tenant.as_str())
+                .push_bind(removal.user.user.as_str())
+                .push_bind(removal.stored_id.as_ref());
+        });
+        delete.push(") RETURNING tenant_id, user_id, session_id, expires_at");
+        let deleted: Vec<(String, String, String, i64)> =
+            delete.build_query_as().fetch_all(&mut *conn).await?;
+        let mut deleted: HashMap<(String, String, String), i64> = deleted
+            .into_iter()
+            .map(|(tenant, user, session, expires_at)| ((tenant, user, session), expires_at))
+            .collect();
+        let first = live.len();
+        for removal in chunk {
+            let key = (
+                removal.user.tenant.clone(),
+                removal.user.user.clone(),
+                removal.stored_id.clone().into_owned(),
+            );
+            let expires_at = deleted.remove(&key);
+            live.push(expires_at.is_some_and(|at| at > to_millis(removal.now)));
+        }
+        let touched: Vec<&Removal<'_>> = chunk
+            .iter()
+            .zip(&live[first..])
+            .filter_map(|(removal, live)| live.then_some(removal))
+            .collect();
+        if touched.is_empty() {
+            continue;
+        }
+        let mut users = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO presence_users (tenant_id, user_id, changed_at) ",
+        );
+        users.push_values(touched, |mut row, removal| {
+            row.push_bind(removal.user.tenant.as_str())
+                .push_bind(removal.user.user.as_str())
+                .push_bind(to_millis(removal.now));
+        });
+        users.push(
+            " ON CONFLICT (tenant_id, user_id) DO UPDATE SET \
+               changed_at = MAX(excluded.changed_at, presence_users.changed_at + 1)",
+        );
+        users.build().execute(&mut *conn).await?;
+    }
+    Ok(live)
 }
 
 /// Deletes the session; true when it was still live at `now` (an expired leftover is

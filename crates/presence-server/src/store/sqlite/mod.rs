@@ -425,6 +425,65 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn clears_applied_together_answer_as_one_after_the_other_would() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let url = format!("sqlite://{}", dir.path().join("presence.db").display());
+        let store = SqliteStore::open(&url, 1 << 20).await.expect("opened");
+        let users: Vec<String> = (0..8).map(|i| format!("u{i}")).collect();
+        for user in &users {
+            store.write(put(user)).await.expect("written");
+        }
+        store.load_users("t", &users).await.expect("read");
+        let clear = |user: &str| Write::RemoveSession {
+            user: UserKey {
+                tenant: "t".into(),
+                user: user.into(),
+            },
+            session_id: "app".into(),
+            kind: SessionKind::Application,
+            now: jiff::Timestamp::now(),
+        };
+        // Each user's session cleared three times at once (and one user never written):
+        // the writes land in shared batches.
+        let mut clears = Vec::new();
+        for user in users.iter().chain(std::iter::once(&"nobody".to_owned())) {
+            for _ in 0..3 {
+                let store = store.clone();
+                let write = clear(user);
+                clears.push((
+                    user.clone(),
+                    tokio::spawn(async move { store.write(write).await }),
+                ));
+            }
+        }
+        let mut removed: HashMap<String, usize> = HashMap::new();
+        for (user, clear) in clears {
+            let written = clear.await.expect("joined").expect("written");
+            if written == crate::store::Written::SessionRemoved(true) {
+                *removed.entry(user).or_default() += 1;
+            }
+        }
+        for user in &users {
+            assert_eq!(
+                removed.get(user),
+                Some(&1),
+                "{user}: exactly one clear removed it"
+            );
+        }
+        assert_eq!(removed.get("nobody"), None);
+        let all: Vec<String> = users.iter().cloned().chain(["nobody".to_owned()]).collect();
+        let stored = read::fetch_users(&store.read, "t", &all)
+            .await
+            .expect("read");
+        for user in &users {
+            let kept = store.cache.get("t", user).expect("known");
+            assert_eq!(*kept, stored[user], "{user}");
+            assert!(kept.sessions.is_empty());
+        }
+        store.close().await;
+    }
+
+    #[tokio::test]
     async fn a_purge_forgets_the_users_it_purged_and_only_them() {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let url = format!("sqlite://{}", dir.path().join("presence.db").display());

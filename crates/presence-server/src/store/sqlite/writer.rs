@@ -246,20 +246,42 @@ async fn transaction(
     let mut tx = connection.begin().await?;
     let mut results = Vec::with_capacity(writes.len());
     let mut purged = Vec::new();
-    // Consecutive session writes while no subscription may exist, applied together.
+    // Consecutive session writes while no subscription may exist, applied together: a run of
+    // puts, or a run of removals (each removal's answer is known once its run is applied).
     let mut puts: Vec<(&UserKey, &crate::engine::Session)> = Vec::new();
+    let mut removals: Vec<super::apply::Removal<'_>> = Vec::new();
+    let mut removal_slots: Vec<usize> = Vec::new();
     for write in writes {
         // Set before later writes of the same batch run: they may concern its users.
         subscriptions.0 |= write.may_add_subscriptions();
-        if let (Write::PutSession { user, session }, false) = (write, subscriptions.0) {
-            puts.push((user, session));
-            results.push(Written::Done);
-            continue;
+        let together = !subscriptions.0;
+        match write {
+            Write::PutSession { user, session } if together => {
+                flush_removals(&mut tx, &mut removals, &mut removal_slots, &mut results).await?;
+                puts.push((user, session));
+                results.push(Written::Done);
+                continue;
+            }
+            Write::RemoveSession {
+                user,
+                session_id,
+                kind,
+                now,
+            } if together => {
+                flush_puts(&mut tx, &mut puts).await?;
+                removals.push(super::apply::Removal {
+                    user,
+                    stored_id: crate::store::codec::stored_session_id(session_id, *kind),
+                    now: *now,
+                });
+                removal_slots.push(results.len());
+                results.push(Written::SessionRemoved(false));
+                continue;
+            }
+            _ => {}
         }
-        if !puts.is_empty() {
-            super::apply::put_sessions(&mut tx, &puts).await?;
-            puts.clear();
-        }
+        flush_puts(&mut tx, &mut puts).await?;
+        flush_removals(&mut tx, &mut removals, &mut removal_slots, &mut results).await?;
         if let Some(users) = super::apply::purge(write, &mut tx).await? {
             results.push(Written::Purged(
                 u32::try_from(users.len()).unwrap_or(u32::MAX),
@@ -269,9 +291,41 @@ async fn transaction(
         }
         results.push(super::apply::apply(write, &mut tx, subscriptions.0).await?);
     }
-    if !puts.is_empty() {
-        super::apply::put_sessions(&mut tx, &puts).await?;
-    }
+    flush_puts(&mut tx, &mut puts).await?;
+    flush_removals(&mut tx, &mut removals, &mut removal_slots, &mut results).await?;
     tx.commit().await?;
     Ok((results, purged))
+}
+
+/// Applies the run of puts gathered so far.
+async fn flush_puts(
+    tx: &mut SqliteConnection,
+    puts: &mut Vec<(&UserKey, &crate::engine::Session)>,
+) -> Result<(), sqlx::Error> {
+    if !puts.is_empty() {
+        super::apply::put_sessions(tx, puts).await?;
+        puts.clear();
+    }
+    Ok(())
+}
+
+/// Applies the run of removals gathered so far, and writes each one's answer into its
+/// place (`slots`) among the batch's results.
+async fn flush_removals(
+    tx: &mut SqliteConnection,
+    removals: &mut Vec<super::apply::Removal<'_>>,
+    slots: &mut Vec<usize>,
+    results: &mut [Written],
+) -> Result<(), sqlx::Error> {
+    if removals.is_empty() {
+        return Ok(());
+    }
+    let live = super::apply::remove_sessions(tx, removals).await?;
+    for (slot, live) in slots.drain(..).zip(live) {
+        if let Some(result) = results.get_mut(slot) {
+            *result = Written::SessionRemoved(live);
+        }
+    }
+    removals.clear();
+    Ok(())
 }
