@@ -274,9 +274,8 @@ impl Write {
                 ..
             } => CacheEffect::User(user),
             Write::Reset { .. } | Write::Import { .. } => CacheEffect::All,
-            Write::PurgeExpired { .. } if written != Written::Purged(0) => CacheEffect::All,
-            // The writer forgets each purged user itself.
-            Write::PurgeSessions { .. } => CacheEffect::None,
+            // The writer forgets each purged user itself (`apply::purge` names them).
+            Write::PurgeExpired { .. } | Write::PurgeSessions { .. } => CacheEffect::None,
             _ => match self.touched_user(written) {
                 Some(user) => CacheEffect::User(user),
                 None => CacheEffect::None,

@@ -68,12 +68,9 @@ impl Interner {
         Some(number)
     }
 
-    /// The ids of `numbers`, in order.
-    fn ids(&self, numbers: impl Iterator<Item = u16>) -> Vec<Arc<str>> {
-        let table = self.table.read().unwrap_or_else(PoisonError::into_inner);
-        numbers
-            .filter_map(|number| table.ids.get(usize::from(number)).cloned())
-            .collect()
+    /// The ids, by number, for as long as the guard lives (one lock for a whole state).
+    fn ids(&self) -> impl std::ops::Deref<Target = Table> + '_ {
+        self.table.read().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -180,13 +177,13 @@ impl CompactState {
 
     /// The state, as it was packed.
     pub fn unpack(&self, interner: &Interner) -> UserState {
-        let ids = interner.ids(self.sessions.iter().map(|s| s.id));
+        let table = interner.ids();
         let sessions = self
             .sessions
             .iter()
-            .zip(ids)
-            .filter_map(|(packed, id)| packed.unpack(&id))
+            .filter_map(|packed| packed.unpack(table.ids.get(usize::from(packed.id))?))
             .collect();
+        drop(table);
         let rest = self.rest.as_deref().cloned().unwrap_or_default();
         UserState {
             sessions,
@@ -319,7 +316,7 @@ mod tests {
                 .unpack(&interner),
             UserState::default()
         );
-        assert_eq!(interner.ids(0..3).len(), 2, "ids are kept once");
+        assert_eq!(interner.ids().ids.len(), 2, "ids are kept once");
     }
 
     #[test]

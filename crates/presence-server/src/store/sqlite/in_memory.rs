@@ -30,16 +30,19 @@ pub fn put_session(state: &mut UserState, session: &Session) {
         ..session.clone()
     };
     let key = stored_session_id(&session.session_id, session.kind).into_owned();
-    let stored_id = |s: &Session| stored_session_id(&s.session_id, s.kind).into_owned();
     let refreshed_at = session.refreshed_at;
     // A user has a handful of sessions: linear, and no reliance on their order to find one.
-    if let Some(same) = state.sessions.iter_mut().find(|s| stored_id(s) == key) {
+    if let Some(same) = state
+        .sessions
+        .iter_mut()
+        .find(|s| stored_id(s) == key.as_str())
+    {
         *same = session;
     } else {
         let at = state
             .sessions
             .iter()
-            .position(|s| stored_id(s) > key)
+            .position(|s| *stored_id(s) > *key)
             .unwrap_or(state.sessions.len());
         state.sessions.insert(at, session);
     }
@@ -57,9 +60,7 @@ pub fn remove_session(
     live: bool,
 ) {
     let key = stored_session_id(session_id, kind);
-    state
-        .sessions
-        .retain(|s| stored_session_id(&s.session_id, s.kind) != key);
+    state.sessions.retain(|s| stored_id(s) != key);
     if live {
         touch(state, stored(now));
     }
@@ -76,4 +77,9 @@ fn touch(state: &mut UserState, at: Timestamp) {
         }
         None => at,
     });
+}
+
+/// The id a session is stored under (its primary key with the user's).
+fn stored_id(session: &Session) -> std::borrow::Cow<'_, str> {
+    stored_session_id(&session.session_id, session.kind)
 }

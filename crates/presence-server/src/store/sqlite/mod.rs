@@ -337,6 +337,14 @@ mod tests {
     use crate::store::{UserKey, Write};
     use presence_model::{Activity, Availability};
 
+    /// A store on a new database in a temporary directory (kept as long as the guard).
+    async fn open_temporary() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let url = format!("sqlite://{}", dir.path().join("presence.db").display());
+        let store = SqliteStore::open(&url, 1 << 20).await.expect("opened");
+        (dir, store)
+    }
+
     fn put(user: &str) -> Write {
         put_for(user, jiff::SignedDuration::from_hours(1))
     }
@@ -361,9 +369,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_put_or_clear_done_in_memory_leaves_what_the_database_holds() {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let url = format!("sqlite://{}", dir.path().join("presence.db").display());
-        let store = SqliteStore::open(&url, 1 << 20).await.expect("opened");
+        let (_dir, store) = open_temporary().await;
         let users = ["a", "b", "c"].map(str::to_owned);
         store.write(put("b")).await.expect("written");
         // Known to the cache: two without a row, one with.
@@ -426,9 +432,7 @@ mod tests {
 
     #[tokio::test]
     async fn clears_applied_together_answer_as_one_after_the_other_would() {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let url = format!("sqlite://{}", dir.path().join("presence.db").display());
-        let store = SqliteStore::open(&url, 1 << 20).await.expect("opened");
+        let (_dir, store) = open_temporary().await;
         let users: Vec<String> = (0..8).map(|i| format!("u{i}")).collect();
         for user in &users {
             store.write(put(user)).await.expect("written");
@@ -485,9 +489,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_purge_forgets_the_users_it_purged_and_only_them() {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let url = format!("sqlite://{}", dir.path().join("presence.db").display());
-        let store = SqliteStore::open(&url, 1 << 20).await.expect("opened");
+        let (_dir, store) = open_temporary().await;
         store
             .write(put_for("short", jiff::SignedDuration::from_secs(1)))
             .await

@@ -106,37 +106,33 @@ impl StateCache {
 
     /// The cached state of a user, if known.
     pub fn get(&self, tenant: &str, user: &str) -> Option<Arc<UserState>> {
-        if self.budget_per_shard == 0 {
-            return None;
-        }
-        match self.shard(user).tenants.get(tenant)?.get(user)? {
-            Slot::Known {
-                entry: Entry::Packed(packed),
-                ..
-            } => Some(Arc::new(packed.unpack(&self.interner))),
-            Slot::Known {
-                entry: Entry::Whole(state),
-                ..
-            } => Some(state.clone()),
-            Slot::Stale(_) => None,
-        }
+        self.read_known(tenant, user, |entry| match entry {
+            Entry::Packed(packed) => Arc::new(packed.unpack(&self.interner)),
+            Entry::Whole(state) => state.clone(),
+        })
     }
 
     /// As [`StateCache::get`], as a value of its own (what a bulk read collects).
     pub fn get_owned(&self, tenant: &str, user: &str) -> Option<UserState> {
+        self.read_known(tenant, user, |entry| self.state_of(entry))
+    }
+
+    /// `read` applied to the user's entry under its shard's lock, if the user is known.
+    fn read_known<R>(&self, tenant: &str, user: &str, read: impl FnOnce(&Entry) -> R) -> Option<R> {
         if self.budget_per_shard == 0 {
             return None;
         }
         match self.shard(user).tenants.get(tenant)?.get(user)? {
-            Slot::Known {
-                entry: Entry::Packed(packed),
-                ..
-            } => Some(packed.unpack(&self.interner)),
-            Slot::Known {
-                entry: Entry::Whole(state),
-                ..
-            } => Some(UserState::clone(state)),
+            Slot::Known { entry, .. } => Some(read(entry)),
             Slot::Stale(_) => None,
+        }
+    }
+
+    /// The state an entry keeps, as a value of its own.
+    fn state_of(&self, entry: &Entry) -> UserState {
+        match entry {
+            Entry::Packed(packed) => packed.unpack(&self.interner),
+            Entry::Whole(state) => UserState::clone(state),
         }
     }
 
@@ -266,10 +262,7 @@ impl StateCache {
             drop(shard);
             return self.invalidate_at(tenant, user, at);
         };
-        let mut state = match entry {
-            Entry::Packed(packed) => packed.unpack(&self.interner),
-            Entry::Whole(state) => UserState::clone(state),
-        };
+        let mut state = self.state_of(entry);
         change(&mut state);
         let (new_entry, new_bytes) = self.entry(tenant, user, state);
         let old_bytes = std::mem::replace(bytes, new_bytes);
