@@ -5,7 +5,9 @@
 --   BENCH_TOKEN     the bearer token (application, Presence.ReadWrite.All)
 --   BENCH_USERS     users in the dataset (ids user-0000000 ..)
 --   BENCH_APP       the token's application id (the session id of its writes)
---   BENCH_RUN       a word making this run's new user ids unique
+--   BENCH_RUN       a word making this run's new user ids unique (one per instance)
+--   BENCH_FROM      optional, one number per thread ("n0,n1"): where this thread's counter of
+--                   new ids starts, so that a second set_new run continues the first's series
 --   BENCH_DELAY_MS  paced mode: each connection waits this long (on average) between an
 --                   answer and its next request; `cargo xtask bench` calibrates it to a rate
 
@@ -14,6 +16,7 @@ local token = os.getenv("BENCH_TOKEN") or ""
 local users = tonumber(os.getenv("BENCH_USERS") or "100")
 local app = os.getenv("BENCH_APP") or "app-00"
 local run = os.getenv("BENCH_RUN") or "0"
+local from = os.getenv("BENCH_FROM") or ""
 
 local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
 
@@ -39,8 +42,9 @@ end
 
 local auth = { ["Authorization"] = "Bearer " .. token }
 local json = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }
-counter = 0  -- global: `done` reads each thread's through thread:get
-local cleared = 0
+-- global: `done` reads each thread's through thread:get. set_new and the mix count the ids
+-- they created with it, clear the sessions it cleared.
+counter = 0
 local created = {}
 -- A mix clears only sessions created this many requests ago: the thread's other connections
 -- may still be creating the newest.
@@ -48,6 +52,11 @@ local SETTLED = 64
 
 function init(args)
   math.randomseed(1000 + thread_id)
+  local i = 0
+  for n in string.gmatch(from, "%d+") do
+    if i == thread_id then counter = tonumber(n) end
+    i = i + 1
+  end
 end
 
 local function user()
@@ -89,10 +98,11 @@ function request()
   elseif scenario == "refresh" then
     return set(user())
   elseif scenario == "clear" then
-    -- The sessions this thread's set_new run (same BENCH_RUN) created, in order; past
-    -- them, a clear of a session that does not exist (404, counted as an error).
-    local id = string.format("new-%s-%d-%d", run, thread_id, cleared)
-    cleared = cleared + 1
+    -- The sessions this thread's set_new runs (same BENCH_RUN) created, in order. The bench
+    -- creates more than a clear run can use up and checks it did from the counters; a clear
+    -- past them would be of a session that does not exist (404, counted as an error).
+    local id = string.format("new-%s-%d-%d", run, thread_id, counter)
+    counter = counter + 1
     return clear(id)
   else
     -- mix: 60 % reads, 25 % refreshes, 5 % bulk reads of 100, 5 % new sessions, 5 % clears

@@ -99,11 +99,23 @@ async fn drive(
 ) -> anyhow::Result<(wrk::WrkRun, f64)> {
     let before = cpu(servers);
     let per_instance = (settings.concurrency / servers.len()).max(wrk::THREADS);
-    let runs = futures::future::try_join_all(
-        servers
-            .iter()
-            .map(|server| wrk::run(&server.origin, scenario, per_instance, settings.measure)),
-    )
+    // Each instance its own run word (so two never create the same user) and its threads'
+    // share of the counters.
+    let words: Vec<String> = (0..servers.len())
+        .map(|i| format!("{}{i}", scenario.run))
+        .collect();
+    let runs = futures::future::try_join_all(servers.iter().enumerate().map(|(i, server)| {
+        let from = scenario
+            .from
+            .get(i * wrk::THREADS..(i + 1) * wrk::THREADS)
+            .unwrap_or(&[]);
+        let own = wrk::Scenario {
+            run: &words[i],
+            from,
+            ..*scenario
+        };
+        async move { wrk::run(&server.origin, &own, per_instance, settings.measure).await }
+    }))
     .await?;
     let used = cpu(servers) - before;
     let mut total = wrk::WrkRun::default();
@@ -170,6 +182,7 @@ pub async fn run_dataset(
         users,
         app: APP,
         run,
+        from: &[],
         delay_ms: None,
     };
 
@@ -193,9 +206,26 @@ pub async fn run_dataset(
         ("setPresence (refresh)", "refresh"),
         ("mix", "mix"),
     ];
+    // Sessions set_new created, per wrk thread: what clear may clear.
+    let mut created: Vec<u64> = Vec::new();
     for (name, script) in runs {
+        if script == "clear" {
+            created = more_to_clear(&servers, &scenario(script, "run"), &created, settings).await?;
+        }
         eprintln!("   {name}");
         let (run, cpu_seconds) = drive(&servers, &scenario(script, "run"), settings).await?;
+        if script == "set_new" {
+            created = run.counters.clone();
+        }
+        if script == "clear" {
+            let outran = run.counters.iter().zip(&created).any(|(c, n)| c > n);
+            if outran || run.counters.len() != created.len() {
+                eprintln!(
+                    "   clears outran the sessions created ({:?} of {created:?}): its errors are 404s",
+                    run.counters
+                );
+            }
+        }
         measured.push(Measurement::of_wrk(name, &run, cpu_seconds));
     }
     let bench = measured.first().map_or(0.0, |m| m.throughput);
@@ -284,6 +314,12 @@ pub async fn run_dataset(
         // The same reads and refreshes with the Prometheus metrics off: their cost.
         let off =
             vec![Running::start_with(binary, dir.path(), url, &["--metrics", "false"]).await?];
+        // Compared with the run above, so measured in the same state: users' in memory.
+        for server in &off {
+            if target == Target::Sqlite {
+                server.warmed(std::time::Duration::from_secs(120)).await;
+            }
+        }
         for (name, script) in [
             ("GET presence, metrics off", "get"),
             ("setPresence (refresh), metrics off", "refresh"),
@@ -323,6 +359,29 @@ pub async fn run_dataset(
         cross_check,
         scenarios,
     })
+}
+
+/// Continues set_new's series unmeasured, for twice as long as a measured run: clears are
+/// cheaper than creations, and a clear run must only clear sessions that exist, or it
+/// measures 404s. Returns the sessions then created per thread.
+async fn more_to_clear(
+    servers: &[Running],
+    clear: &wrk::Scenario<'_>,
+    created: &[u64],
+    settings: &Settings,
+) -> anyhow::Result<Vec<u64>> {
+    eprintln!("   (more sessions for clearPresence to clear)");
+    let more = Settings {
+        measure: settings.measure * 2,
+        ..settings.clone()
+    };
+    let seeding = wrk::Scenario {
+        name: "set_new",
+        from: created,
+        ..*clear
+    };
+    let (run, _) = drive(servers, &seeding, &more).await?;
+    Ok(run.counters)
 }
 
 fn tempfile_dir() -> anyhow::Result<tempfile::TempDir> {

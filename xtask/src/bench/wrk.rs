@@ -26,7 +26,7 @@ pub struct WrkRun {
     pub p50_ms: f64,
     pub p99_ms: f64,
     pub p999_ms: f64,
-    /// Requests each wrk thread generated (set_new's count tells clear what exists).
+    /// Each wrk thread's counter: the ids set_new created, the sessions clear cleared.
     pub counters: Vec<u64>,
 }
 
@@ -73,7 +73,10 @@ pub struct Scenario<'a> {
     pub token: &'a str,
     pub users: u32,
     pub app: &'a str,
+    /// Made unique per instance by `drive`, so that instances never create the same ids.
     pub run: &'a str,
+    /// Where each thread's counter of new ids starts (empty: at 0).
+    pub from: &'a [u64],
     /// Paced mode: mean milliseconds between an answer and a connection's next request.
     pub delay_ms: Option<f64>,
 }
@@ -99,6 +102,15 @@ pub async fn run(
         .env("BENCH_USERS", scenario.users.to_string())
         .env("BENCH_APP", scenario.app)
         .env("BENCH_RUN", scenario.run)
+        .env(
+            "BENCH_FROM",
+            scenario
+                .from
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
+        )
         .env(
             "BENCH_DELAY_MS",
             scenario

@@ -6,7 +6,7 @@
 //! under load the task costs one extra read per batch, not per write. When it falls behind
 //! the feed, it re-reads every tracked user.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -80,14 +80,17 @@ async fn seed(store: &Store, clock: &SharedClock, history: &History) {
     history.seeded(true);
 }
 
-/// Groups users by tenant, for one read per tenant.
+/// Groups users by tenant, for one read per tenant, each user once (a batch holds up to
+/// [`BATCH`] writes, so the duplicates are found by hashing, not by scanning).
 fn by_tenant(users: Vec<UserKey>) -> BTreeMap<String, Vec<String>> {
+    let mut seen: HashSet<UserKey> = HashSet::with_capacity(users.len());
     let mut tenants: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for key in users {
-        let ids = tenants.entry(key.tenant).or_default();
-        if !ids.contains(&key.user) {
-            ids.push(key.user);
+        if seen.contains(&key) {
+            continue;
         }
+        seen.insert(key.clone());
+        tenants.entry(key.tenant).or_default().push(key.user);
     }
     tenants
 }
@@ -183,4 +186,32 @@ fn walk(history: &History, key: &UserKey, user: &UserState, mut cursor: Timestam
         cause: "expiry",
         state: user,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(tenant: &str, user: &str) -> UserKey {
+        UserKey {
+            tenant: tenant.to_owned(),
+            user: user.to_owned(),
+        }
+    }
+
+    #[test]
+    fn written_users_are_grouped_by_tenant_once_each_in_first_seen_order() {
+        let users = vec![
+            key("t1", "b"),
+            key("t2", "a"),
+            key("t1", "a"),
+            key("t1", "b"),
+            key("t2", "a"),
+            key("t2", "b"),
+        ];
+        let tenants = by_tenant(users);
+        assert_eq!(tenants.len(), 2);
+        assert_eq!(tenants["t1"], vec!["b".to_owned(), "a".to_owned()]);
+        assert_eq!(tenants["t2"], vec!["a".to_owned(), "b".to_owned()]);
+    }
 }
