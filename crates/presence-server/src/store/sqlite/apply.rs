@@ -337,41 +337,57 @@ pub(super) async fn put_sessions(
     puts: &[(&UserKey, &Session)],
 ) -> Result<(), sqlx::Error> {
     for chunk in puts.chunks(ROWS_PER_STATEMENT) {
-        let mut sessions = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "INSERT INTO presence_sessions \
-               (tenant_id, user_id, session_id, availability, activity, refreshed_at, expires_at) ",
-        );
-        sessions.push_values(chunk, |mut row, (user, session)| {
-            row.push_bind(user.tenant.as_str())
-                .push_bind(user.user.as_str())
-                .push_bind(stored_session_id(&session.session_id, session.kind).into_owned())
-                .push_bind(session.availability.as_str())
-                .push_bind(session.activity.as_str())
-                .push_bind(to_millis(session.refreshed_at))
-                .push_bind(to_millis(session.expires_at));
-        });
-        sessions.push(
-            " ON CONFLICT (tenant_id, user_id, session_id) DO UPDATE SET \
-               availability = excluded.availability, activity = excluded.activity, \
-               refreshed_at = excluded.refreshed_at, expires_at = excluded.expires_at",
-        );
-        sessions.build().execute(&mut *conn).await?;
-        let mut users = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "INSERT INTO presence_users (tenant_id, user_id, changed_at) ",
-        );
-        users.push_values(chunk, |mut row, (user, session)| {
-            row.push_bind(user.tenant.as_str())
-                .push_bind(user.user.as_str())
-                .push_bind(to_millis(session.refreshed_at));
-        });
-        users.push(
-            " ON CONFLICT (tenant_id, user_id) DO UPDATE SET \
-               changed_at = MAX(excluded.changed_at, presence_users.changed_at + 1)",
-        );
-        users.build().execute(&mut *conn).await?;
+        let rows: Vec<SessionRow<'_>> = chunk
+            .iter()
+            .map(|(user, session)| {
+                (
+                    user.tenant.as_str(),
+                    user.user.as_str(),
+                    stored_session_id(&session.session_id, session.kind),
+                    session.availability.as_str(),
+                    session.activity.as_str(),
+                    to_millis(session.refreshed_at),
+                    to_millis(session.expires_at),
+                )
+            })
+            .collect();
+        let rows = serde_json::to_string(&rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        sqlx::query(PUT_SESSIONS)
+            .bind(rows)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }
+
+/// One session's row as [`PUT_SESSIONS`] reads it from its JSON array.
+type SessionRow<'a> = (
+    &'a str,
+    &'a str,
+    std::borrow::Cow<'a, str>,
+    &'a str,
+    &'a str,
+    i64,
+    i64,
+);
+
+/// Both statements of a run of puts, over one JSON array of [`SessionRow`]s bound once:
+/// one text, prepared once and cached, whatever the run's length (a `VALUES` list per
+/// length filled the connection's statement cache), and one trip to SQLite's thread for
+/// both. `WHERE true` is SQLite's required disambiguation of `SELECT … ON CONFLICT`.
+const PUT_SESSIONS: &str = "\
+    INSERT INTO presence_sessions \
+      (tenant_id, user_id, session_id, availability, activity, refreshed_at, expires_at) \
+    SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
+      value ->> 6 \
+    FROM json_each(?1) WHERE true \
+    ON CONFLICT (tenant_id, user_id, session_id) DO UPDATE SET \
+      availability = excluded.availability, activity = excluded.activity, \
+      refreshed_at = excluded.refreshed_at, expires_at = excluded.expires_at; \
+    INSERT INTO presence_users (tenant_id, user_id, changed_at) \
+    SELECT value ->> 0, value ->> 1, value ->> 5 FROM json_each(?1) WHERE true \
+    ON CONFLICT (tenant_id, user_id) DO UPDATE SET \
+      changed_at = MAX(excluded.changed_at, presence_users.changed_at + 1)";
 
 /// One `RemoveSession` of a run applied together ([`remove_sessions`]).
 pub(super) struct Removal<'a> {

@@ -1,7 +1,8 @@
 //! The embedded backend: one SQLite file, one server instance.
 //!
-//! - WAL journal, so readers never wait for the writer; `synchronous = FULL`, so a write is on
-//!   disk before it is acknowledged.
+//! - WAL journal, so readers never wait for the writer. A write is on disk before it is
+//!   acknowledged: the writer commits with `synchronous = NORMAL` and [`wal_sync`] syncs the
+//!   WAL before answering (an in-memory database commits with `FULL`, which costs nothing).
 //! - Reads go through a small read-only pool ([`read`]).
 //! - Writes go to one task that owns the only writable connection ([`writer`]) and commits
 //!   whatever has queued up meanwhile in one transaction (group commit): concurrent writers
@@ -21,6 +22,7 @@ mod reset;
 mod signing_keys;
 pub mod state_cache;
 mod subscriptions;
+mod wal_sync;
 mod writer;
 
 use std::collections::HashMap;
@@ -114,10 +116,25 @@ impl SqliteStore {
         }
         // The writer never checkpoints itself (a checkpoint inside a commit stalls every
         // write queued behind it); a separate connection does, passively, every second.
+        //
+        // On a file, its commits do not wait for the disk (`NORMAL`): `wal_sync` syncs the
+        // WAL after each batch and only then acknowledges it, while the next batch commits.
+        let in_memory = crate::config::is_memory_url(url);
         let writer_options = options
             .clone()
             .pragma("cache_size", format!("-{WRITER_CACHE_KIB}"))
-            .pragma("wal_autocheckpoint", "0");
+            .pragma("wal_autocheckpoint", "0")
+            .synchronous(if in_memory {
+                SqliteSynchronous::Full
+            } else {
+                SqliteSynchronous::Normal
+            });
+        let acknowledge = if in_memory {
+            wal_sync::Acknowledge::AtCommit
+        } else {
+            wal_sync::Acknowledge::after_sync(file.to_path_buf())
+                .context("cannot start the WAL sync thread")?
+        };
         let mut connection = sqlx::ConnectOptions::connect(&writer_options)
             .await
             .with_context(|| format!("cannot open the database {}", file.display()))?;
@@ -144,7 +161,7 @@ impl SqliteStore {
         tokio::spawn(warm(read.clone(), cache.clone()));
         Ok(Self {
             read,
-            writer: writer::Writer::spawn(connection, cache.clone()),
+            writer: writer::Writer::spawn(connection, cache.clone(), acknowledge),
             cache,
             checkpoints: std::sync::Arc::new(checkpoints.abort_handle()),
         })
@@ -483,6 +500,83 @@ mod tests {
             let kept = store.cache.get("t", user).expect("known");
             assert_eq!(*kept, stored[user], "{user}");
             assert!(kept.sessions.is_empty());
+        }
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn puts_applied_together_keep_every_id_and_value_and_count_each_write() {
+        let (_dir, store) = open_temporary().await;
+        // Ids that JSON must escape, or that SQL would misread if pasted in.
+        let ids = [
+            "quote\"d",
+            "back\\slash",
+            "ünï—códe 🙂",
+            "tab\tand\nline",
+            "'); DROP TABLE presence_users; --",
+        ];
+        let users = ["one", "two"].map(str::to_owned);
+        store.load_users("t", &users).await.expect("read");
+        let at = jiff::Timestamp::from_millisecond(1_900_000_000_000).expect("a time");
+        let mut puts = Vec::new();
+        for (n, id) in ids.iter().enumerate() {
+            for user in &users {
+                // Each session written twice at once: the second write's values stand.
+                for round in 0..2_usize {
+                    let store = store.clone();
+                    let write = Write::PutSession {
+                        user: UserKey {
+                            tenant: "t".into(),
+                            user: user.clone(),
+                        },
+                        session: Session {
+                            session_id: (*id).into(),
+                            kind: SessionKind::Application,
+                            availability: Availability::all()[(n + round) % 5],
+                            activity: Activity::all()[n % 7],
+                            refreshed_at: at,
+                            expires_at: at + jiff::SignedDuration::from_mins(5),
+                        },
+                    };
+                    puts.push(tokio::spawn(async move { store.write(write).await }));
+                    tokio::task::yield_now().await;
+                }
+            }
+        }
+        for put in puts {
+            put.await.expect("joined").expect("written");
+        }
+        let stored = read::fetch_users(&store.read, "t", &users)
+            .await
+            .expect("read");
+        for user in &users {
+            let state = &stored[user];
+            let mut kept: Vec<&str> = state
+                .sessions
+                .iter()
+                .map(|s| s.session_id.as_str())
+                .collect();
+            kept.sort_unstable();
+            let mut wanted = ids.to_vec();
+            wanted.sort_unstable();
+            assert_eq!(kept, wanted, "{user}");
+            for session in &state.sessions {
+                let n = ids
+                    .iter()
+                    .position(|id| *id == session.session_id)
+                    .expect("known");
+                assert_eq!(session.availability, Availability::all()[(n + 1) % 5]);
+                assert_eq!(session.activity, Activity::all()[n % 7]);
+                assert_eq!(session.refreshed_at, at);
+            }
+            // Ten writes at one instant: `changed_at` moved one millisecond per write after
+            // the first.
+            assert_eq!(
+                state.changed_at,
+                Some(at + jiff::SignedDuration::from_millis(9)),
+                "{user}"
+            );
+            assert_eq!(*store.cache.get("t", user).expect("known"), *state);
         }
         store.close().await;
     }

@@ -4,7 +4,9 @@
 //! Why: with `synchronous = FULL` every commit costs an fsync (~0.4 ms here). One transaction
 //! per request caps durable writes at a few thousand per second however many clients wait;
 //! committing everything that queued up during the previous commit amortises the fsync over
-//! the whole batch, and nobody is acknowledged before their batch is on disk.
+//! the whole batch, and nobody is acknowledged before their batch is on disk. On a file, the
+//! fsync itself is done by [`wal_sync`](super::wal_sync) while this task commits the next
+//! batch.
 
 use sqlx::{Connection, SqliteConnection};
 use tokio::sync::{broadcast, mpsc, oneshot};
@@ -12,6 +14,7 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use std::sync::Arc;
 
 use super::state_cache::StateCache;
+use super::wal_sync::{Acknowledge, Answer};
 use crate::store::write::CacheEffect;
 use crate::store::{StoreError, UserKey, Write, Written};
 
@@ -47,11 +50,16 @@ impl std::fmt::Debug for Message {
 }
 
 impl Writer {
-    /// Starts the writer task on the current runtime; it owns `connection` from now on.
-    pub fn spawn(connection: SqliteConnection, cache: Arc<StateCache>) -> Self {
+    /// Starts the writer task on the current runtime; it owns `connection` from now on and
+    /// answers each committed batch as `acknowledge` says.
+    pub fn spawn(
+        connection: SqliteConnection,
+        cache: Arc<StateCache>,
+        acknowledge: Acknowledge,
+    ) -> Self {
         let (queue, inbox) = mpsc::channel(QUEUE);
         let (changes, _) = broadcast::channel(CHANGE_BACKLOG);
-        tokio::spawn(run(connection, inbox, changes.clone(), cache));
+        tokio::spawn(run(connection, inbox, changes.clone(), cache, acknowledge));
         Self { queue, changes }
     }
 
@@ -86,6 +94,7 @@ async fn run(
     mut inbox: mpsc::Receiver<Message>,
     changes: broadcast::Sender<UserKey>,
     cache: Arc<StateCache>,
+    acknowledge: Acknowledge,
 ) {
     // Most deployments never subscribe: then no write needs to look for followers.
     let mut subscriptions = SubscriptionsPresent(any_subscription(&mut connection).await);
@@ -117,7 +126,8 @@ async fn run(
             changes: &changes,
             cache: &cache,
         };
-        commit(&mut connection, &mut batch, &feeds, &mut subscriptions).await;
+        let answers = commit(&mut connection, &mut batch, &feeds, &mut subscriptions).await;
+        acknowledge.send(answers);
         if let Some(metrics) = metrics {
             metrics
                 .commit_duration
@@ -127,6 +137,10 @@ async fn run(
             subscriptions.0 = any_subscription(&mut connection).await;
         }
         if let Some(done) = closing.take() {
+            // Everything answered before closing: an answer of our own goes last.
+            let (last, answered) = oneshot::channel();
+            acknowledge.send(vec![(last, Ok(Written::Done))]);
+            let _ = answered.await;
             if let Err(error) = connection.close().await {
                 tracing::warn!(%error, "closing the writer connection");
             }
@@ -196,14 +210,17 @@ impl Feeds<'_> {
     }
 }
 
+/// Commits `batch` and returns each submitter's answer, to be sent once the commit is
+/// durable.
 async fn commit(
     connection: &mut SqliteConnection,
     batch: &mut Vec<Job>,
     feeds: &Feeds<'_>,
     subscriptions: &mut SubscriptionsPresent,
-) {
+) -> Vec<Answer> {
+    let mut answers = Vec::with_capacity(batch.len());
     if batch.is_empty() {
-        return;
+        return answers;
     }
     let writes: Vec<&Write> = batch.iter().map(|(write, _)| write.as_ref()).collect();
     match transaction(connection, &writes, subscriptions).await {
@@ -211,12 +228,12 @@ async fn commit(
             feeds.purged(&purged);
             for ((write, reply), result) in batch.drain(..).zip(results) {
                 feeds.committed(&write, result);
-                let _ = reply.send(Ok(result));
+                answers.push((reply, Ok(result)));
             }
         }
         Err(error) if batch.len() == 1 => {
             if let Some((_, reply)) = batch.pop() {
-                let _ = reply.send(Err(error));
+                answers.push((reply, Err(error)));
             }
         }
         Err(_) => {
@@ -230,10 +247,11 @@ async fn commit(
                 if let Ok(result) = &result {
                     feeds.committed(&write, *result);
                 }
-                let _ = reply.send(result);
+                answers.push((reply, result));
             }
         }
     }
+    answers
 }
 
 /// Applies `writes` in one transaction: what each did, and the users of the expired sessions
