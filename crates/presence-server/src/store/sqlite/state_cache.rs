@@ -41,6 +41,10 @@ enum Slot {
         /// evicting the entry raises the shard's floor to it, so a fill that began before
         /// cannot bring back an older state once the entry is gone.
         at: u64,
+        /// The counter's value when a fill stored it (under the shard's lock): a write whose
+        /// [`StateCache::ticket`] is not above it may already be in the state, since the
+        /// read could have followed its commit; see [`StateCache::update`].
+        filled: u64,
     },
     /// Invalidated at this number of the counter.
     Stale(u64),
@@ -175,12 +179,14 @@ impl StateCache {
             shard.tombstones -= 1;
             shard.bytes = shard.bytes.saturating_sub(OVERHEAD);
         }
+        let filled = self.counter.load(Ordering::SeqCst);
         shard.tenants.entry(tenant.to_owned()).or_default().insert(
             user.to_owned(),
             Slot::Known {
                 entry,
                 bytes,
                 at: began,
+                filled,
             },
         );
         shard.bytes += bytes;
@@ -242,9 +248,28 @@ impl StateCache {
         }
     }
 
+    /// A number taken by the writer before it commits a batch, for [`StateCache::update`].
+    pub fn ticket(&self) -> u64 {
+        self.counter.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
     /// Changes a user's known state as a committed write did (`change`), called where
-    /// [`StateCache::invalidate`] would be; a user not known is invalidated instead.
-    pub fn update(&self, tenant: &str, user: &str, change: impl FnOnce(&mut UserState)) {
+    /// [`StateCache::invalidate`] would be, with the [`ticket`](StateCache::ticket) taken
+    /// before the write's commit.
+    ///
+    /// A user not known is invalidated instead, and so is one filled at or after the
+    /// ticket: that fill's read may have followed the commit, and applying the write again
+    /// would count it twice (`changed_at` one millisecond ahead of the database's). A fill
+    /// before the ticket read the database before the commit began, so the write is not in
+    /// it; nor is it in what earlier updates made, which is why updates leave `filled` alone
+    /// and several writes of one batch to one user all apply.
+    pub fn update(
+        &self,
+        tenant: &str,
+        user: &str,
+        ticket: u64,
+        change: impl FnOnce(&mut UserState),
+    ) {
         if self.budget_per_shard == 0 {
             return;
         }
@@ -254,10 +279,12 @@ impl StateCache {
             entry,
             bytes,
             at: changed,
+            ..
         }) = shard
             .tenants
             .get_mut(tenant)
             .and_then(|users| users.get_mut(user))
+            .filter(|slot| matches!(slot, Slot::Known { filled, .. } if *filled < ticket))
         else {
             drop(shard);
             return self.invalidate_at(tenant, user, at);
@@ -423,19 +450,50 @@ mod tests {
         let cache = StateCache::new(1 << 20);
         cache.fill("t", "u", state("a"), cache.began());
         let slow = cache.began();
-        cache.update("t", "u", |s| s.sessions[0].session_id = "b".into());
+        let ticket = cache.ticket();
+        cache.update("t", "u", ticket, |s| s.sessions[0].session_id = "b".into());
         assert_eq!(marker(&cache, "u").as_deref(), Some("b"));
         evict(&mut cache.shard("u"), 0);
         cache.fill("t", "u", state("a"), slow);
         assert_eq!(marker(&cache, "u"), None, "began before the update");
         let began = cache.began();
-        cache.update("t", "v", |_| unreachable!("not known"));
+        let ticket = cache.ticket();
+        cache.update("t", "v", ticket, |_| unreachable!("not known"));
         cache.fill("t", "v", state("old"), began);
         assert_eq!(
             marker(&cache, "v"),
             None,
             "a tombstone, like an invalidation"
         );
+    }
+
+    #[test]
+    fn an_update_never_applies_a_write_twice_to_a_state_read_after_its_commit_began() {
+        let cache = StateCache::new(1 << 20);
+        let append = |s: &mut UserState| {
+            let marker = format!("{}+", s.sessions[0].session_id);
+            s.sessions[0].session_id = marker;
+        };
+        // Filled before the batch's ticket: the write is not in it, and every write of the
+        // batch to the user applies, one after the other.
+        cache.fill("t", "u", state("a"), cache.began());
+        let ticket = cache.ticket();
+        cache.update("t", "u", ticket, append);
+        cache.update("t", "u", ticket, append);
+        assert_eq!(marker(&cache, "u").as_deref(), Some("a++"));
+        // A read that began before the ticket but filled after it (it may have read the
+        // committed write): the update forgets the user instead of applying the write again.
+        let began = cache.began();
+        let ticket = cache.ticket();
+        cache.fill("t", "w", state("w-with-the-write"), began);
+        assert_eq!(marker(&cache, "w").as_deref(), Some("w-with-the-write"));
+        cache.update("t", "w", ticket, append);
+        assert_eq!(marker(&cache, "w"), None, "forgotten, not applied twice");
+        // The next batch's ticket is past that fill: its writes apply again.
+        cache.fill("t", "w", state("w"), cache.began());
+        let ticket = cache.ticket();
+        cache.update("t", "w", ticket, append);
+        assert_eq!(marker(&cache, "w").as_deref(), Some("w+"));
     }
 
     #[test]

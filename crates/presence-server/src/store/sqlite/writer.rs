@@ -125,6 +125,7 @@ async fn run(
         let feeds = Feeds {
             changes: &changes,
             cache: &cache,
+            ticket: cache.ticket(),
         };
         let answers = commit(&mut connection, &mut batch, &feeds, &mut subscriptions).await;
         acknowledge.send(answers);
@@ -168,6 +169,8 @@ async fn any_subscription(connection: &mut SqliteConnection) -> bool {
 struct Feeds<'a> {
     changes: &'a broadcast::Sender<UserKey>,
     cache: &'a StateCache,
+    /// The cache's ticket, taken before the batch's commit began.
+    ticket: u64,
 }
 
 impl Feeds<'_> {
@@ -183,9 +186,10 @@ impl Feeds<'_> {
         match write {
             // The hot writes are done again in memory: the user stays known.
             Write::PutSession { user, session } => {
-                self.cache.update(&user.tenant, &user.user, |state| {
-                    super::in_memory::put_session(state, session);
-                });
+                self.cache
+                    .update(&user.tenant, &user.user, self.ticket, |state| {
+                        super::in_memory::put_session(state, session);
+                    });
             }
             Write::RemoveSession {
                 user,
@@ -194,9 +198,10 @@ impl Feeds<'_> {
                 now,
             } => {
                 let live = result == Written::SessionRemoved(true);
-                self.cache.update(&user.tenant, &user.user, |state| {
-                    super::in_memory::remove_session(state, session_id, *kind, *now, live);
-                });
+                self.cache
+                    .update(&user.tenant, &user.user, self.ticket, |state| {
+                        super::in_memory::remove_session(state, session_id, *kind, *now, live);
+                    });
             }
             _ => match write.cache_effect(result) {
                 CacheEffect::None => {}
