@@ -17,7 +17,9 @@ use tempfile::TempDir;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-pub use database::{Backend, POSTGRES_ENV, backend, signing_key_pem, stored_sessions};
+pub use database::{
+    Backend, POSTGRES_ENV, backend, database_url_for, signing_key_pem, stored_sessions,
+};
 pub use webhook::{WebhookReceiver, validation_token};
 
 /// How long a server may take to report that it listens.

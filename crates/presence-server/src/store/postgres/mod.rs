@@ -51,11 +51,13 @@ pub struct PgStore {
     /// Connections for writes: their statements are prepared once and, after a few
     /// executions, run on PostgreSQL's generic plan (all primary-key lookups).
     writes: PgPool,
-    /// Connections for reads, which PostgreSQL plans at each execution: the user read's
-    /// generic plan, made while the tables were small (a fresh database), looks up the tenant
-    /// and filters all its users for the ids, and kept doing so once they were many, until
-    /// autovacuum's next ANALYZE. Measured in BENCHMARKS.md: the same setting on
-    /// writes cost them a fifth of their throughput, and not preparing reads cost GET a fifth.
+    /// Connections for reads, on generic plans with sequential scans off: planning each
+    /// execution (`force_custom_plan`, what they did before) cost PostgreSQL 2.5 times the
+    /// query itself (pgbench, the user read: 8,474 against 21,308 executions/s). What made
+    /// custom plans necessary was a generic plan made while the tables were small, which
+    /// scanned a tenant's users for the ids long after they had grown; the user read is now
+    /// written as one primary-key probe per id ([`read`]), and with sequential scans off no
+    /// read can fall back to scanning a table because its statistics are stale.
     reads: PgPool,
     changes: broadcast::Sender<UserKey>,
     listener: Arc<tokio::task::AbortHandle>,
@@ -81,9 +83,12 @@ impl PgStore {
             .run(&writes)
             .await
             .context("cannot apply the database migrations")?;
-        let reads = pool(options.options([("plan_cache_mode", "force_custom_plan")]))
-            .await
-            .context("cannot connect to PostgreSQL")?;
+        let reads = pool(options.options([
+            ("plan_cache_mode", "force_generic_plan"),
+            ("enable_seqscan", "off"),
+        ]))
+        .await
+        .context("cannot connect to PostgreSQL")?;
         let (changes, _) = broadcast::channel(CHANGE_BACKLOG);
         let listener = listen::spawn(&writes, changes.clone())
             .await
