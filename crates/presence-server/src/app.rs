@@ -215,11 +215,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         state.clock.clone(),
         config.purge_interval,
     ))];
-    background.push(tokio::spawn(crate::history::watch::run(
-        store.clone(),
-        state.clock.clone(),
-        state.history.clone(),
-    )));
+    // Seeded before the server listens (see `start`).
+    let history =
+        crate::history::watch::start(store.clone(), state.clock.clone(), state.history.clone())
+            .await;
+    background.push(tokio::spawn(history));
     background.extend(crate::notify::spawn(
         store.clone(),
         state.clock.clone(),

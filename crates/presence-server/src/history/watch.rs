@@ -25,10 +25,29 @@ const BATCH: usize = 1000;
 /// Most transitions walked for one user at once (a long clock advance).
 const MAX_STEPS: usize = 100;
 
-/// Runs until the process ends.
-pub async fn run(store: Store, clock: SharedClock, history: Arc<History>) {
-    let mut changes = store.changes();
+/// Subscribes to the store's changes and reads every user in (when there are few enough),
+/// then returns the task that keeps the history, to be spawned.
+///
+/// Awaited before the server listens: a write committed while the seed reads the users would
+/// be read in as already known, and its change, whose notification arrives after, would then
+/// show nothing new and be lost.
+pub async fn start(
+    store: Store,
+    clock: SharedClock,
+    history: Arc<History>,
+) -> impl std::future::Future<Output = ()> {
+    let changes = store.changes();
     seed(&store, &clock, &history).await;
+    run(store, clock, history, changes)
+}
+
+/// Runs until the process ends.
+async fn run(
+    store: Store,
+    clock: SharedClock,
+    history: Arc<History>,
+    mut changes: tokio::sync::broadcast::Receiver<UserKey>,
+) {
     let mut ticks = tokio::time::interval(TICK);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
