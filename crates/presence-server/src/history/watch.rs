@@ -105,11 +105,9 @@ fn by_tenant(users: Vec<UserKey>) -> BTreeMap<String, Vec<String>> {
     let mut seen: HashSet<UserKey> = HashSet::with_capacity(users.len());
     let mut tenants: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for key in users {
-        if seen.contains(&key) {
-            continue;
+        if seen.insert(key.clone()) {
+            tenants.entry(key.tenant).or_default().push(key.user);
         }
-        seen.insert(key.clone());
-        tenants.entry(key.tenant).or_default().push(key.user);
     }
     tenants
 }

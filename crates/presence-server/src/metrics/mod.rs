@@ -59,6 +59,7 @@ pub struct Metrics {
     pub request_duration: Family<OperationLabel, Histogram>,
     pub write_batch_size: Histogram,
     pub commit_duration: Histogram,
+    pub wal_sync_duration: Histogram,
     pub writer_queue_depth: Gauge<i64, std::sync::atomic::AtomicI64>,
     pub deliveries: Family<OutcomeLabel, Counter>,
     pub outbox_depth: Gauge<i64, std::sync::atomic::AtomicI64>,
@@ -97,8 +98,14 @@ impl Metrics {
         let commit_duration = latency();
         registry.register(
             "store_commit_duration_seconds",
-            "Time of one group commit, its fsync included",
+            "Time of one group commit (on a file, without its fsync: see wal_sync)",
             commit_duration.clone(),
+        );
+        let wal_sync_duration = latency();
+        registry.register(
+            "store_wal_sync_duration_seconds",
+            "Time of one fsync of the SQLite WAL, which the batches committed meanwhile wait for",
+            wal_sync_duration.clone(),
         );
         let writer_queue_depth = Gauge::default();
         registry.register(
@@ -130,6 +137,7 @@ impl Metrics {
             request_duration,
             write_batch_size,
             commit_duration,
+            wal_sync_duration,
             writer_queue_depth,
             deliveries,
             outbox_depth,

@@ -129,6 +129,11 @@ async fn requests_commits_deliveries_and_streams_are_counted() {
             text.contains("presence_store_commit_duration_seconds_bucket"),
             "{text}"
         );
+        // Each acknowledged write waited for an fsync of the WAL (the server is on a file).
+        assert!(
+            sample(&text, "presence_store_wal_sync_duration_seconds_count") >= Some(1.0),
+            "{text}"
+        );
     }
     assert!(text.trim_end().ends_with("# EOF"));
 

@@ -76,7 +76,14 @@ fn run(wal: &std::path::Path, batches: &mpsc::Receiver<Vec<Answer>>) {
     while let Ok(first) = batches.recv() {
         let mut waiting = vec![first];
         waiting.extend(batches.try_iter());
-        let failure = match sync(wal) {
+        let started = std::time::Instant::now();
+        let synced = sync(wal);
+        if let Some(metrics) = crate::metrics::get() {
+            metrics
+                .wal_sync_duration
+                .observe(started.elapsed().as_secs_f64());
+        }
+        let failure = match synced {
             Ok(()) => None,
             Err(error) => {
                 tracing::error!(%error, wal = %wal.display(), "cannot sync the WAL: writes are failed");

@@ -1,7 +1,7 @@
 //! The single writer: one task owns the only writable connection and commits queued writes
 //! in shared transactions (group commit).
 //!
-//! Why: with `synchronous = FULL` every commit costs an fsync (~0.4 ms here). One transaction
+//! Why: every durable commit costs an fsync (~0.4 ms here). One transaction
 //! per request caps durable writes at a few thousand per second however many clients wait;
 //! committing everything that queued up during the previous commit amortises the fsync over
 //! the whole batch, and nobody is acknowledged before their batch is on disk. On a file, the
