@@ -59,6 +59,8 @@ pub struct AppState {
     pub device_codes: Arc<crate::authority::devices::DeviceCodes>,
     /// Every presence change this server saw, with its cause (control plane, dashboard).
     pub history: Arc<crate::history::History>,
+    /// Open event streams: their caps, and the stop that ends them (`crate::streams`).
+    pub streams: Arc<crate::streams::Streams>,
 }
 
 impl AppState {
@@ -121,6 +123,7 @@ impl AppState {
             ca_path: None,
             device_codes: Arc::default(),
             history: Arc::default(),
+            streams: Arc::default(),
         }
     }
 }
@@ -157,6 +160,7 @@ fn batch_client_over_tls(ca: Option<&std::path::Path>) -> anyhow::Result<reqwest
 
 /// Opens the store, binds, serves until SIGINT or SIGTERM, then drains and closes the store.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let signals = ShutdownSignals::install();
     let database_url = config.database_url();
     // Keys first: a configuration mistake is reported before any database is touched.
     let auth = crate::auth::setup::authenticator(&config)?;
@@ -171,6 +175,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         &database_url,
         config.database_connections,
         config.state_cache_mb as usize * 1024 * 1024,
+        config.database_timeout,
     )
     .await?;
     info!(database = %crate::config::redacted(&database_url), "database ready");
@@ -198,6 +203,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         verifier.public_keys.push(key.public_key()?);
     }
     state.in_memory = config.in_memory();
+    state.streams = Arc::new(crate::streams::Streams::new(
+        config.max_streams as usize,
+        config.max_streams_per_app as usize,
+    ));
+    let streams = state.streams.clone();
     state.journal = Arc::new(Journal::new(
         usize::try_from(config.journal).unwrap_or(usize::MAX),
         config.journal_bodies,
@@ -295,8 +305,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let server = server.run();
     let handle = server.handle();
     actix_web::rt::spawn(async move {
-        wait_for_shutdown_signal().await;
-        info!("shutting down: finishing in-flight requests");
+        signals.received().await;
+        info!("shutting down: ending event streams, finishing in-flight requests");
+        // Streams would otherwise hold the graceful stop for its whole timeout.
+        streams.stop_all();
         handle.stop(true).await;
     });
     server.await.context("the HTTP server failed")?;
@@ -347,27 +359,57 @@ fn loopback(addr: std::net::SocketAddr) -> std::net::SocketAddr {
     std::net::SocketAddr::new(ip, addr.port())
 }
 
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM; both shut down gracefully.
-async fn wait_for_shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// SIGINT (Ctrl-C) and SIGTERM, both a graceful stop. Installed before the server says it
+/// listens: a signal sent as soon as it does must stop it gracefully, not kill it (the
+/// default action of a signal nobody handles yet).
+struct ShutdownSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = ctrl_c => {}
-                    _ = term.recv() => {}
+    interrupt: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl ShutdownSignals {
+    fn install() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let install = |kind: SignalKind, name: &str| match signal(kind) {
+                Ok(signal) => Some(signal),
+                Err(error) => {
+                    warn!(%error, "cannot listen for {name}");
+                    None
                 }
-            }
-            Err(error) => {
-                warn!(%error, "cannot listen for SIGTERM; only Ctrl-C stops the server");
-                let _ = ctrl_c.await;
+            };
+            Self {
+                interrupt: install(SignalKind::interrupt(), "SIGINT"),
+                terminate: install(SignalKind::terminate(), "SIGTERM"),
             }
         }
+        #[cfg(not(unix))]
+        Self {}
     }
-    #[cfg(not(unix))]
-    {
-        let _ = ctrl_c.await;
+
+    /// Resolves on the first of the two.
+    async fn received(mut self) {
+        #[cfg(unix)]
+        {
+            async fn next(signal: Option<&mut tokio::signal::unix::Signal>) {
+                match signal {
+                    Some(signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            }
+            tokio::select! {
+                () = next(self.interrupt.as_mut()) => {}
+                () = next(self.terminate.as_mut()) => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

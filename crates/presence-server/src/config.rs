@@ -103,6 +103,18 @@ pub struct Config {
     #[arg(long, env = "PRESENCE_MAX_IN_FLIGHT_PER_TENANT")]
     pub max_in_flight_per_tenant: Option<usize>,
 
+    /// Event streams (`/events/presence`, `/admin/events`) open at once on this server;
+    /// past it a new stream is answered 503 with Retry-After.
+    #[arg(long, env = "PRESENCE_MAX_STREAMS", default_value_t = crate::streams::MAX_STREAMS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_streams: u32,
+
+    /// Event streams one application may hold at once within a tenant; past it its new
+    /// streams are answered 429 with Retry-After, while other applications still get theirs.
+    #[arg(long, env = "PRESENCE_MAX_STREAMS_PER_APP", default_value_t = crate::streams::MAX_STREAMS_PER_APP,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_streams_per_app: u32,
+
     /// How long a client has, from the end of a request's head, to send its whole body;
     /// past it the answer is 408 and the connection is closed, so a slow or silent client
     /// cannot hold a slot.
@@ -189,6 +201,12 @@ pub struct Config {
     #[arg(long, env = "PRESENCE_DATABASE_CONNECTIONS", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub database_connections: u32,
+
+    /// PostgreSQL only: how long a request waits for a database connection before it is
+    /// answered 503 with Retry-After (and `/healthz` with 503): while PostgreSQL is down,
+    /// requests fail fast instead of holding a slot each. E.g. `1s`, `500ms`.
+    #[arg(long, env = "PRESENCE_DATABASE_TIMEOUT", default_value = "1s", value_parser = parse_interval)]
+    pub database_timeout: std::time::Duration,
 
     /// SQLite only: MiB of users' state kept in memory, so reads skip the database (0 turns
     /// it off). Exact, not a time-limited cache: the one writer invalidates what it commits

@@ -177,11 +177,13 @@ impl From<sqlx::Error> for GraphError {
 }
 
 impl From<crate::store::StoreError> for GraphError {
+    /// A write the database could not keep is never a 500: the client is told to try again
+    /// (503), or that there is no room (507); only a write the server itself got wrong is.
     fn from(error: crate::store::StoreError) -> Self {
-        if database_unavailable(error.cause()) {
-            Self::database_unavailable(&error)
-        } else {
-            Self::internal(&error)
+        match error.failure() {
+            crate::store::Failure::NoSpace => Self::insufficient_storage(&error),
+            crate::store::Failure::Unavailable => Self::database_unavailable(&error),
+            crate::store::Failure::Internal => Self::internal(&error),
         }
     }
 }
@@ -198,6 +200,20 @@ impl GraphError {
             "The database is unavailable; retry after the delay in Retry-After.",
         )
         .with_header("retry-after", "1")
+    }
+}
+
+impl GraphError {
+    /// The disk holding the database is full: nothing was written; writes succeed again once
+    /// there is room (reads keep working meanwhile).
+    fn insufficient_storage(error: &(dyn std::error::Error + 'static)) -> Self {
+        tracing::error!(error = %error, "the database has no space left: writes are refused");
+        Self::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "insufficientStorage",
+            "The server has no space left to store this change; retry after the delay in Retry-After.",
+        )
+        .with_header("retry-after", "5")
     }
 }
 
@@ -241,9 +257,13 @@ pub enum ErrorResponses {
     /// `generalException`: a failure of the server's own (logged).
     #[response(status = 500)]
     Internal(ODataError),
-    /// `serviceNotAvailable`: overloaded or the database is unreachable.
+    /// `serviceNotAvailable`: overloaded, the database is unreachable, or a write could not
+    /// be committed (nothing was changed; try again).
     #[response(status = 503, headers(("Retry-After" = u32, description = "Seconds to wait.")))]
     Unavailable(ODataError),
+    /// `insufficientStorage`: no space is left for the database; nothing was changed.
+    #[response(status = 507, headers(("Retry-After" = u32, description = "Seconds to wait.")))]
+    InsufficientStorage(ODataError),
 }
 
 /// The error responses of an operation with a request body: those of [`ErrorResponses`] and
@@ -277,9 +297,13 @@ pub enum BodyErrorResponses {
     /// `generalException`: a failure of the server's own (logged).
     #[response(status = 500)]
     Internal(ODataError),
-    /// `serviceNotAvailable`: overloaded or the database is unreachable.
+    /// `serviceNotAvailable`: overloaded, the database is unreachable, or a write could not
+    /// be committed (nothing was changed; try again).
     #[response(status = 503, headers(("Retry-After" = u32, description = "Seconds to wait.")))]
     Unavailable(ODataError),
+    /// `insufficientStorage`: no space is left for the database; nothing was changed.
+    #[response(status = 507, headers(("Retry-After" = u32, description = "Seconds to wait.")))]
+    InsufficientStorage(ODataError),
 }
 
 #[cfg(test)]

@@ -34,6 +34,7 @@ pub mod request_id;
 pub mod routes;
 pub mod signing;
 pub mod store;
+pub mod streams;
 pub mod throttle;
 pub mod tls;
 pub mod ui;

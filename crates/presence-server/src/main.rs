@@ -22,13 +22,35 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn serve() -> anyhow::Result<()> {
+    use std::io::IsTerminal;
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("PRESENCE_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(|| LossyStderr)
+        // A log line that cannot be written is lost, never reported: the report itself
+        // (`eprintln!`) would panic on a closed pipe, in whatever task was logging.
+        .log_internal_errors(false)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     presence_server::tls::install_crypto_provider();
     let config = Config::parse();
     presence_server::serve(config).await
+}
+
+/// Standard error, where a failed write (the reader of the log has gone: a closed pipe) is
+/// dropped rather than returned. A server whose log reader went away must still stop on
+/// SIGTERM: its last log lines are lost, nothing else.
+struct LossyStderr;
+
+impl std::io::Write for LossyStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let _ = std::io::stderr().write_all(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let _ = std::io::stderr().flush();
+        Ok(())
+    }
 }

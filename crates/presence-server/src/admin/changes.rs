@@ -64,7 +64,9 @@ pub struct EventsScope {
 }
 
 /// Every presence change as it is recorded (text/event-stream): `event: change` with a
-/// `PresenceChange`; `event: resync` when the reader fell behind and should read again.
+/// `PresenceChange`; `event: resync` when the reader fell behind and should read again;
+/// a last `event: end` when the token expires (`tokenExpired`) or the server stops
+/// (`shutdown`).
 #[utoipa::path(
     get,
     path = "/admin/events",
@@ -77,11 +79,16 @@ pub struct EventsScope {
     )
 )]
 pub async fn admin_events(
-    _admin: AdminCaller,
+    admin: AdminCaller,
     state: web::Data<AppState>,
     scope: web::Query<EventsScope>,
 ) -> Result<HttpResponse, GraphError> {
     let tenant = scope.tenant.as_deref().map(tenant_id).transpose()?;
+    let caller = &admin.0;
+    let mut slot =
+        state
+            .streams
+            .open(&caller.tenant, caller.app_id.as_deref(), caller.expires_at)?;
     let mut changes = state.history.subscribe();
     let (events, stream) = mpsc::channel::<Bytes>(64);
     actix_web::rt::spawn(async move {
@@ -108,6 +115,10 @@ pub async fn admin_events(
                 },
                 () = tokio::time::sleep(KEEP_ALIVE) => ": keep-alive\n\n".to_owned(),
                 () = events.closed() => return,
+                end = slot.ended() => {
+                    let _ = events.send(Bytes::from_static(end.event())).await;
+                    return;
+                }
             };
             if events.send(Bytes::from(event)).await.is_err() {
                 return;

@@ -3,7 +3,9 @@
 //! presences. Each event is `event: presence` with the presence JSON a GET would return;
 //! the first events give every user's current presence. A stream lasts as long as the token
 //! it was opened with: when that expires (with the same leeway as requests), a last
-//! `event: end` with `{"reason":"tokenExpired"}` is sent and the stream closes.
+//! `event: end` with `{"reason":"tokenExpired"}` is sent and the stream closes; when the
+//! server stops, the last event is `{"reason":"shutdown"}`. Streams are counted against the
+//! application's share and the server's cap ([`crate::streams`]).
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -59,16 +61,18 @@ pub async fn presence_events(
         .iter()
         .map(|id| Ok((id.clone(), caller.authorize(Access::Read, id)?)))
         .collect::<Result<_, GraphError>>()?;
+    let slot = state
+        .streams
+        .open(&caller.tenant, caller.app_id.as_deref(), caller.expires_at)?;
     let (events, stream) = mpsc::channel::<Bytes>(64);
     let changes = state.store.changes();
-    let ends = caller.expires_at.map(token_deadline);
     actix_web::rt::spawn(follow(
         state,
         caller.tenant,
         audiences,
         changes,
         events,
-        ends,
+        slot,
     ));
     let body = ReceiverStream::new(stream).map(Ok::<_, Infallible>);
     Ok(HttpResponse::Ok()
@@ -77,36 +81,18 @@ pub async fn presence_events(
         .streaming(body))
 }
 
-/// The final event of a stream whose token expired; the stream closes after it.
-const TOKEN_EXPIRED_EVENT: &[u8] = b"event: end\ndata: {\"reason\":\"tokenExpired\",\"message\":\"The access token of this stream expired; reconnect with a new one.\"}\n\n";
-
-/// When a stream opened with a token accepted until `expires_at` (Unix seconds, leeway
-/// included) must end, on the runtime's clock. Token lifetimes are wall-clock time, whatever
-/// the server's presence clock (`--clock manual`) says.
-fn token_deadline(expires_at: i64) -> tokio::time::Instant {
-    let left = expires_at.saturating_sub(jiff::Timestamp::now().as_second());
-    tokio::time::Instant::now() + Duration::from_secs(u64::try_from(left).unwrap_or(0))
-}
-
-/// Feeds one stream until its client goes away or, with `ends`, until its token expires
-/// (then a final `event: end` says why, and the stream closes).
+/// Feeds one stream until its client goes away, or until its `slot` ends (its token
+/// expires, the server stops: then a final `event: end` says why, and the stream closes).
 async fn follow(
     state: web::Data<AppState>,
     tenant: String,
     audiences: HashMap<String, Audience>,
     mut changes: broadcast::Receiver<crate::store::UserKey>,
     events: mpsc::Sender<Bytes>,
-    ends: Option<tokio::time::Instant>,
+    mut slot: crate::streams::Slot,
 ) {
     // Counted open for as long as this task feeds the stream.
     let _open = crate::metrics::OpenStream::new();
-    let token_expiry = async move {
-        match ends {
-            Some(at) => tokio::time::sleep_until(at).await,
-            None => std::future::pending().await,
-        }
-    };
-    tokio::pin!(token_expiry);
     let ids: Vec<String> = audiences.keys().cloned().collect();
     let mut last: HashMap<String, Presence> = HashMap::new();
     let mut ticks = tokio::time::interval(RECHECK);
@@ -124,8 +110,8 @@ async fn follow(
                 Err(broadcast::error::RecvError::Closed) => return,
             },
             () = events.closed() => return,
-            () = &mut token_expiry => {
-                let _ = events.send(Bytes::from_static(TOKEN_EXPIRED_EVENT)).await;
+            end = slot.ended() => {
+                let _ = events.send(Bytes::from_static(end.event())).await;
                 return;
             }
         };

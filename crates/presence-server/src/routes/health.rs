@@ -1,5 +1,5 @@
-//! `GET /healthz`: 200 while the database answers, 503 otherwise (readiness, for load
-//! balancers); `GET /livez`: 200 while the process serves HTTP (liveness; also the
+//! `GET /healthz`: 200 while the database answers and writes commit, 503 otherwise, saying
+//! why (readiness, for load balancers); `GET /livez`: 200 while the process serves HTTP (liveness; also the
 //! benchmark's baseline route, as it touches nothing but the HTTP stack).
 
 use actix_web::http::StatusCode;
@@ -7,17 +7,34 @@ use actix_web::{HttpResponse, web};
 
 use crate::app::AppState;
 use crate::error::GraphError;
+use crate::store::Unhealthy;
 
 pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, GraphError> {
-    match state.store.ping().await {
+    match state.store.health().await {
         Ok(()) => Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))),
-        Err(error) => {
+        Err(Unhealthy::Unreachable(error)) => {
             tracing::error!(%error, "health check: database unreachable");
             Err(GraphError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "serviceNotAvailable",
                 "The database is not reachable.",
-            ))
+            )
+            .with_header("retry-after", "1"))
+        }
+        Err(Unhealthy::Writes(problem)) => {
+            let why = match problem.code {
+                "noSpace" => "no space is left for the database",
+                _ => "the database cannot commit",
+            };
+            Err(GraphError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "serviceNotAvailable",
+                format!(
+                    "Writes are failing since {}: {why} ({}).",
+                    problem.since, problem.reason
+                ),
+            )
+            .with_header("retry-after", "5"))
         }
     }
 }

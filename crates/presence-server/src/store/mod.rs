@@ -13,6 +13,7 @@
 mod codec;
 mod decode;
 mod error;
+pub mod health;
 pub mod identities;
 mod postgres;
 pub mod purge;
@@ -24,7 +25,7 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 
-pub use error::StoreError;
+pub use error::{Failure, StoreError};
 pub use records::{Encryption, Follow, PendingNotification, SubscriptionRecord, by_user};
 pub use write::{LocationLayer, ResetTarget, UserKey, Write, Written};
 
@@ -51,15 +52,17 @@ impl Store {
     /// Opens and migrates the database `url` names: `postgres://` or `postgresql://` for
     /// PostgreSQL (with a pool of `connections`), anything else (`sqlite:`) for SQLite (with
     /// users' state kept in memory up to about `state_cache_bytes`: `sqlite::state_cache`;
-    /// instances sharing a PostgreSQL database cannot keep one).
+    /// instances sharing a PostgreSQL database cannot keep one; a request waits at most
+    /// `timeout` for one of its connections).
     pub async fn open(
         url: &str,
         connections: u32,
         state_cache_bytes: usize,
+        timeout: std::time::Duration,
     ) -> anyhow::Result<Self> {
         if is_postgres(url) {
             Ok(Store::Postgres(
-                postgres::PgStore::open(url, connections).await?,
+                postgres::PgStore::open(url, connections, timeout).await?,
             ))
         } else {
             Ok(Store::Sqlite(
@@ -278,15 +281,27 @@ impl Store {
         }
     }
 
-    /// Whether the database answers.
-    pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        on_backend!(self, store => store.ping().await)
+    /// Whether the database answers, and (on SQLite) whether writes commit.
+    pub async fn health(&self) -> Result<(), Unhealthy> {
+        match self {
+            Store::Sqlite(store) => store.health().await,
+            Store::Postgres(store) => store.ping().await.map_err(Unhealthy::Unreachable),
+        }
     }
 
     /// Finishes queued writes, then closes every connection.
     pub async fn close(&self) {
         on_backend!(self, store => store.close().await)
     }
+}
+
+/// Why the store is not healthy (`/healthz`).
+#[derive(Debug)]
+pub enum Unhealthy {
+    /// The database does not answer.
+    Unreachable(sqlx::Error),
+    /// Writes cannot commit (a full disk, an I/O error).
+    Writes(health::Problem),
 }
 
 /// Whether every text could be stored, so could match a stored one: PostgreSQL's text cannot

@@ -61,19 +61,23 @@ pub struct PgStore {
     reads: PgPool,
     changes: broadcast::Sender<UserKey>,
     listener: Arc<tokio::task::AbortHandle>,
+    /// `--database-timeout`: also bounds the health check's query.
+    timeout: Duration,
 }
 
 impl PgStore {
     /// Connects with two pools of `connections` (writes, reads), migrates (once across
-    /// instances) and starts listening for changes.
-    pub async fn open(url: &str, connections: u32) -> anyhow::Result<Self> {
+    /// instances) and starts listening for changes. A request waits at most `timeout` for a
+    /// connection: while PostgreSQL is unreachable, it fails fast (503) rather than holding
+    /// its slot.
+    pub async fn open(url: &str, connections: u32, timeout: Duration) -> anyhow::Result<Self> {
         let options = PgConnectOptions::from_str(url)
             .context("invalid PostgreSQL URL")?
             .application_name("presence-server");
         let pool = |options: PgConnectOptions| {
             PgPoolOptions::new()
                 .max_connections(connections)
-                .acquire_timeout(Duration::from_secs(10))
+                .acquire_timeout(timeout)
                 .connect_with(options)
         };
         let writes = pool(options.clone())
@@ -98,6 +102,7 @@ impl PgStore {
             reads,
             changes,
             listener: Arc::new(listener.abort_handle()),
+            timeout,
         })
     }
 
@@ -222,8 +227,14 @@ impl PgStore {
         counts::counts(&self.reads, now).await
     }
 
+    /// Whether PostgreSQL answers within the timeout (an open connection to a server that
+    /// stopped answering would otherwise hold the health check as long as TCP does).
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1").execute(&self.reads).await.map(drop)
+        let query = sqlx::query("SELECT 1").execute(&self.reads);
+        match tokio::time::timeout(self.timeout, query).await {
+            Ok(result) => result.map(drop),
+            Err(_) => Err(sqlx::Error::PoolTimedOut),
+        }
     }
 
     /// Waits for the connections in use to be returned, then closes them all.

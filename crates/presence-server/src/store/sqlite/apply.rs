@@ -550,3 +550,18 @@ async fn purge_sessions(
     }
     Ok(purged)
 }
+
+/// Rewrites the one row of `write_probe` (with its 64 KiB, about what a full batch of
+/// writes needs): a write that needs the disk like any other and changes nothing anyone
+/// reads (the writer's health probe, and the check at start that the database takes writes
+/// at all).
+pub(super) async fn probe(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO write_probe (id, probed_at, room) VALUES (1, ?, zeroblob(65536)) \
+         ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at, room = excluded.room",
+    )
+    .bind(jiff::Timestamp::now().as_millisecond())
+    .execute(conn)
+    .await
+    .map(drop)
+}

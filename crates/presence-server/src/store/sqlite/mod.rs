@@ -13,6 +13,7 @@ mod apply;
 mod checkpoint;
 mod compact_state;
 mod counts;
+mod exclusive;
 mod export;
 mod identities;
 mod in_memory;
@@ -97,7 +98,11 @@ pub struct SqliteStore {
     /// Users' state in memory; the writer invalidates what it commits.
     cache: std::sync::Arc<state_cache::StateCache>,
     writer: writer::Writer,
+    /// Whether writes commit just now (`/healthz`).
+    health: std::sync::Arc<crate::store::health::WriteHealth>,
     checkpoints: std::sync::Arc<tokio::task::AbortHandle>,
+    /// This server's hold on the database file (none in memory); let go by `close`.
+    exclusive: std::sync::Arc<std::sync::Mutex<Option<exclusive::Exclusive>>>,
 }
 
 impl SqliteStore {
@@ -114,12 +119,19 @@ impl SqliteStore {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
         }
+        let in_memory = crate::config::is_memory_url(url);
+        let exclusive = if in_memory {
+            None
+        } else {
+            let held = exclusive::lock(file)?;
+            exclusive::writable(file)?;
+            Some(held)
+        };
         // The writer never checkpoints itself (a checkpoint inside a commit stalls every
         // write queued behind it); a separate connection does, passively, every second.
         //
         // On a file, its commits do not wait for the disk (`NORMAL`): `wal_sync` syncs the
         // WAL after each batch and only then acknowledges it, while the next batch commits.
-        let in_memory = crate::config::is_memory_url(url);
         let writer_options = options
             .clone()
             .pragma("cache_size", format!("-{WRITER_CACHE_KIB}"))
@@ -129,10 +141,11 @@ impl SqliteStore {
             } else {
                 SqliteSynchronous::Normal
             });
+        let health = std::sync::Arc::new(crate::store::health::WriteHealth::default());
         let acknowledge = if in_memory {
             wal_sync::Acknowledge::AtCommit
         } else {
-            wal_sync::Acknowledge::after_sync(file.to_path_buf())
+            wal_sync::Acknowledge::after_sync(file.to_path_buf(), health.clone())
                 .context("cannot start the WAL sync thread")?
         };
         let mut connection = sqlx::ConnectOptions::connect(&writer_options)
@@ -142,6 +155,14 @@ impl SqliteStore {
             .run(&mut connection)
             .await
             .context("cannot apply the database migrations")?;
+        // A database that opens but cannot be written (read-only, full) is refused now
+        // rather than served with every write failing.
+        apply::probe(&mut connection).await.with_context(|| {
+            format!(
+                "the database {} does not take writes: presence needs to write its database",
+                file.display()
+            )
+        })?;
         let checkpointer = sqlx::ConnectOptions::connect(&options)
             .await
             .context("cannot open the checkpointing connection")?;
@@ -161,9 +182,17 @@ impl SqliteStore {
         tokio::spawn(warm(read.clone(), cache.clone()));
         Ok(Self {
             read,
-            writer: writer::Writer::spawn(connection, cache.clone(), acknowledge),
+            writer: writer::Writer::spawn(
+                connection,
+                writer_options,
+                cache.clone(),
+                acknowledge,
+                health.clone(),
+            ),
             cache,
+            health,
             checkpoints: std::sync::Arc::new(checkpoints.abort_handle()),
+            exclusive: std::sync::Arc::new(std::sync::Mutex::new(exclusive)),
         })
     }
 
@@ -333,9 +362,23 @@ impl SqliteStore {
         counts::counts(&self.read, now).await
     }
 
-    /// Whether the database answers.
-    pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1").execute(&self.read).await.map(drop)
+    /// Whether the database answers reads and takes writes: after a failed commit, a write
+    /// of no consequence is committed to find out whether writes commit again.
+    pub async fn health(&self) -> Result<(), crate::store::Unhealthy> {
+        if let Some(problem) = self.health.problem() {
+            // The probe clears the problem when it commits, or renews it.
+            if !problem.recent() {
+                let _ = self.writer.probe().await;
+            }
+            if let Some(problem) = self.health.problem() {
+                return Err(crate::store::Unhealthy::Writes(problem));
+            }
+        }
+        sqlx::query("SELECT 1")
+            .execute(&self.read)
+            .await
+            .map(drop)
+            .map_err(crate::store::Unhealthy::Unreachable)
     }
 
     /// Finishes queued writes, then closes every connection. Readers close first, so the
@@ -344,6 +387,13 @@ impl SqliteStore {
         self.checkpoints.abort();
         self.read.close().await;
         self.writer.close().await;
+        // Every connection is closed: another server may have the database now.
+        drop(
+            self.exclusive
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take(),
+        );
     }
 }
 

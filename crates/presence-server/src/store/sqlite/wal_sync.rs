@@ -22,10 +22,11 @@
 //! which synced the database first.
 
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use tokio::sync::oneshot;
 
+use crate::store::health::WriteHealth;
 use crate::store::{StoreError, Written};
 
 /// One write's answer, sent once its batch is on disk.
@@ -45,15 +46,16 @@ pub enum Acknowledge {
 }
 
 impl Acknowledge {
-    /// Starts the syncing thread for the database file at `database`.
-    pub fn after_sync(database: PathBuf) -> std::io::Result<Self> {
+    /// Starts the syncing thread for the database file at `database`; a sync that fails is
+    /// reported to `health`.
+    pub fn after_sync(database: PathBuf, health: Arc<WriteHealth>) -> std::io::Result<Self> {
         let mut wal = database.into_os_string();
         wal.push("-wal");
         let wal = PathBuf::from(wal);
         let (sender, receiver) = mpsc::channel::<Vec<Answer>>();
         std::thread::Builder::new()
             .name("wal-sync".to_owned())
-            .spawn(move || run(&wal, &receiver))?;
+            .spawn(move || run(&wal, &receiver, &health))?;
         Ok(Self::AfterSync(sender))
     }
 
@@ -65,14 +67,15 @@ impl Acknowledge {
                 // The thread ends only when every sender is gone; if it is gone anyway,
                 // nobody can be told the write is durable.
                 if let Err(mpsc::SendError(answers)) = thread.send(answers) {
-                    answer(answers, Some(&sync_failed("the WAL sync thread stopped")));
+                    let stopped = std::io::Error::other("the WAL sync thread stopped");
+                    answer(answers, Some(&sync_failed(&stopped)));
                 }
             }
         }
     }
 }
 
-fn run(wal: &std::path::Path, batches: &mpsc::Receiver<Vec<Answer>>) {
+fn run(wal: &std::path::Path, batches: &mpsc::Receiver<Vec<Answer>>, health: &WriteHealth) {
     while let Ok(first) = batches.recv() {
         let mut waiting = vec![first];
         waiting.extend(batches.try_iter());
@@ -87,7 +90,9 @@ fn run(wal: &std::path::Path, batches: &mpsc::Receiver<Vec<Answer>>) {
             Ok(()) => None,
             Err(error) => {
                 tracing::error!(%error, wal = %wal.display(), "cannot sync the WAL: writes are failed");
-                Some(sync_failed(&error.to_string()))
+                let failed = sync_failed(&error);
+                health.failed(&failed);
+                Some(failed)
             }
         };
         for answers in waiting {
@@ -106,10 +111,13 @@ fn sync(wal: &std::path::Path) -> std::io::Result<()> {
     }
 }
 
-fn sync_failed(why: &str) -> StoreError {
-    StoreError::from(sqlx::Error::Io(std::io::Error::other(format!(
-        "the commit could not be made durable: {why}"
-    ))))
+/// The answer to writes whose commit could not be synced: not acknowledged, and a full
+/// disk still reads as one.
+fn sync_failed(why: &std::io::Error) -> StoreError {
+    StoreError::not_committed(sqlx::Error::Io(std::io::Error::new(
+        why.kind(),
+        format!("the commit could not be made durable: {why}"),
+    )))
 }
 
 fn answer(answers: Vec<Answer>, failure: Option<&StoreError>) {
@@ -156,7 +164,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temporary directory");
         let database = dir.path().join("presence.db");
         std::fs::write(dir.path().join("presence.db-wal"), b"frames").expect("a WAL");
-        let acknowledge = Acknowledge::after_sync(database).expect("started");
+        let acknowledge = Acknowledge::after_sync(database, Arc::default()).expect("started");
         let results = answered(&acknowledge, 4).await;
         let purged: Vec<u32> = results
             .into_iter()
@@ -171,7 +179,8 @@ mod tests {
     #[tokio::test]
     async fn a_wal_already_checkpointed_away_counts_as_synced() {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let acknowledge = Acknowledge::after_sync(dir.path().join("presence.db")).expect("started");
+        let acknowledge = Acknowledge::after_sync(dir.path().join("presence.db"), Arc::default())
+            .expect("started");
         assert!(answered(&acknowledge, 2).await.iter().all(Result::is_ok));
     }
 
@@ -181,7 +190,8 @@ mod tests {
         // A path through a regular file: opening the WAL fails with "not a directory".
         let file = dir.path().join("file");
         std::fs::write(&file, b"").expect("a file");
-        let acknowledge = Acknowledge::after_sync(file.join("presence.db")).expect("started");
+        let acknowledge =
+            Acknowledge::after_sync(file.join("presence.db"), Arc::default()).expect("started");
         let results = answered(&acknowledge, 2).await;
         assert_eq!(results.len(), 6);
         for result in results {

@@ -7,7 +7,18 @@
 //! the whole batch, and nobody is acknowledged before their batch is on disk. On a file, the
 //! fsync itself is done by [`wal_sync`](super::wal_sync) while this task commits the next
 //! batch.
+//!
+//! **Invariant: a write is acknowledged only after a commit that succeeded (and, on a file,
+//! a sync of the WAL that succeeded).** A commit can fail (a full disk, an I/O error), and
+//! SQLite may then have rolled the transaction back on its own; sqlx's ROLLBACK fails in
+//! turn and its count of open transactions stays at one, so its next `begin()` would only
+//! open a savepoint inside a transaction that never commits: every later write would be
+//! answered 200 and lost. So after any failed transaction the connection is thrown away and
+//! a new one opened, and every transaction starts with `BEGIN IMMEDIATE`, which sqlx refuses
+//! unless the connection is in autocommit and SQLite confirms it afterwards: the state is
+//! checked, never assumed.
 
+use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, SqliteConnection};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
@@ -15,6 +26,7 @@ use std::sync::Arc;
 
 use super::state_cache::StateCache;
 use super::wal_sync::{Acknowledge, Answer};
+use crate::store::health::WriteHealth;
 use crate::store::write::CacheEffect;
 use crate::store::{StoreError, UserKey, Write, Written};
 
@@ -26,6 +38,8 @@ const QUEUE: usize = 4096;
 enum Message {
     // Boxed: a `Write` is large, a close message tiny, and the queue holds thousands.
     Write(Box<Write>, oneshot::Sender<Result<Written, StoreError>>),
+    /// Commit a write of no consequence, to learn whether writes commit (`/healthz`).
+    Probe(oneshot::Sender<Result<Written, StoreError>>),
     Close(oneshot::Sender<()>),
 }
 
@@ -44,22 +58,36 @@ impl std::fmt::Debug for Message {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Message::Write(write, _) => f.debug_tuple("Write").field(write).finish(),
+            Message::Probe(_) => f.write_str("Probe"),
             Message::Close(_) => f.write_str("Close"),
         }
     }
 }
 
 impl Writer {
-    /// Starts the writer task on the current runtime; it owns `connection` from now on and
-    /// answers each committed batch as `acknowledge` says.
+    /// Starts the writer task on the current runtime; it owns `connection` from now on
+    /// (opening another with `options` when a transaction fails), answers each committed
+    /// batch as `acknowledge` says, and reports failed commits to `health`.
     pub fn spawn(
         connection: SqliteConnection,
+        options: SqliteConnectOptions,
         cache: Arc<StateCache>,
         acknowledge: Acknowledge,
+        health: Arc<WriteHealth>,
     ) -> Self {
         let (queue, inbox) = mpsc::channel(QUEUE);
         let (changes, _) = broadcast::channel(CHANGE_BACKLOG);
-        tokio::spawn(run(connection, inbox, changes.clone(), cache, acknowledge));
+        let connection = WriterConnection {
+            open: Some(connection),
+            options,
+        };
+        let shared = Shared {
+            changes: changes.clone(),
+            cache,
+            acknowledge,
+            health,
+        };
+        tokio::spawn(run(connection, inbox, shared));
         Self { queue, changes }
     }
 
@@ -78,6 +106,16 @@ impl Writer {
         answer.await.map_err(|_| StoreError::stopped())?
     }
 
+    /// Commits a write of no consequence: `Ok` once writes commit (and are synced) again.
+    pub async fn probe(&self) -> Result<Written, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.queue
+            .send(Message::Probe(reply))
+            .await
+            .map_err(|_| StoreError::stopped())?;
+        answer.await.map_err(|_| StoreError::stopped())?
+    }
+
     /// Commits what is queued, closes the connection, and stops the task.
     pub async fn close(&self) {
         let (done, closed) = oneshot::channel();
@@ -89,22 +127,65 @@ impl Writer {
 
 type Job = (Box<Write>, oneshot::Sender<Result<Written, StoreError>>);
 
-async fn run(
-    mut connection: SqliteConnection,
-    mut inbox: mpsc::Receiver<Message>,
+/// The writer's connection: `None` after a failed transaction until a new one opens.
+struct WriterConnection {
+    open: Option<SqliteConnection>,
+    options: SqliteConnectOptions,
+}
+
+impl WriterConnection {
+    /// A connection in autocommit, ready for `BEGIN IMMEDIATE`: the one held if sqlx counts
+    /// no open transaction on it, else a new one.
+    async fn ready(&mut self) -> Result<&mut SqliteConnection, StoreError> {
+        if self
+            .open
+            .as_ref()
+            .is_some_and(sqlx::Connection::is_in_transaction)
+        {
+            tracing::warn!("the writer's connection is still in a transaction: replacing it");
+            self.discard();
+        }
+        if self.open.is_none() {
+            let connection = sqlx::ConnectOptions::connect(&self.options)
+                .await
+                .map_err(StoreError::not_committed)?;
+            self.open = Some(connection);
+        }
+        self.open
+            .as_mut()
+            .ok_or_else(|| StoreError::not_committed(sqlx::Error::PoolClosed))
+    }
+
+    /// Drops the connection after a failed transaction (closing it rolls back whatever
+    /// SQLite still holds open); the next [`WriterConnection::ready`] opens another.
+    fn discard(&mut self) {
+        drop(self.open.take());
+    }
+}
+
+/// What the writer task hands committed writes to.
+struct Shared {
     changes: broadcast::Sender<UserKey>,
     cache: Arc<StateCache>,
     acknowledge: Acknowledge,
-) {
+    health: Arc<WriteHealth>,
+}
+
+async fn run(mut connection: WriterConnection, mut inbox: mpsc::Receiver<Message>, shared: Shared) {
     // Most deployments never subscribe: then no write needs to look for followers.
-    let mut subscriptions = SubscriptionsPresent(any_subscription(&mut connection).await);
+    let mut subscriptions = SubscriptionsPresent(match connection.ready().await {
+        Ok(open) => any_subscription(open).await,
+        Err(_) => true,
+    });
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+    let mut probes = Vec::new();
     let mut closing = None;
     while let Some(first) = inbox.recv().await {
         let mut next = Some(first);
         while let Some(message) = next.take() {
             match message {
                 Message::Write(write, reply) => batch.push((write, reply)),
+                Message::Probe(reply) => probes.push(reply),
                 Message::Close(done) => closing = Some(done),
             }
             if batch.len() < MAX_BATCH && closing.is_none() {
@@ -123,26 +204,39 @@ async fn run(
                 .set(i64::try_from(inbox.len()).unwrap_or(i64::MAX));
         }
         let feeds = Feeds {
-            changes: &changes,
-            cache: &cache,
-            ticket: cache.ticket(),
+            changes: &shared.changes,
+            cache: &shared.cache,
+            ticket: shared.cache.ticket(),
         };
-        let answers = commit(&mut connection, &mut batch, &feeds, &mut subscriptions).await;
-        acknowledge.send(answers);
+        let mut answers = commit(
+            &mut connection,
+            &mut batch,
+            &feeds,
+            &mut subscriptions,
+            &shared.health,
+        )
+        .await;
+        if !probes.is_empty() {
+            let result = probe(&mut connection, &shared.health).await;
+            answers.extend(probes.drain(..).map(|reply| (reply, result.clone())));
+        }
+        shared.acknowledge.send(answers);
         if let Some(metrics) = metrics {
             metrics
                 .commit_duration
                 .observe(started.elapsed().as_secs_f64());
         }
-        if removes {
-            subscriptions.0 = any_subscription(&mut connection).await;
+        if removes && let Ok(open) = connection.ready().await {
+            subscriptions.0 = any_subscription(open).await;
         }
         if let Some(done) = closing.take() {
             // Everything answered before closing: an answer of our own goes last.
             let (last, answered) = oneshot::channel();
-            acknowledge.send(vec![(last, Ok(Written::Done))]);
+            shared.acknowledge.send(vec![(last, Ok(Written::Done))]);
             let _ = answered.await;
-            if let Err(error) = connection.close().await {
+            if let Some(open) = connection.open.take()
+                && let Err(error) = open.close().await
+            {
                 tracing::warn!(%error, "closing the writer connection");
             }
             let _ = done.send(());
@@ -151,8 +245,32 @@ async fn run(
     }
 }
 
-/// Commits `batch` in one transaction and answers every submitter. If the shared
-/// transaction fails, each write is retried alone, so one bad write cannot fail the others.
+/// Rewrites the probe row in a transaction of its own.
+async fn probe(
+    connection: &mut WriterConnection,
+    health: &WriteHealth,
+) -> Result<Written, StoreError> {
+    let result = async {
+        let open = connection.ready().await?;
+        let mut tx = open
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(StoreError::not_committed)?;
+        super::apply::probe(&mut tx).await?;
+        tx.commit().await.map_err(StoreError::not_committed)?;
+        Ok(Written::Done)
+    }
+    .await;
+    match &result {
+        Ok(_) => health.committed(),
+        Err(error) => {
+            connection.discard();
+            health.failed(error);
+        }
+    }
+    result
+}
+
 /// Whether subscriptions may exist (a cached `EXISTS`): when false, writes skip the lookup
 /// for followers. Errs on the side of true.
 struct SubscriptionsPresent(bool);
@@ -215,20 +333,22 @@ impl Feeds<'_> {
     }
 }
 
-/// Commits `batch` and returns each submitter's answer, to be sent once the commit is
-/// durable.
+/// Commits `batch` in one transaction and returns each submitter's answer, to be sent once
+/// the commit is durable. If the shared transaction fails, each write is retried alone, so
+/// one bad write cannot fail the others. A failed transaction discards the connection (see the module's invariant).
 async fn commit(
-    connection: &mut SqliteConnection,
+    connection: &mut WriterConnection,
     batch: &mut Vec<Job>,
     feeds: &Feeds<'_>,
     subscriptions: &mut SubscriptionsPresent,
+    health: &WriteHealth,
 ) -> Vec<Answer> {
     let mut answers = Vec::with_capacity(batch.len());
     if batch.is_empty() {
         return answers;
     }
     let writes: Vec<&Write> = batch.iter().map(|(write, _)| write.as_ref()).collect();
-    match transaction(connection, &writes, subscriptions).await {
+    match attempt(connection, &writes, subscriptions, feeds, health).await {
         Ok((results, purged)) => {
             feeds.purged(&purged);
             for ((write, reply), result) in batch.drain(..).zip(results) {
@@ -243,7 +363,7 @@ async fn commit(
         }
         Err(_) => {
             for (write, reply) in batch.drain(..) {
-                let result = transaction(connection, &[write.as_ref()], subscriptions)
+                let result = attempt(connection, &[write.as_ref()], subscriptions, feeds, health)
                     .await
                     .map(|(results, purged)| {
                         feeds.purged(&purged);
@@ -259,6 +379,32 @@ async fn commit(
     answers
 }
 
+/// [`transaction`] on a connection in autocommit; after a failure, the connection is
+/// discarded, what memory holds of users' state forgotten (a commit that failed may have
+/// left SQLite with part of it), and `health` told when the commit itself failed. (Only a
+/// probe tells it writes commit again: a small batch may commit where a large one fails.)
+async fn attempt(
+    connection: &mut WriterConnection,
+    writes: &[&Write],
+    subscriptions: &mut SubscriptionsPresent,
+    feeds: &Feeds<'_>,
+    health: &WriteHealth,
+) -> Result<(Vec<Written>, Vec<UserKey>), StoreError> {
+    let result = match connection.ready().await {
+        Ok(open) => transaction(open, writes, subscriptions).await,
+        Err(error) => Err(error),
+    };
+    if let Err(error) = &result {
+        connection.discard();
+        feeds.cache.invalidate_all();
+        if error.failure() != crate::store::Failure::Internal {
+            tracing::error!(%error, "a transaction could not be committed");
+            health.failed(error);
+        }
+    }
+    result
+}
+
 /// Applies `writes` in one transaction: what each did, and the users of the expired sessions
 /// it purged.
 async fn transaction(
@@ -266,7 +412,10 @@ async fn transaction(
     writes: &[&Write],
     subscriptions: &mut SubscriptionsPresent,
 ) -> Result<(Vec<Written>, Vec<UserKey>), StoreError> {
-    let mut tx = connection.begin().await?;
+    let mut tx = connection
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(StoreError::not_committed)?;
     let mut results = Vec::with_capacity(writes.len());
     let mut purged = Vec::new();
     // Consecutive session writes while no subscription may exist, applied together: a run of
@@ -316,7 +465,7 @@ async fn transaction(
     }
     flush_puts(&mut tx, &mut puts).await?;
     flush_removals(&mut tx, &mut removals, &mut removal_slots, &mut results).await?;
-    tx.commit().await?;
+    tx.commit().await.map_err(StoreError::not_committed)?;
     Ok((results, purged))
 }
 
@@ -352,3 +501,6 @@ async fn flush_removals(
     removals.clear();
     Ok(())
 }
+
+#[cfg(test)]
+mod full_database;
