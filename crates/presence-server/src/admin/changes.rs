@@ -19,8 +19,9 @@ use crate::app::AppState;
 use crate::error::{ErrorResponses, GraphError};
 use crate::routes::fallback::method_not_allowed;
 
-/// A comment this often keeps proxies from closing an idle stream.
-const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// A comment this often keeps proxies from closing an idle stream, and finds a client that
+/// went away, so that its place among the open streams is given back within seconds.
+const KEEP_ALIVE: Duration = Duration::from_secs(5);
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(

@@ -28,8 +28,10 @@ use crate::error::{ErrorResponses, GraphError};
 /// How often the stream re-reads its users anyway: changes time alone makes (fades, expiries)
 /// reach the stream within this delay.
 const RECHECK: Duration = Duration::from_secs(1);
-/// A comment line every so often keeps proxies from closing an idle stream.
-const KEEP_ALIVE_EVERY: u32 = 15;
+/// A comment line every so often (in rechecks) keeps proxies from closing an idle stream,
+/// and finds a client that went away (a write to its closed connection fails), so that its
+/// place among the open streams (`crate::streams`) is given back within seconds.
+const KEEP_ALIVE_EVERY: u32 = 5;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -34,6 +34,7 @@ mod schemathesis;
 mod sdk_compat;
 mod sessions;
 mod status_message;
+mod stopping;
 mod storage_faults;
 mod testing_examples;
 mod time;
