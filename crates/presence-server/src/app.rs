@@ -161,6 +161,7 @@ fn batch_client_over_tls(ca: Option<&std::path::Path>) -> anyhow::Result<reqwest
 /// Opens the store, binds, serves until SIGINT or SIGTERM, then drains and closes the store.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let signals = ShutdownSignals::install();
+    let open_files = crate::connections::raise_open_files_limit();
     let database_url = config.database_url();
     // Keys first: a configuration mistake is reported before any database is touched.
     let auth = crate::auth::setup::authenticator(&config)?;
@@ -245,10 +246,21 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         config.max_in_flight_per_tenant,
     ));
     let body_deadline = web::Data::new(BodyDeadline(config.body_timeout));
+    let max_connections = config.max_connections.map_or_else(
+        || crate::connections::default_cap(open_files, config.database_connections),
+        |cap| cap as usize,
+    );
+    let workers = config.workers.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    info!(max_connections, workers, "client connections capped");
+    let connections = web::Data::new(crate::connections::Connections::new(max_connections));
+    let counted = connections.clone();
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(in_flight.clone())
             .app_data(body_deadline.clone())
+            .app_data(connections.clone())
             // The last `wrap` is the outermost: ids first, then the journal (so shed requests
             // are journaled too), the in-flight limit (which verifies the token), the fault
             // rules (which match on that caller), and the body deadline nearest the handler.
@@ -258,18 +270,20 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             .wrap(from_fn(journal::requests::record))
             .wrap(from_fn(crate::metrics::requests::measure))
             .wrap(from_fn(request_id::assign))
+            .wrap(from_fn(crate::connections::shed_keep_alive))
             .configure(configure.clone())
             .default_service(web::to(routes::fallback::not_found))
     })
     .disable_signals()
+    .on_connect(move |_, data| counted.opened(data))
+    // Per worker: the cap is shared out among them.
+    .max_connections(max_connections.div_ceil(workers).max(1))
     .shutdown_timeout(10)
     // Clients refresh sessions every few minutes over kept-alive connections; a slow or
     // silent client may not hold a worker's connection slot for long.
     .keep_alive(Duration::from_secs(75))
     .client_request_timeout(Duration::from_secs(10));
-    if let Some(workers) = config.workers {
-        server = server.workers(workers);
-    }
+    server = server.workers(workers);
     let (server, scheme) = match &tls {
         Some(served) => (
             server

@@ -103,6 +103,12 @@ pub struct Config {
     #[arg(long, env = "PRESENCE_MAX_IN_FLIGHT_PER_TENANT")]
     pub max_in_flight_per_tenant: Option<usize>,
 
+    /// Client connections open at once (default: the limit of open files, raised to its
+    /// hard limit at start, less room for the database and outgoing connections). Past
+    /// three quarters of it, answers close their connection instead of keeping it alive.
+    #[arg(long, env = "PRESENCE_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: Option<u32>,
+
     /// Event streams (`/events/presence`, `/admin/events`) open at once on this server;
     /// past it a new stream is answered 503 with Retry-After.
     #[arg(long, env = "PRESENCE_MAX_STREAMS", default_value_t = crate::streams::MAX_STREAMS,

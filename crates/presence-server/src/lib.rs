@@ -20,6 +20,7 @@ pub mod authority;
 pub mod body_deadline;
 pub mod clock;
 pub mod config;
+pub mod connections;
 /// The Graph presence rules (the `presence-engine` crate).
 pub use presence_engine as engine;
 pub mod error;

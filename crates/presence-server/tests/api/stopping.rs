@@ -63,6 +63,7 @@ async fn a_stop_with_streams_open_ends_each_with_a_shutdown_event_and_does_not_w
 
 #[tokio::test]
 async fn the_server_still_stops_after_the_reader_of_its_log_has_gone() {
+    presence_client::install_crypto_provider();
     let dir = tempfile::tempdir().expect("a temporary directory");
     let mut child = tokio::process::Command::new(binary("presence-server"))
         .args(["--listen", "127.0.0.1:0", "--auth", "none", "--data-dir"])
@@ -88,7 +89,11 @@ async fn the_server_still_stops_after_the_reader_of_its_log_has_gone() {
     // The log's reader goes away (as `tee` does on Ctrl-C): the pipe is closed.
     drop(log);
     let http = reqwest::Client::new();
-    let answer = http.get(format!("{origin}/livez")).send().await.expect("answers");
+    let answer = http
+        .get(format!("{origin}/livez"))
+        .send()
+        .await
+        .expect("answers");
     assert_eq!(answer.status(), 200);
 
     let pid = child.id().expect("running").to_string();
@@ -112,11 +117,17 @@ async fn the_server_still_stops_after_the_reader_of_its_log_has_gone() {
 
 #[tokio::test]
 async fn streams_are_capped_per_application_leaving_other_applications_served() {
-    let server = TestServer::start_with(&["--max-streams-per-app", "2", "--max-streams", "3"]).await;
+    let server =
+        TestServer::start_with(&["--max-streams-per-app", "2", "--max-streams", "3"]).await;
     let secret = server.secret();
     let flooder = app_token(&secret, "default", APP, &["Presence.Read.All"]);
     let other_app = "8c5e2ed4-3ab1-4e1e-9a0a-3f4a1a5b6c7d";
-    let other = app_token(&secret, "other-tenant", other_app, &["Presence.ReadWrite.All"]);
+    let other = app_token(
+        &secret,
+        "other-tenant",
+        other_app,
+        &["Presence.ReadWrite.All"],
+    );
     let http = reqwest::Client::new();
     let open = |token: &str| {
         http.get(server.url(&format!("/v1.0/events/presence?ids={USER}")))
@@ -125,7 +136,10 @@ async fn streams_are_capped_per_application_leaving_other_applications_served() 
     };
     let first = open(&flooder).await.expect("answers");
     let second = open(&flooder).await.expect("answers");
-    assert_eq!((first.status().as_u16(), second.status().as_u16()), (200, 200));
+    assert_eq!(
+        (first.status().as_u16(), second.status().as_u16()),
+        (200, 200)
+    );
     let third = open(&flooder).await.expect("answers");
     assert_eq!(third.status(), 429, "past the application's share");
     assert!(third.headers().contains_key("retry-after"));
