@@ -14,7 +14,7 @@ pub const SECRET: &str = "benchmark-secret-0123456789abcdef";
 /// Builds the release binary and returns its path.
 pub fn build_release() -> anyhow::Result<PathBuf> {
     eprintln!("== building presence-server (release)");
-    let status = std::process::Command::new(env!("CARGO"))
+    let status = crate::test::cargo()
         .args([
             "build",
             "--release",

@@ -116,6 +116,9 @@ where
     }
     // Start after what is there now: following shows what happens from now on.
     let mut last = page(None, Some(1)).await?.first().map_or(0, sequence);
+    // On standard error, so that the output stays the entries alone: from here on, nothing
+    // is missed (a script or a test may wait for this line before it acts).
+    eprintln!("following from entry {last}; Ctrl-C to stop");
     let mut printed = 0;
     if format == OutputFormat::Table {
         output::rows(header, Vec::new());

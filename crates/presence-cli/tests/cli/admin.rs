@@ -135,9 +135,20 @@ async fn faults_and_the_journal_from_the_command_line() {
         ])
         .args(["admin", "requests", "--follow", "--count", "2"])
         .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("presencectl runs");
-    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    // It says when it follows: from then on nothing is missed.
+    let mut follower = follower;
+    let mut said = std::io::BufReader::new(follower.stderr.take().expect("piped"));
+    let said = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut said, &mut line).map(|_| line)
+    })
+    .await
+    .expect("joins")
+    .expect("readable");
+    assert!(said.starts_with("following from entry"), "{said}");
     writer.ok(&["set", USER, "-a", "Busy", "-c", "InACall"]);
     writer.ok(&["get", USER]);
     let output = tokio::task::spawn_blocking(move || follower.wait_with_output())

@@ -3,6 +3,8 @@
 
 use std::process::Stdio;
 
+use tokio::io::AsyncBufReadExt;
+
 use presence_test_support::{TestServer, app_token, user_token};
 
 use crate::ctl::Ctl;
@@ -201,10 +203,25 @@ async fn watch_prints_each_change_as_it_happens() {
         .kill_on_drop(true)
         .spawn()
         .expect("watch starts");
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    // Each write waits for the line before it: the watcher's first line (the current state)
+    // says it is connected, so no change can be missed however late it connects.
+    let mut watcher = watcher;
+    let mut stdout =
+        tokio::io::BufReader::new(watcher.stdout.take().expect("piped")).lines();
+    let mut lines: Vec<Value> = Vec::new();
+    let mut next_line = async || {
+        let line = tokio::time::timeout(std::time::Duration::from_secs(20), stdout.next_line())
+            .await
+            .expect("watch prints in time")
+            .expect("readable")
+            .expect("a line before the end");
+        serde_json::from_str::<Value>(&line).expect("one JSON object per line")
+    };
+    lines.push(next_line().await);
     app.ok(&["set", USER, "-a", "Available", "-c", "Available"]);
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    lines.push(next_line().await);
     app.ok(&["set", USER, "-a", "DoNotDisturb", "-c", "Presenting"]);
+    lines.push(next_line().await);
     let output = tokio::time::timeout(
         std::time::Duration::from_secs(20),
         watcher.wait_with_output(),
@@ -217,10 +234,6 @@ async fn watch_prints_each_change_as_it_happens() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
-        .collect();
     let states: Vec<String> = lines
         .iter()
         .map(|l| {
