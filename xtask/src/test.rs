@@ -136,8 +136,14 @@ fn cargo_test(extra: &[String], postgres: Option<&str>) -> anyhow::Result<Pass> 
     let failures = Arc::new(Mutex::new(Vec::new()));
     // Each stream is passed on as it comes, and its failures noted.
     let relays: Vec<_> = [
-        child.stdout.take().map(|out| Box::new(out) as Box<dyn std::io::Read + Send>),
-        child.stderr.take().map(|err| Box::new(err) as Box<dyn std::io::Read + Send>),
+        child
+            .stdout
+            .take()
+            .map(|out| Box::new(out) as Box<dyn std::io::Read + Send>),
+        child
+            .stderr
+            .take()
+            .map(|err| Box::new(err) as Box<dyn std::io::Read + Send>),
     ]
     .into_iter()
     .flatten()

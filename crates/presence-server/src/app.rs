@@ -180,6 +180,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     )
     .await?;
     info!(database = %crate::config::redacted(&database_url), "database ready");
+    // Everything is created by now (the secret, the local CA, the database). An in-memory
+    // server given no data directory touches none.
+    if !config.in_memory() || config.data_dir.is_some() {
+        crate::data_dir::secure(&config.data_dir())?;
+    }
     if config.clock == ClockMode::Manual {
         warn!("manual clock: time only moves through POST /admin/clock/advance");
     }

@@ -208,9 +208,9 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub database_connections: u32,
 
-    /// PostgreSQL only: how long a request waits for a database connection before it is
-    /// answered 503 with Retry-After (and `/healthz` with 503): while PostgreSQL is down,
-    /// requests fail fast instead of holding a slot each. E.g. `1s`, `500ms`.
+    /// PostgreSQL only: a probe connects to PostgreSQL every 250 ms; one that gets no
+    /// connection within this time marks it unreachable, and requests that need it (and
+    /// `/healthz`) are then answered 503 with Retry-After at once. E.g. `1s`, `500ms`.
     #[arg(long, env = "PRESENCE_DATABASE_TIMEOUT", default_value = "1s", value_parser = parse_interval)]
     pub database_timeout: std::time::Duration,
 

@@ -21,6 +21,7 @@ pub mod body_deadline;
 pub mod clock;
 pub mod config;
 pub mod connections;
+pub mod data_dir;
 /// The Graph presence rules (the `presence-engine` crate).
 pub use presence_engine as engine;
 pub mod error;

@@ -206,8 +206,7 @@ async fn watch_prints_each_change_as_it_happens() {
     // Each write waits for the line before it: the watcher's first line (the current state)
     // says it is connected, so no change can be missed however late it connects.
     let mut watcher = watcher;
-    let mut stdout =
-        tokio::io::BufReader::new(watcher.stdout.take().expect("piped")).lines();
+    let mut stdout = tokio::io::BufReader::new(watcher.stdout.take().expect("piped")).lines();
     let mut lines: Vec<Value> = Vec::new();
     let mut next_line = async || {
         let line = tokio::time::timeout(std::time::Duration::from_secs(20), stdout.next_line())

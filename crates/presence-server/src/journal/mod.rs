@@ -6,6 +6,7 @@
 //! `Authorization` is redacted before a header is kept, and bodies are kept only with
 //! `--journal-bodies`, up to [`MAX_BODY`] bytes each.
 
+mod redact;
 pub mod requests;
 mod ring;
 

@@ -4,7 +4,6 @@
 //! Not journaled: the control plane itself (`/admin`: reading the journal must not fill it),
 //! health checks, the API description and the docs.
 
-use std::collections::BTreeMap;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
@@ -13,7 +12,7 @@ use std::time::Instant;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::PayloadError;
-use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap};
+use actix_web::http::header::CONTENT_TYPE;
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpMessage, HttpResponse};
@@ -56,7 +55,7 @@ pub async fn record(
         req.set_payload(Payload::from(
             Box::pin(tee) as Pin<Box<dyn Stream<Item = Result<Bytes, PayloadError>>>>
         ));
-        (Some(redacted(req.headers())), Some(kept))
+        (Some(super::redact::headers(req.headers())), Some(kept))
     } else {
         (None, None)
     };
@@ -85,7 +84,7 @@ pub async fn record(
         request_headers,
         request_body: request_body.map(|kept| {
             let kept = kept.lock().unwrap_or_else(PoisonError::into_inner);
-            String::from_utf8_lossy(&kept).into_owned()
+            super::redact::body(&String::from_utf8_lossy(&kept))
         }),
         response_body,
     };
@@ -102,21 +101,6 @@ pub async fn record(
 
 fn journaled(path: &str) -> bool {
     !crate::admin::outside_the_api(path)
-}
-
-/// The request's headers, with the token replaced.
-fn redacted(headers: &HeaderMap) -> BTreeMap<String, String> {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            let value = if name == AUTHORIZATION {
-                "[redacted]".to_owned()
-            } else {
-                String::from_utf8_lossy(value.as_bytes()).into_owned()
-            };
-            (name.as_str().to_owned(), value)
-        })
-        .collect()
 }
 
 /// The response with its body kept (up to [`MAX_BODY`]); event streams are left alone.

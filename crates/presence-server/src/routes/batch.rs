@@ -249,9 +249,20 @@ async fn send(
     }
     let method = reqwest::Method::from_bytes(item.method.to_ascii_uppercase().as_bytes())
         .unwrap_or(reqwest::Method::GET);
-    let mut request = http
-        .request(method, format!("{origin}/{version}/{path}"))
-        .timeout(INNER_TIMEOUT);
+    // Resolved as the HTTP client will send it (`..`, `%2e%2e`, `\`): it must still name a
+    // Graph resource under the version, never the authority or anything else of this server.
+    let Some(url) = reqwest::Url::parse(&format!("{origin}/{version}/{path}"))
+        .ok()
+        .filter(|url| url.path().starts_with(&format!("/{version}/")))
+    else {
+        return error_item(
+            &item.id,
+            400,
+            "BadRequest",
+            "The url must name a Graph resource, e.g. /users/{id}/presence.",
+        );
+    };
+    let mut request = http.request(method, url).timeout(INNER_TIMEOUT);
     for (name, value) in item.headers.iter().flatten() {
         let hop_by_hop = [
             "host",
@@ -260,9 +271,23 @@ async fn send(
             "transfer-encoding",
             "authorization",
         ];
-        if !hop_by_hop.contains(&name.to_ascii_lowercase().as_str()) {
-            request = request.header(name, value);
+        if hop_by_hop.contains(&name.to_ascii_lowercase().as_str()) {
+            continue;
         }
+        // A name or value that cannot be a header (CR, LF, other controls) is the item's
+        // mistake, not a gateway failure.
+        let (Ok(name), Ok(value)) = (
+            reqwest::header::HeaderName::from_bytes(name.as_bytes()),
+            reqwest::header::HeaderValue::from_str(value),
+        ) else {
+            return error_item(
+                &item.id,
+                400,
+                "BadRequest",
+                "A header's name or value is not valid (control characters are not allowed).",
+            );
+        };
+        request = request.header(name, value);
     }
     if let Some(token) = token {
         request = request.header(AUTHORIZATION.as_str(), token);

@@ -163,6 +163,10 @@ impl SqliteStore {
                 file.display()
             )
         })?;
+        if !in_memory {
+            // Created with the umask's mode: the database holds the authority's signing key.
+            crate::data_dir::secure_database(file)?;
+        }
         let checkpointer = sqlx::ConnectOptions::connect(&options)
             .await
             .context("cannot open the checkpointing connection")?;

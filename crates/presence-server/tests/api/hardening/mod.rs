@@ -2,6 +2,8 @@
 //! fix: slow clients and fairness, receivers that misbehave, identity and ownership, and the
 //! small protocol details (405 `Allow`, query errors in the envelope).
 
+mod batch_and_journal;
+mod file_modes;
 mod identity;
 mod raw;
 mod receivers;

@@ -51,3 +51,43 @@ async fn a_stream_ends_when_its_token_expires() {
         "a last event says why: {text}"
     );
 }
+
+#[tokio::test]
+async fn the_admin_event_stream_ends_when_its_token_expires() {
+    let server = TestServer::start_with(&[]).await;
+    // An admin token expired 27 s ago: inside the 30 s leeway for about 3 s more.
+    let expiring = token(
+        &server.secret(),
+        TENANT,
+        APP,
+        None,
+        &["Presence.Admin"],
+        jiff::SignedDuration::from_secs(-27),
+    );
+    let response = reqwest::Client::new()
+        .get(server.url("/admin/events"))
+        .bearer_auth(&expiring)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), 200);
+    let mut body = response.bytes_stream();
+    let mut text = String::new();
+    let ended = tokio::time::timeout(Duration::from_secs(15), async {
+        while let Some(chunk) = body.next().await {
+            match chunk {
+                Ok(bytes) => text.push_str(&String::from_utf8_lossy(&bytes)),
+                Err(_) => break,
+            }
+        }
+    })
+    .await;
+    assert!(
+        ended.is_ok(),
+        "the stream closed by itself; got so far: {text}"
+    );
+    assert!(
+        text.contains("event: end\ndata: {\"reason\":\"tokenExpired\""),
+        "a last event says why: {text}"
+    );
+}
