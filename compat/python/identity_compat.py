@@ -1,9 +1,11 @@
 """Get tokens from presence's own authority with the official credential libraries, unchanged
 but for configuration, and use them with the official Graph SDK over HTTPS.
 
-Usage: python identity_compat.py ORIGIN TENANT CLIENT SECRET CERT_CLIENT CERT_AND_KEY_PEM USER_UPN PASSWORD USER_ID
+Usage: python identity_compat.py ORIGIN TENANT CLIENT SECRET CERT_CLIENT CERT_AND_KEY_PEM USER_UPN PASSWORD USER_ID PUBLIC_CLIENT
   ORIGIN            e.g. https://127.0.0.1:8465 (a server started with --tls --identities FILE)
   CERT_AND_KEY_PEM  a file with the private key and certificate registered for CERT_CLIENT
+  PUBLIC_CLIENT     an application registered with no credential, for the user's sign-in
+                    (a confidential client must send its secret, which this credential cannot)
 
 The server's CA is trusted through the environment only (SSL_CERT_FILE, REQUESTS_CA_BUNDLE).
 Exits 0 when every step behaved as against Entra and Graph; otherwise prints the failing
@@ -68,7 +70,8 @@ async def scenario(client: GraphServiceClient, app_id: str, who: str) -> None:
         check(error.response_status_code == 404, f"{who}: a second clear is 404")
 
 
-async def main(origin, tenant, client, secret, cert_client, cert_path, upn, password, user_id):
+async def main(origin, tenant, client, secret, cert_client, cert_path, upn, password, user_id,
+               public_client):
     # azure-identity's ClientSecretCredential with this server as its authority host.
     secret_credential = ClientSecretCredential(
         tenant, client, secret, authority=origin, disable_instance_discovery=True)
@@ -89,12 +92,12 @@ async def main(origin, tenant, client, secret, cert_client, cert_path, upn, pass
         print("skipped: UsernamePasswordCredential (the server is not on port 443 here)")
     else:
         user_credential = UsernamePasswordCredential(
-            client, upn, password, tenant_id=tenant, authority=origin,
+            public_client, upn, password, tenant_id=tenant, authority=origin,
             disable_instance_discovery=True)
         me = graph(user_credential, origin,
                    ["https://graph.microsoft.com/Presence.ReadWrite"]).me.presence
         await me.set_presence.post(SetPresencePostRequestBody(
-            session_id=client, availability="Available", activity="Available",
+            session_id=public_client, availability="Available", activity="Available",
             expiration_duration=datetime.timedelta(hours=1)))
         got = await me.get()
         check((got.id, got.availability) == (user_id, "Available"),
@@ -127,7 +130,7 @@ async def main(origin, tenant, client, secret, cert_client, cert_path, upn, pass
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 10:
+    if len(sys.argv) != 11:
         sys.exit(__doc__)
     try:
         asyncio.run(main(*sys.argv[1:]))

@@ -1847,8 +1847,9 @@ let response = client.authority_keys()
     pub fn authority_keys(&self) -> builder::AuthorityKeys<'_> {
         builder::AuthorityKeys::new(self)
     }
-    /**Sign a test user in for the authorization-code flow: with `login_hint`, at once (a 302 to
-`redirect_uri` with `code` and `state`); otherwise a page asks which user
+    /**Sign a test user in for the authorization-code flow: a page asks for the user (`login_hint`
+fills it in) and their password; with `--sign-in auto`, `login_hint` is signed in at once
+(a 302 to `redirect_uri` with `code` and `state`)
 
 Sends a `GET` request to `/{tenant}/oauth2/v2.0/authorize`
 
@@ -1857,7 +1858,7 @@ Arguments:
 - `client_id`: The application.
 - `code_challenge`: PKCE challenge.
 - `code_challenge_method`: `S256` or `plain`.
-- `login_hint`: The test user to sign in at once.
+- `login_hint`: The test user (signed in at once with `--sign-in auto`).
 - `nonce`: Echoed in the id token.
 - `redirect_uri`: Where the browser is sent back.
 - `response_mode`: `query` (default), `fragment` or `form_post`.
@@ -1883,8 +1884,8 @@ let response = client.authority_authorize()
     pub fn authority_authorize(&self) -> builder::AuthorityAuthorize<'_> {
         builder::AuthorityAuthorize::new(self)
     }
-    /**The sign-in page's form: the same parameters as the query of `GET`, and the chosen
-`login_hint`
+    /**The sign-in page's form: the same parameters as the query of `GET`, the chosen
+`login_hint` and its `password`
 
 Sends a `POST` request to `/{tenant}/oauth2/v2.0/authorize`
 

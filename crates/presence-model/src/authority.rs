@@ -192,6 +192,9 @@ pub struct AuthorizeForm {
     /// The test user who signs in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_hint: Option<String>,
+    /// The test user's password (asked for unless the server runs with `--sign-in auto`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -205,4 +208,7 @@ pub struct DeviceLoginForm {
     pub user_code: String,
     /// The test user who signs in.
     pub login_hint: String,
+    /// The test user's password (asked for unless the server runs with `--sign-in auto`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
 }

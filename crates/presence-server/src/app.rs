@@ -61,6 +61,8 @@ pub struct AppState {
     pub history: Arc<crate::history::History>,
     /// Open event streams: their caps, and the stop that ends them (`crate::streams`).
     pub streams: Arc<crate::streams::Streams>,
+    /// `--sign-in`: whether the authority's pages ask for the test user's password.
+    pub sign_in: crate::config::SignIn,
 }
 
 impl AppState {
@@ -124,6 +126,7 @@ impl AppState {
             device_codes: Arc::default(),
             history: Arc::default(),
             streams: Arc::default(),
+            sign_in: crate::config::SignIn::Password,
         }
     }
 }
@@ -214,6 +217,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         config.max_streams_per_app as usize,
     ));
     let streams = state.streams.clone();
+    state.sign_in = config.sign_in;
+    if config.sign_in == crate::config::SignIn::Auto {
+        warn!(
+            "--sign-in auto: the sign-in pages sign any test user in without a password; \
+             anyone who can reach this server gets their delegated tokens"
+        );
+    }
     state.journal = Arc::new(Journal::new(
         usize::try_from(config.journal).unwrap_or(usize::MAX),
         config.journal_bodies,

@@ -109,6 +109,13 @@ pub struct Config {
     #[arg(long, env = "PRESENCE_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: Option<u32>,
 
+    /// How the authority's sign-in pages (`/authorize`, `/devicelogin`) sign a test user in:
+    /// `password` asks for the user's password, as Entra does; `auto` signs `login_hint` in
+    /// at once, without one (an emulator convenience for unattended tests: anyone who can
+    /// reach the server then gets any test user's delegated token; a warning is logged).
+    #[arg(long, env = "PRESENCE_SIGN_IN", value_enum, default_value_t = SignIn::Password)]
+    pub sign_in: SignIn,
+
     /// Event streams (`/events/presence`, `/admin/events`) open at once on this server;
     /// past it a new stream is answered 503 with Retry-After.
     #[arg(long, env = "PRESENCE_MAX_STREAMS", default_value_t = crate::streams::MAX_STREAMS,
@@ -239,6 +246,16 @@ pub enum ClockMode {
     System,
     /// A clock that only moves through the admin endpoint (for testing apps against us).
     Manual,
+}
+
+/// `--sign-in`: what signs a test user in on the authority's pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SignIn {
+    /// The user's password, as Entra asks for it.
+    #[default]
+    Password,
+    /// `login_hint` alone, at once.
+    Auto,
 }
 
 impl Config {

@@ -117,6 +117,8 @@ async fn apps_create_prints_what_an_app_needs_and_users_can_sign_in() {
         .form(&[
             ("grant_type", "password"),
             ("client_id", client_id.as_str()),
+            // A confidential client authenticates on every grant.
+            ("client_secret", secret.as_str()),
             ("username", "bob@contoso.test"),
             ("password", "pa55word"),
             ("scope", "Presence.ReadWrite"),
@@ -147,6 +149,7 @@ async fn apps_create_prints_what_an_app_needs_and_users_can_sign_in() {
             .form(&[
                 ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
                 ("client_id", client_id.as_str()),
+                ("client_secret", secret.as_str()),
                 (
                     "device_code",
                     started["device_code"].as_str().expect("a code"),

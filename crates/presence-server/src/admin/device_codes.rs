@@ -37,7 +37,7 @@ pub async fn approve_device_code(
     user_code: web::Path<String>,
     body: Body<DeviceCodeApproval>,
 ) -> Result<HttpResponse, GraphError> {
-    if devices::approve(&state, &user_code, &body.user_principal_name).await? {
+    if devices::approve(&state, &user_code, &body.user_principal_name, None).await? {
         Ok(HttpResponse::NoContent().finish())
     } else {
         Err(GraphError::not_found(

@@ -1,8 +1,9 @@
-//! `GET`/`POST /{tenant}/oauth2/v2.0/authorize`: the authorization-code flow's sign-in. With
-//! a `login_hint` naming a test user, the user is signed in at once and sent back to the
-//! `redirect_uri` with a code; otherwise a minimal page asks which test user signs in. The
-//! code carries the PKCE challenge (`codes`); any redirect URI is accepted (applications here
-//! register none).
+//! `GET`/`POST /{tenant}/oauth2/v2.0/authorize`: the authorization-code flow's sign-in. A
+//! minimal page (a plain form, no script) asks for the test user and their password, as
+//! Entra does; `login_hint` fills the name in. Only with `--sign-in auto` is `login_hint`
+//! signed in at once, without a password. The user is then sent back to the `redirect_uri`
+//! with a code, which carries the PKCE challenge (`codes`); any redirect URI is accepted
+//! (applications here register none).
 
 use std::collections::HashMap;
 
@@ -12,8 +13,9 @@ use presence_model::AuthorizeForm;
 
 use super::codes::{self, CodeClaims};
 use super::discovery::is_multi_tenant;
-use super::page;
+use super::{identities, page};
 use crate::app::AppState;
+use crate::config::SignIn;
 use crate::routes::fallback::method_not_allowed;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -28,8 +30,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// The parameters an authorization request carries (query, or the page's form).
 type Parameters = HashMap<String, String>;
 
-/// Sign a test user in for the authorization-code flow: with `login_hint`, at once (a 302 to
-/// `redirect_uri` with `code` and `state`); otherwise a page asks which user.
+/// Sign a test user in for the authorization-code flow: a page asks for the user (`login_hint`
+/// fills it in) and their password; with `--sign-in auto`, `login_hint` is signed in at once
+/// (a 302 to `redirect_uri` with `code` and `state`).
 #[utoipa::path(
     get,
     path = "/{tenant}/oauth2/v2.0/authorize",
@@ -44,7 +47,7 @@ type Parameters = HashMap<String, String>;
         ("state" = Option<String>, Query, description = "Echoed back."),
         ("code_challenge" = Option<String>, Query, description = "PKCE challenge."),
         ("code_challenge_method" = Option<String>, Query, description = "`S256` or `plain`."),
-        ("login_hint" = Option<String>, Query, description = "The test user to sign in at once."),
+        ("login_hint" = Option<String>, Query, description = "The test user (signed in at once with `--sign-in auto`)."),
         ("nonce" = Option<String>, Query, description = "Echoed in the id token."),
         ("response_mode" = Option<String>, Query, description = "`query` (default), `fragment` or `form_post`."),
     ),
@@ -60,12 +63,15 @@ pub async fn authorize_get(
     state: web::Data<AppState>,
     tenant: web::Path<String>,
 ) -> HttpResponse {
-    let parameters: Parameters = serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+    let mut parameters: Parameters =
+        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+    // A password is taken from the page's form only, never from a URL.
+    parameters.remove("password");
     authorize(&req, &state, &tenant, parameters).await
 }
 
-/// The sign-in page's form: the same parameters as the query of `GET`, and the chosen
-/// `login_hint`.
+/// The sign-in page's form: the same parameters as the query of `GET`, the chosen
+/// `login_hint` and its `password`.
 #[utoipa::path(
     post,
     path = "/{tenant}/oauth2/v2.0/authorize",
@@ -75,7 +81,7 @@ pub async fn authorize_get(
     request_body(content = AuthorizeForm, content_type = "application/x-www-form-urlencoded"),
     security(()),
     responses(
-        (status = 200, description = "The sign-in page again (no such user).", content_type = "text/html", body = String),
+        (status = 200, description = "The sign-in page again (no such user, or a wrong password).", content_type = "text/html", body = String),
         (status = 302, description = "Back to `redirect_uri` with a code, or an error."),
         (status = 400, description = "A request the page cannot serve.", content_type = "text/html", body = String),
     )
@@ -122,14 +128,38 @@ async fn authorize(
             "AADSTS700054: response_type 'code' is the one supported here.",
         );
     }
+    let asks_password = state.sign_in == SignIn::Password;
     let Some(hint) = get("login_hint") else {
-        return sign_in_page(req, &parameters, "");
+        return sign_in_page(req, &parameters, "", asks_password);
     };
+    let password = get("password");
+    if asks_password && password.is_none() {
+        return sign_in_page(req, &parameters, "", asks_password);
+    }
     let filter = (!is_multi_tenant(tenant)).then_some(tenant);
     let user = match state.store.user_by_upn(filter, hint).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return sign_in_page(req, &parameters, "No test user has that name here."),
+        Ok(user) => user,
         Err(e) => return page::refuse("Sign in", &e.to_string()),
+    };
+    let user = if asks_password {
+        let valid = match (&user, password) {
+            (Some(user), Some(password)) => {
+                identities::verify(password, vec![user.password_hash.clone()]).await
+            }
+            _ => false,
+        };
+        match user {
+            Some(user) if valid => user,
+            // The same words for an unknown user and a wrong password, as Entra.
+            _ => return sign_in_page(req, &parameters, BAD_CREDENTIALS, true),
+        }
+    } else {
+        match user {
+            Some(user) => user,
+            None => {
+                return sign_in_page(req, &parameters, "No test user has that name here.", false);
+            }
+        }
     };
     match state.store.application(&user.tenant, &client_id).await {
         Ok(Some(_)) => {}
@@ -184,26 +214,35 @@ fn absolute_uri(uri: &str) -> bool {
         && !uri.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-/// The page asking which test user signs in; the form posts the request back with it.
-fn sign_in_page(req: &HttpRequest, parameters: &Parameters, error: &str) -> HttpResponse {
+/// What a wrong password or an unknown user is told (Entra's words).
+const BAD_CREDENTIALS: &str =
+    "AADSTS50126: Error validating credentials due to invalid username or password.";
+
+/// The page asking which test user signs in (and, with `asks_password`, their password);
+/// the form posts the request back with them.
+fn sign_in_page(
+    req: &HttpRequest,
+    parameters: &Parameters,
+    error: &str,
+    asks_password: bool,
+) -> HttpResponse {
     let hidden: Vec<(&str, &str)> = parameters
         .iter()
-        .filter(|(name, _)| name.as_str() != "login_hint")
+        .filter(|(name, _)| !matches!(name.as_str(), "login_hint" | "password"))
         .map(|(name, value)| (name.as_str(), value.as_str()))
         .collect();
     let hint = parameters
         .get("login_hint")
         .map(String::as_str)
         .unwrap_or("");
+    let mut fields = vec![("login_hint", "User principal name", hint)];
+    if asks_password {
+        fields.push(("password", "Password", ""));
+    }
     page::respond(
         "Sign in",
         error,
-        &page::form(
-            req.path(),
-            &hidden,
-            &[("login_hint", "User principal name", hint)],
-            "Sign in",
-        ),
+        &page::form(req.path(), &hidden, &fields, "Sign in"),
     )
 }
 

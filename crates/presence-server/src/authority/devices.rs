@@ -17,6 +17,7 @@ use super::discovery::{self, is_multi_tenant};
 use super::failure::Refusal;
 use super::page;
 use crate::app::AppState;
+use crate::config::SignIn;
 use crate::routes::fallback::method_not_allowed;
 use crate::store::identities::UserRecord;
 
@@ -144,6 +145,17 @@ pub async fn device_code(
     })
 }
 
+/// The tenant of the live `device_code` of `client_id`, without spending it: the client is
+/// authenticated before its code is (a poll without the client's credential must not use up
+/// an approval).
+pub fn tenant_of(state: &AppState, device_code: &str, client_id: &str) -> Option<String> {
+    let codes = state.device_codes.0.lock().ok()?;
+    codes
+        .get(device_code)
+        .filter(|p| p.issued.elapsed() < LIFETIME && p.client_id.eq_ignore_ascii_case(client_id))
+        .map(|p| p.tenant.clone())
+}
+
 /// The grant of `device_code` for `client_id`: pending, expired, or approved (then spent).
 pub async fn redeem(
     state: &AppState,
@@ -172,8 +184,14 @@ pub async fn redeem(
 }
 
 /// Approves the pending code `user_code` for the test user `upn`; false when there is no
-/// such code, or no such user in the code's tenant.
-pub async fn approve(state: &AppState, user_code: &str, upn: &str) -> Result<bool, sqlx::Error> {
+/// such code, no such user in the code's tenant, or `password` (when given: the page's
+/// sign-in; the control plane approves without one) is not theirs.
+pub async fn approve(
+    state: &AppState,
+    user_code: &str,
+    upn: &str,
+    password: Option<&str>,
+) -> Result<bool, sqlx::Error> {
     let tenant = {
         let Ok(codes) = state.device_codes.0.lock() else {
             return Ok(false);
@@ -189,6 +207,11 @@ pub async fn approve(state: &AppState, user_code: &str, upn: &str) -> Result<boo
     let Some(user) = state.store.user_by_upn(filter, upn).await? else {
         return Ok(false);
     };
+    if let Some(password) = password
+        && !super::identities::verify(password, vec![user.password_hash.clone()]).await
+    {
+        return Ok(false);
+    }
     let Ok(mut codes) = state.device_codes.0.lock() else {
         return Ok(false);
     };
@@ -224,20 +247,20 @@ fn user_code() -> String {
     security(()),
     responses((status = 200, description = "The page.", content_type = "text/html", body = String))
 )]
-pub async fn login_page() -> HttpResponse {
-    page::respond(
-        "Sign in a device",
-        "",
-        &page::form(
-            "/devicelogin",
-            &[],
-            &[
-                ("user_code", "Code", ""),
-                ("login_hint", "User principal name", ""),
-            ],
-            "Sign in",
-        ),
-    )
+pub async fn login_page(state: web::Data<AppState>) -> HttpResponse {
+    page::respond("Sign in a device", "", &device_form(state.sign_in, "", ""))
+}
+
+/// The device sign-in form: the code, the user and (unless `--sign-in auto`) the password.
+fn device_form(sign_in: SignIn, code: &str, upn: &str) -> String {
+    let mut fields = vec![
+        ("user_code", "Code", code),
+        ("login_hint", "User principal name", upn),
+    ];
+    if sign_in == SignIn::Password {
+        fields.push(("password", "Password", ""));
+    }
+    page::form("/devicelogin", &[], &fields, "Sign in")
 }
 
 /// The page's form: approve the code for the user, then say so; 400 with the form again when
@@ -260,7 +283,12 @@ pub async fn login(state: web::Data<AppState>, body: web::Bytes) -> HttpResponse
         form.get("user_code").cloned().unwrap_or_default(),
         form.get("login_hint").cloned().unwrap_or_default(),
     );
-    match approve(&state, &code, &upn).await {
+    // With `--sign-in password` (the default), a missing password is a wrong one.
+    let password = match state.sign_in {
+        SignIn::Password => Some(form.get("password").map_or("", String::as_str)),
+        SignIn::Auto => None,
+    };
+    match approve(&state, &code, &upn, password).await {
         Ok(true) => page::respond(
             "Signed in",
             "",
@@ -269,16 +297,8 @@ pub async fn login(state: web::Data<AppState>, body: web::Bytes) -> HttpResponse
         Ok(false) => {
             let mut again = page::respond(
                 "Sign in a device",
-                "No pending sign-in has that code, or no such user: check both.",
-                &page::form(
-                    "/devicelogin",
-                    &[],
-                    &[
-                        ("user_code", "Code", &code),
-                        ("login_hint", "User principal name", &upn),
-                    ],
-                    "Sign in",
-                ),
+                "No pending sign-in has that code, or the user or password is wrong: check them.",
+                &device_form(state.sign_in, &code, &upn),
             );
             *again.status_mut() = actix_web::http::StatusCode::BAD_REQUEST;
             again

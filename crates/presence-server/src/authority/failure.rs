@@ -59,6 +59,29 @@ impl Refusal {
         )
     }
 
+    /// A public client asked for an application token (it has no credential to prove it is
+    /// the application).
+    pub fn public_client_credentials(client_id: &str) -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            7000218,
+            format!(
+                "The application '{client_id}' has no secret or certificate registered: a public client cannot use the client_credentials grant."
+            ),
+        )
+    }
+
+    /// A public client redeemed a code requested without PKCE.
+    pub fn pkce_required() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            9002325,
+            "Proof Key for Code Exchange is required for a public client's authorization code: send code_challenge with the request and code_verifier with the redemption.".into(),
+        )
+    }
+
     pub fn no_credential() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,

@@ -37,6 +37,14 @@ pub fn form(
         ));
     }
     for (name, label, value) in fields {
+        // A password is never written back into a page.
+        if *name == "password" {
+            html.push_str(&format!(
+                r#"<p><label>{} <input type="password" name="password" autocomplete="current-password" required></label></p>"#,
+                escape(label),
+            ));
+            continue;
+        }
         html.push_str(&format!(
             r#"<p><label>{} <input name="{}" value="{}" required></label></p>"#,
             escape(label),

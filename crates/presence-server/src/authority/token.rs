@@ -2,10 +2,16 @@
 //! as Entra's token endpoint answers them (form-encoded requests, JSON answers).
 //!
 //! Grants: `client_credentials` (a client secret in the body or HTTP Basic, or a client
-//! assertion signed with a registered certificate), `password` (a test user; the client
-//! secret optional, as for public clients), `authorization_code` (with PKCE), the device
-//! code, `refresh_token`. Unknown parameters (`claims`,
+//! assertion signed with a registered certificate), `password` (a test user),
+//! `authorization_code`, the device code, `refresh_token`. Unknown parameters (`claims`,
 //! `client_info`, `x-client-*`) are ignored, as Entra does.
+//!
+//! **Invariant: no token without a credential.** An application registered with a secret or
+//! a certificate (a confidential client) authenticates on every grant (AADSTS7000218 when it
+//! sends nothing, 7000215 when it sends a wrong secret); one registered with neither (a
+//! public client) redeems an authorization code only with PKCE (AADSTS9002325). A delegated
+//! grant also needs the user: their password, or a code or device approval for which they
+//! gave it on the sign-in pages (unless the operator chose `--sign-in auto`).
 
 use std::collections::HashMap;
 
@@ -99,7 +105,10 @@ async fn issue(
                 return Err(Refusal::unknown_tenant(tenant));
             }
             let app = application(state, tenant, &client_id).await?;
-            authenticate_client(&app, secret.as_deref(), assertion, true).await?;
+            if is_public(&app) {
+                return Err(Refusal::public_client_credentials(&app.client_id));
+            }
+            authenticate_client(&app, secret.as_deref(), assertion).await?;
             let scope = field("scope").ok_or_else(|| Refusal::bad_scope("No scope was given."))?;
             let resource = default_resource(scope, &origin)
                 .ok_or_else(|| Refusal::bad_scope("Use '{resource}/.default' with this grant."))?;
@@ -135,7 +144,7 @@ async fn issue(
                 return Err(Refusal::bad_credentials());
             }
             let app = application(state, &user.tenant, &client_id).await?;
-            authenticate_client(&app, secret.as_deref(), assertion, false).await?;
+            authenticate_client(&app, secret.as_deref(), assertion).await?;
             let requested = field("scope").unwrap_or("openid profile offline_access");
             delegated(state, &origin, &app, Subject::User(user), requested, None).await
         }
@@ -156,7 +165,10 @@ async fn issue(
                 .map_err(|e| Refusal::server(&e.to_string()))?
                 .ok_or_else(|| Refusal::bad_grant("the user no longer exists"))?;
             let app = application(state, &claims.tid, &client_id).await?;
-            authenticate_client(&app, secret.as_deref(), assertion, false).await?;
+            authenticate_client(&app, secret.as_deref(), assertion).await?;
+            if is_public(&app) && claims.code_challenge.is_none() {
+                return Err(Refusal::pkce_required());
+            }
             let requested = field("scope").unwrap_or(&claims.scope).to_owned();
             delegated(
                 state,
@@ -171,9 +183,16 @@ async fn issue(
         DEVICE_CODE_GRANT => {
             let device_code =
                 field("device_code").ok_or_else(|| Refusal::missing("device_code"))?;
+            // The client first: a poll without its credential spends nothing.
+            if let Some(tenant) = devices::tenant_of(state, device_code, &client_id)
+                && !is_multi_tenant(&tenant)
+            {
+                let app = application(state, &tenant, &client_id).await?;
+                authenticate_client(&app, secret.as_deref(), assertion).await?;
+            }
             let approved = devices::redeem(state, device_code, &client_id).await?;
             let app = application(state, &approved.tenant, &client_id).await?;
-            authenticate_client(&app, secret.as_deref(), assertion, false).await?;
+            authenticate_client(&app, secret.as_deref(), assertion).await?;
             delegated(
                 state,
                 &origin,
@@ -188,7 +207,7 @@ async fn issue(
             let refresh =
                 field("refresh_token").ok_or_else(|| Refusal::missing("refresh_token"))?;
             let grant = tokens::redeem_refresh(state, refresh, &client_id).await?;
-            authenticate_client(&grant.application, secret.as_deref(), assertion, false).await?;
+            authenticate_client(&grant.application, secret.as_deref(), assertion).await?;
             let requested = field("scope").map(str::to_owned).unwrap_or_else(|| {
                 let mut scopes = grant.scopes.join(" ");
                 scopes.push_str(" offline_access");
@@ -292,15 +311,21 @@ async fn application(
         .ok_or_else(|| Refusal::unknown_client(client_id, tenant))
 }
 
+/// Whether `app` is a public client: registered with neither a secret nor a certificate, so
+/// it has nothing to authenticate with (apps on devices, single-page apps).
+fn is_public(app: &ApplicationRecord) -> bool {
+    app.secret_hashes.is_empty() && app.certificates.is_empty()
+}
+
 /// Checks the client's credential: a secret against the stored hashes, or an assertion
-/// against the registered certificates. `required`: a confidential-client grant, where one
-/// must be given.
+/// against the registered certificates. A confidential client must give one on every grant;
+/// a public client has none to give.
 async fn authenticate_client(
     app: &ApplicationRecord,
     secret: Option<&str>,
     assertion: Option<&str>,
-    required: bool,
 ) -> Result<(), Refusal> {
+    let required = !is_public(app);
     if let Some(assertion) = assertion {
         return if assertion::verify(assertion, &app.client_id, &app.certificates) {
             Ok(())

@@ -9,6 +9,8 @@ pub const TENANT: &str = "3f2a7c1e-8d4b-4e6a-9c0f-5b1d2e3a4f60";
 pub const OTHER_TENANT: &str = "9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4";
 pub const CLIENT: &str = "4a1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
 pub const CERT_CLIENT: &str = "5b2c3d4e-6f70-4b8c-9d0e-1f2a3b4c5d6e";
+/// Registered with neither a secret nor a certificate: a public client.
+pub const PUBLIC_CLIENT: &str = "6c3d4e5f-7081-4c9d-8e1f-2a3b4c5d6e7f";
 pub const SECRET: &str = "presence-test-secret~value";
 pub const ALICE: &str = "a11ce000-0000-4000-8000-000000000001";
 pub const ALICE_UPN: &str = "alice@contoso.test";
@@ -25,7 +27,9 @@ pub fn identities(dir: &std::path::Path, certificate: &str) -> std::path::PathBu
              "roles": ["Presence.ReadWrite.All"],
              "scopes": ["Presence.Read", "Presence.ReadWrite", "Presence.Read.All"]},
             {"clientId": CERT_CLIENT, "displayName": "Certificate app", "certificates": [certificate],
-             "roles": ["Presence.Read.All"]}],
+             "roles": ["Presence.Read.All"]},
+            {"clientId": PUBLIC_CLIENT, "displayName": "Public app",
+             "scopes": ["Presence.Read", "Presence.ReadWrite"]}],
          "users": [{"id": ALICE, "userPrincipalName": ALICE_UPN, "displayName": "Alice", "password": PASSWORD}]},
         {"id": OTHER_TENANT, "applications": [], "users": []}
     ]});
@@ -379,6 +383,7 @@ async fn a_test_user_signs_in_with_a_password_and_refreshes() {
                 "https://graph.microsoft.com/Presence.ReadWrite openid profile offline_access",
             ),
             ("client_info", "1"),
+            ("client_secret", SECRET),
         ]
     };
     let (status, answer) = post_form(
@@ -440,6 +445,7 @@ async fn a_test_user_signs_in_with_a_password_and_refreshes() {
         &[
             ("grant_type", "refresh_token"),
             ("client_id", CLIENT),
+            ("client_secret", SECRET),
             ("refresh_token", refresh),
         ],
     )
@@ -544,13 +550,16 @@ async fn the_authorization_code_flow_with_pkce() {
     assert!(csp.contains("default-src 'none'"), "{csp}");
     let html = page.text().await.expect("HTML");
     assert!(
-        html.contains(r#"name="login_hint""#) && html.contains("s-123"),
+        html.contains(r#"name="login_hint""#)
+            && html.contains(r#"type="password""#)
+            && html.contains("s-123"),
         "{html}"
     );
 
     // Posting the page's form signs the user in and sends the browser back with a code.
     let mut form = query(None);
     form.push(("login_hint", ALICE_UPN));
+    form.push(("password", PASSWORD));
     let answer = client
         .post(&authorize)
         .form(&form)
@@ -582,6 +591,7 @@ async fn the_authorization_code_flow_with_pkce() {
                 &[
                     ("grant_type", "authorization_code"),
                     ("client_id", CLIENT),
+                    ("client_secret", SECRET),
                     ("code", &code),
                     ("redirect_uri", redirect),
                     ("code_verifier", verifier),
@@ -618,20 +628,37 @@ async fn the_authorization_code_flow_with_pkce() {
         .await;
     assert_eq!((status, me["id"].as_str()), (200, Some(ALICE)));
 
-    // With a login hint the user is signed in at once; an unknown client is sent back with
-    // Entra's error.
-    let quick = client
+    // A login hint alone fills the name in: the password is still asked for.
+    let hinted = client
         .get(&authorize)
         .query(&query(Some(ALICE_UPN)))
         .send()
         .await
         .expect("answers");
-    assert_eq!(quick.status(), 302);
+    assert_eq!(hinted.status(), 200, "no code without the password");
+    let html = hinted.text().await.expect("HTML");
+    assert!(
+        html.contains(ALICE_UPN) && html.contains(r#"type="password""#),
+        "{html}"
+    );
+    // A wrong password: the page again, with Entra's words, and no code.
+    let mut wrong = query(Some(ALICE_UPN));
+    wrong.push(("password", "not-her-password"));
+    let refused = client
+        .post(&authorize)
+        .form(&wrong)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(refused.status(), 200);
+    assert!(refused.text().await.expect("HTML").contains("AADSTS50126"));
+    // An unknown client is sent back with Entra's error.
     let mut unknown = query(Some(ALICE_UPN));
     unknown[0] = ("client_id", "00000000-1111-2222-3333-444444444444");
+    unknown.push(("password", PASSWORD));
     let refused = client
-        .get(&authorize)
-        .query(&unknown)
+        .post(&authorize)
+        .form(&unknown)
         .send()
         .await
         .expect("answers");
@@ -672,6 +699,7 @@ async fn the_device_code_flow_approved_by_page_or_by_the_control_plane() {
                 &[
                     ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
                     ("client_id", CLIENT),
+                    ("client_secret", SECRET),
                     ("device_code", &device_code),
                 ],
             )
@@ -707,7 +735,11 @@ async fn the_device_code_flow_approved_by_page_or_by_the_control_plane() {
     // The page approves it.
     let page = browser(&server)
         .post(server.url("/devicelogin"))
-        .form(&[("user_code", user_code.as_str()), ("login_hint", ALICE_UPN)])
+        .form(&[
+            ("user_code", user_code.as_str()),
+            ("login_hint", ALICE_UPN),
+            ("password", PASSWORD),
+        ])
         .send()
         .await
         .expect("answers");
@@ -797,6 +829,7 @@ async fn an_expired_refresh_token_is_refused() {
                 &[
                     ("grant_type", "refresh_token"),
                     ("client_id", CLIENT),
+                    ("client_secret", SECRET),
                     ("refresh_token", &token),
                 ],
             )
@@ -807,4 +840,260 @@ async fn an_expired_refresh_token_is_refused() {
     let (status, body) = redeem(sign(now + 600)).await;
     assert_eq!(status, 200, "{body}");
     assert_refused(&redeem(sign(now - 60)).await, 400, "invalid_grant", 70000);
+}
+
+/// Signs Alice in on the authorize page (posting her password unless `password` is `None`)
+/// for `client`, with or without a PKCE challenge; the code, if the page gave one.
+async fn sign_in_for_code(
+    server: &TestServer,
+    client: &str,
+    password: Option<&str>,
+    challenge: Option<&str>,
+) -> Option<String> {
+    let mut form: Vec<(&str, &str)> = vec![
+        ("client_id", client),
+        ("response_type", "code"),
+        ("redirect_uri", "http://localhost:8400/callback"),
+        (
+            "scope",
+            "https://graph.microsoft.com/Presence.Read offline_access",
+        ),
+        ("login_hint", ALICE_UPN),
+    ];
+    if let Some(password) = password {
+        form.push(("password", password));
+    }
+    if let Some(challenge) = challenge {
+        form.push(("code_challenge", challenge));
+        form.push(("code_challenge_method", "plain"));
+    }
+    let answer = browser(server)
+        .post(server.url(&format!("/{TENANT}/oauth2/v2.0/authorize")))
+        .form(&form)
+        .send()
+        .await
+        .expect("answers");
+    let location = answer.headers().get("location")?.to_str().ok()?.to_owned();
+    location
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("code="))
+        .map(str::to_owned)
+}
+
+#[tokio::test]
+async fn no_token_without_a_credential() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (cert, _) = certificate(dir.path());
+    let file = identities(dir.path(), &cert);
+    let server =
+        TestServer::start_with(&["--tls", "--identities", file.to_str().expect("utf-8")]).await;
+
+    // The sign-in page gives no code for a name alone.
+    assert_eq!(sign_in_for_code(&server, CLIENT, None, None).await, None);
+    assert_eq!(
+        sign_in_for_code(&server, CLIENT, Some("wrong"), None).await,
+        None
+    );
+
+    // A confidential client's code is redeemed only with its secret.
+    let code = sign_in_for_code(&server, CLIENT, Some(PASSWORD), None)
+        .await
+        .expect("a code");
+    let redeem = |code: String, secret: Option<&'static str>| {
+        let server = &server;
+        async move {
+            let mut form = vec![
+                ("grant_type", "authorization_code"),
+                ("client_id", CLIENT),
+                ("code", code.as_str()),
+                ("redirect_uri", "http://localhost:8400/callback"),
+            ];
+            if let Some(secret) = secret {
+                form.push(("client_secret", secret));
+            }
+            post_form(server, &token_path(TENANT), &form).await
+        }
+    };
+    assert_refused(
+        &redeem(code.clone(), None).await,
+        401,
+        "invalid_client",
+        7000218,
+    );
+    assert_refused(
+        &redeem(code.clone(), Some("wrong")).await,
+        401,
+        "invalid_client",
+        7000215,
+    );
+    let (status, tokens) = redeem(code, Some(SECRET)).await;
+    assert_eq!(status, 200, "{tokens}");
+
+    // So is its refresh token, and its password grant.
+    let refresh = tokens["refresh_token"].as_str().expect("a refresh token");
+    assert_refused(
+        &post_form(
+            &server,
+            &token_path(TENANT),
+            &[
+                ("grant_type", "refresh_token"),
+                ("client_id", CLIENT),
+                ("refresh_token", refresh),
+            ],
+        )
+        .await,
+        401,
+        "invalid_client",
+        7000218,
+    );
+    assert_refused(
+        &post_form(
+            &server,
+            &token_path(TENANT),
+            &[
+                ("grant_type", "password"),
+                ("client_id", CLIENT),
+                ("username", ALICE_UPN),
+                ("password", PASSWORD),
+                ("scope", "https://graph.microsoft.com/Presence.Read"),
+            ],
+        )
+        .await,
+        401,
+        "invalid_client",
+        7000218,
+    );
+
+    // A device code: the page needs the password, and the poll the client's secret.
+    let (_, started) = post_form(
+        &server,
+        &format!("/{TENANT}/oauth2/v2.0/devicecode"),
+        &[("client_id", CLIENT), ("scope", "Presence.Read")],
+    )
+    .await;
+    let user_code = started["user_code"].as_str().expect("a user code");
+    let device_code = started["device_code"].as_str().expect("a device code");
+    let approve = |password: Option<&'static str>| {
+        let server = &server;
+        let user_code = user_code.to_owned();
+        async move {
+            let mut form = vec![
+                ("user_code", user_code),
+                ("login_hint", ALICE_UPN.to_owned()),
+            ];
+            if let Some(password) = password {
+                form.push(("password", password.to_owned()));
+            }
+            browser(server)
+                .post(server.url("/devicelogin"))
+                .form(&form)
+                .send()
+                .await
+                .expect("answers")
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(approve(None).await, 400, "no approval without the password");
+    assert_eq!(approve(Some("wrong")).await, 400);
+    assert_eq!(approve(Some(PASSWORD)).await, 200);
+    let poll = |secret: Option<&'static str>| {
+        let server = &server;
+        async move {
+            let mut form = vec![
+                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+                ("client_id", CLIENT),
+                ("device_code", device_code),
+            ];
+            if let Some(secret) = secret {
+                form.push(("client_secret", secret));
+            }
+            post_form(server, &token_path(TENANT), &form).await
+        }
+    };
+    assert_refused(&poll(None).await, 401, "invalid_client", 7000218);
+    assert_eq!(poll(Some(SECRET)).await.0, 200);
+}
+
+#[tokio::test]
+async fn a_public_client_redeems_a_code_only_with_pkce_and_gets_no_application_token() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (cert, _) = certificate(dir.path());
+    let file = identities(dir.path(), &cert);
+    let server =
+        TestServer::start_with(&["--tls", "--identities", file.to_str().expect("utf-8")]).await;
+    let redeem = |code: String, verifier: Option<&'static str>| {
+        let server = &server;
+        async move {
+            let mut form = vec![
+                ("grant_type", "authorization_code"),
+                ("client_id", PUBLIC_CLIENT),
+                ("code", code.as_str()),
+                ("redirect_uri", "http://localhost:8400/callback"),
+            ];
+            if let Some(verifier) = verifier {
+                form.push(("code_verifier", verifier));
+            }
+            post_form(server, &token_path(TENANT), &form).await
+        }
+    };
+    let without = sign_in_for_code(&server, PUBLIC_CLIENT, Some(PASSWORD), None)
+        .await
+        .expect("a code");
+    assert_refused(
+        &redeem(without, None).await,
+        400,
+        "invalid_request",
+        9002325,
+    );
+    let verifier = "a-plain-verifier-of-enough-length-0123456789abcdef";
+    let with = sign_in_for_code(&server, PUBLIC_CLIENT, Some(PASSWORD), Some(verifier))
+        .await
+        .expect("a code");
+    let (status, tokens) = redeem(with, Some(verifier)).await;
+    assert_eq!(status, 200, "{tokens}");
+    assert_refused(
+        &post_form(
+            &server,
+            &token_path(TENANT),
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", PUBLIC_CLIENT),
+                ("scope", "https://graph.microsoft.com/.default"),
+            ],
+        )
+        .await,
+        401,
+        "invalid_client",
+        7000218,
+    );
+}
+
+#[tokio::test]
+async fn with_sign_in_auto_a_login_hint_is_signed_in_at_once() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (cert, _) = certificate(dir.path());
+    let file = identities(dir.path(), &cert);
+    let server = TestServer::start_with(&[
+        "--tls",
+        "--sign-in",
+        "auto",
+        "--identities",
+        file.to_str().expect("utf-8"),
+    ])
+    .await;
+    let answer = browser(&server)
+        .get(server.url(&format!("/{TENANT}/oauth2/v2.0/authorize")))
+        .query(&[
+            ("client_id", CLIENT),
+            ("response_type", "code"),
+            ("redirect_uri", "http://localhost:8400/callback"),
+            ("login_hint", ALICE_UPN),
+        ])
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(answer.status(), 302);
+    let location = answer.headers()["location"].to_str().expect("text");
+    assert!(location.contains("code="), "{location}");
 }

@@ -12,7 +12,8 @@ use tokio::process::Command;
 use presence_test_support::TestServer;
 
 use crate::authority::{
-    ALICE, ALICE_UPN, CERT_CLIENT, CLIENT, PASSWORD, SECRET, TENANT, certificate, identities,
+    ALICE, ALICE_UPN, CERT_CLIENT, CLIENT, PASSWORD, PUBLIC_CLIENT, SECRET, TENANT, certificate,
+    identities,
 };
 use crate::node;
 use crate::python::{self, workspace_root};
@@ -62,7 +63,7 @@ async fn azure_identity_and_msal_get_tokens_the_graph_sdk_uses() {
         .arg(workspace_root().join("compat/python/identity_compat.py"))
         .args([&origin, TENANT, CLIENT, SECRET, CERT_CLIENT])
         .arg(&cert_and_key)
-        .args([ALICE_UPN, PASSWORD, ALICE])
+        .args([ALICE_UPN, PASSWORD, ALICE, PUBLIC_CLIENT])
         .env("SSL_CERT_FILE", &ca)
         .env("REQUESTS_CA_BUNDLE", &ca)
         .env(
