@@ -45,6 +45,7 @@ pub fn mint(request: &TokenRequest, secret: &str, now: Timestamp) -> anyhow::Res
         azp: None,
         oid: request.user.clone(),
         scp,
+        typ: None,
         roles,
         aud: request.audience.clone().map(serde_json::Value::String),
         iss: request.issuer.clone(),

@@ -64,6 +64,170 @@ pub mod types {
                 })
         }
     }
+    ///`AuthorityAuthorizeClientId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AuthorityAuthorizeClientId(::std::string::String);
+    impl ::std::ops::Deref for AuthorityAuthorizeClientId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AuthorityAuthorizeClientId> for ::std::string::String {
+        fn from(value: AuthorityAuthorizeClientId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AuthorityAuthorizeClientId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AuthorityAuthorizeClientId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AuthorityAuthorizeClientId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AuthorityAuthorizeClientId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AuthorityAuthorizeRedirectUri`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AuthorityAuthorizeRedirectUri(::std::string::String);
+    impl ::std::ops::Deref for AuthorityAuthorizeRedirectUri {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AuthorityAuthorizeRedirectUri> for ::std::string::String {
+        fn from(value: AuthorityAuthorizeRedirectUri) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AuthorityAuthorizeRedirectUri {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AuthorityAuthorizeRedirectUri {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AuthorityAuthorizeRedirectUri {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AuthorityAuthorizeRedirectUri {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`AuthorityAuthorizeResponseType`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AuthorityAuthorizeResponseType(::std::string::String);
+    impl ::std::ops::Deref for AuthorityAuthorizeResponseType {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AuthorityAuthorizeResponseType> for ::std::string::String {
+        fn from(value: AuthorityAuthorizeResponseType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AuthorityAuthorizeResponseType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AuthorityAuthorizeResponseType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AuthorityAuthorizeResponseType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AuthorityAuthorizeResponseType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///`ClearAutomaticLocationId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -10071,14 +10235,14 @@ pub mod builder {
     pub struct AuthorityAuthorize<'a> {
         client: &'a super::Client,
         tenant: Result<::std::string::String, String>,
-        client_id: Result<::std::string::String, String>,
+        client_id: Result<types::AuthorityAuthorizeClientId, String>,
         code_challenge: Result<Option<::std::string::String>, String>,
         code_challenge_method: Result<Option<::std::string::String>, String>,
         login_hint: Result<Option<::std::string::String>, String>,
         nonce: Result<Option<::std::string::String>, String>,
-        redirect_uri: Result<::std::string::String, String>,
+        redirect_uri: Result<types::AuthorityAuthorizeRedirectUri, String>,
         response_mode: Result<Option<::std::string::String>, String>,
-        response_type: Result<::std::string::String, String>,
+        response_type: Result<types::AuthorityAuthorizeResponseType, String>,
         scope: Result<Option<::std::string::String>, String>,
         state: Result<Option<::std::string::String>, String>,
     }
@@ -10113,12 +10277,12 @@ pub mod builder {
         }
         pub fn client_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::AuthorityAuthorizeClientId>,
         {
             self.client_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_id failed"
+                    "conversion to `AuthorityAuthorizeClientId` for client_id failed"
                         .to_string()
                 });
             self
@@ -10177,12 +10341,12 @@ pub mod builder {
         }
         pub fn redirect_uri<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::AuthorityAuthorizeRedirectUri>,
         {
             self.redirect_uri = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for redirect_uri failed"
+                    "conversion to `AuthorityAuthorizeRedirectUri` for redirect_uri failed"
                         .to_string()
                 });
             self
@@ -10202,12 +10366,12 @@ pub mod builder {
         }
         pub fn response_type<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::AuthorityAuthorizeResponseType>,
         {
             self.response_type = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for response_type failed"
+                    "conversion to `AuthorityAuthorizeResponseType` for response_type failed"
                         .to_string()
                 });
             self

@@ -123,39 +123,53 @@ pub struct TokenError {
 pub struct TokenRequest {
     /// `client_credentials`, `password`, `authorization_code`, `refresh_token` or
     /// `urn:ietf:params:oauth:grant-type:device_code`.
+    #[schema(min_length = 1)]
     pub grant_type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1)]
     pub client_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1)]
     pub client_secret: Option<String>,
     /// `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1)]
     pub client_assertion_type: Option<String>,
     /// A JWT signed with the key of a certificate registered for the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1)]
     pub client_assertion: Option<String>,
     /// Space-separated: `https://graph.microsoft.com/.default`, or delegated scopes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1)]
     pub scope: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1)]
     pub username: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1)]
     pub password: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1)]
     pub code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1)]
     pub redirect_uri: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1)]
     pub code_verifier: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1)]
     pub refresh_token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1)]
     pub device_code: Option<String>,
 }
 
 /// A device-code request, form-encoded.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DeviceCodeRequest {
+    #[schema(min_length = 1)]
     pub client_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
@@ -177,9 +191,12 @@ pub struct DeviceCodeResponse {
 /// its query, and the chosen test user.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AuthorizeForm {
+    #[schema(min_length = 1)]
     pub client_id: String,
     /// `code`.
+    #[schema(min_length = 1)]
     pub response_type: String,
+    #[schema(min_length = 1)]
     pub redirect_uri: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
@@ -205,8 +222,10 @@ pub struct AuthorizeForm {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DeviceLoginForm {
     /// The code the app shows.
+    #[schema(min_length = 1)]
     pub user_code: String,
     /// The test user who signs in.
+    #[schema(min_length = 1)]
     pub login_hint: String,
     /// The test user's password (asked for unless the server runs with `--sign-in auto`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -21,8 +21,10 @@ pub struct BatchRequestItem {
     #[schema(min_length = 1, max_length = 256)]
     pub id: String,
     /// `GET`, `POST`, `PATCH`, `PUT` or `DELETE`.
+    #[schema(min_length = 1)]
     pub method: String,
     /// Relative to the version: `/users/{id}/presence` or `users/{id}/presence`.
+    #[schema(min_length = 1)]
     pub url: String,
     /// Request headers; `Content-Type` is required with a body (`application/json`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -33,6 +33,10 @@ pub struct AccessTokenClaims {
     /// Delegated scopes, space-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scp: Option<String>,
+    /// Set on the authority's other signed tokens (`code`, `refresh`), which must never
+    /// authenticate a request; access tokens have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typ: Option<String>,
     /// Application permissions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,

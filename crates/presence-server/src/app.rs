@@ -63,6 +63,8 @@ pub struct AppState {
     pub streams: Arc<crate::streams::Streams>,
     /// `--sign-in`: whether the authority's pages ask for the test user's password.
     pub sign_in: crate::config::SignIn,
+    /// The ids of the client assertions accepted, so none is accepted twice.
+    pub assertions: Arc<crate::authority::assertion::Seen>,
 }
 
 impl AppState {
@@ -127,6 +129,7 @@ impl AppState {
             history: Arc::default(),
             streams: Arc::default(),
             sign_in: crate::config::SignIn::Password,
+            assertions: Arc::default(),
         }
     }
 }
@@ -286,6 +289,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             .wrap(from_fn(crate::metrics::requests::measure))
             .wrap(from_fn(request_id::assign))
             .wrap(from_fn(crate::connections::shed_keep_alive))
+            .wrap(from_fn(routes::docs::headers))
             .configure(configure.clone())
             .default_service(web::to(routes::fallback::not_found))
     })

@@ -46,6 +46,13 @@ impl Caller {
     /// subscription ownership hang on, so a token without one would share an empty identity
     /// with every other such token.
     pub fn from_claims(claims: AccessTokenClaims, leeway_seconds: i64) -> Result<Self, AuthError> {
+        // Only access tokens: the authority's codes and refresh tokens are signed with the same
+        // key, and an id token is for the client, not for an API (it names no application).
+        if claims.typ.is_some() {
+            return Err(AuthError::invalid(
+                "This is not an access token: send the access token the token endpoint answered with.",
+            ));
+        }
         let expires_at = Some(claims.exp.saturating_add(leeway_seconds));
         let tenant = non_empty(claims.tid.as_deref())
             .ok_or_else(|| AuthError::invalid("The token has no tenant id (tid)."))?;

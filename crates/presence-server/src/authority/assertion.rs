@@ -2,7 +2,9 @@
 //! jwt-bearer`): a JWT the application signs with the private key of a certificate registered
 //! for it, as MSAL's certificate credentials send (RFC 7523; Entra's "certificate
 //! credentials"). Checked: the signature against each registered certificate's key, `iss` =
-//! `sub` = the client id, `aud` = a token endpoint, `exp`/`nbf`.
+//! `sub` = the client id, `aud` = this tenant's token endpoint, `exp`/`nbf`, a lifetime of at
+//! most an hour, and a `jti` not seen before within its lifetime (so a captured assertion
+//! cannot be replayed).
 
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
@@ -29,15 +31,80 @@ pub fn certificate_key(pem: &str) -> anyhow::Result<DecodingKey> {
 struct AssertionClaims {
     iss: String,
     sub: String,
+    jti: String,
+    /// Seconds; MSAL Python writes times as fractions.
+    #[serde(deserialize_with = "seconds")]
+    exp: i64,
+    #[serde(default, deserialize_with = "some_seconds")]
+    nbf: Option<i64>,
+    #[serde(default, deserialize_with = "some_seconds")]
+    iat: Option<i64>,
 }
 
-/// Whether `assertion` was signed for `client_id` with one of `certificates`' keys.
-pub fn verify(assertion: &str, client_id: &str, certificates: &[String]) -> bool {
+/// A NumericDate, whole or fractional, in whole seconds.
+fn seconds<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    let value = f64::deserialize(deserializer)?;
+    if value.is_finite() {
+        // Within i64 for any date a token can carry; `as` saturates beyond.
+        Ok(value.floor() as i64)
+    } else {
+        Err(serde::de::Error::custom("not a time"))
+    }
+}
+
+fn some_seconds<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<i64>, D::Error> {
+    seconds(deserializer).map(Some)
+}
+
+/// The longest lifetime an assertion may have (Entra's limit).
+const MOST_LIFETIME_SECONDS: i64 = 3600;
+/// Assertion ids remembered at once; past it the oldest are forgotten early.
+const MOST_REMEMBERED: usize = 100_000;
+
+/// The `jti`s of the assertions accepted, until each expires.
+#[derive(Debug, Default)]
+pub struct Seen(std::sync::Mutex<std::collections::HashMap<String, i64>>);
+
+impl Seen {
+    /// Records `jti` (valid until `exp`); false if it was already there.
+    fn first_use(&self, jti: &str, exp: i64) -> bool {
+        let now = jiff::Timestamp::now().as_second();
+        let mut seen = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if seen.len() >= MOST_REMEMBERED {
+            seen.retain(|_, until| *until + 60 >= now);
+        }
+        if seen.len() >= MOST_REMEMBERED {
+            return false;
+        }
+        match seen.get(jti) {
+            Some(until) if *until + 60 >= now => false,
+            _ => {
+                seen.insert(jti.to_owned(), exp);
+                true
+            }
+        }
+    }
+}
+
+/// Whether `assertion` was signed for `client_id` of `tenant` with one of `certificates`'
+/// keys, for `tenant`'s token endpoint, for at most an hour, and is used for the first time.
+pub fn verify(
+    assertion: &str,
+    client_id: &str,
+    tenant: &str,
+    certificates: &[String],
+    seen: &Seen,
+) -> bool {
     let mut validation = Validation::new(Algorithm::RS256);
     validation.algorithms = vec![Algorithm::RS256, Algorithm::PS256];
     validation.validate_aud = false;
     validation.leeway = 60;
-    validation.set_required_spec_claims(&["exp", "aud"]);
+    validation.set_required_spec_claims(&["exp", "aud", "jti"]);
     certificates.iter().any(|pem| {
         let Ok(key) = certificate_key(pem) else {
             return false;
@@ -45,29 +112,47 @@ pub fn verify(assertion: &str, client_id: &str, certificates: &[String]) -> bool
         jsonwebtoken::decode::<serde_json::Value>(assertion, &key, &validation)
             .ok()
             .and_then(|data| {
-                let audience_is_a_token_endpoint = match &data.claims["aud"] {
-                    serde_json::Value::String(aud) => token_endpoint(aud),
+                let ours = |aud: &str| token_endpoint_of(aud, tenant);
+                let audience_is_our_token_endpoint = match &data.claims["aud"] {
+                    serde_json::Value::String(aud) => ours(aud),
                     serde_json::Value::Array(auds) => {
-                        auds.iter().filter_map(|a| a.as_str()).any(token_endpoint)
+                        auds.iter().filter_map(|a| a.as_str()).any(ours)
                     }
                     _ => false,
                 };
                 let claims: AssertionClaims = serde_json::from_value(data.claims).ok()?;
-                Some(
-                    audience_is_a_token_endpoint
-                        && claims.iss.eq_ignore_ascii_case(client_id)
-                        && claims.sub.eq_ignore_ascii_case(client_id),
-                )
+                let start = claims
+                    .nbf
+                    .or(claims.iat)
+                    .unwrap_or_else(|| jiff::Timestamp::now().as_second());
+                let short_lived = claims.exp.saturating_sub(start) <= MOST_LIFETIME_SECONDS
+                    && claims
+                        .exp
+                        .saturating_sub(jiff::Timestamp::now().as_second())
+                        <= MOST_LIFETIME_SECONDS + 60;
+                let valid = audience_is_our_token_endpoint
+                    && short_lived
+                    && claims.iss.eq_ignore_ascii_case(client_id)
+                    && claims.sub.eq_ignore_ascii_case(client_id);
+                // Only a valid assertion uses up its id.
+                Some(valid && seen.first_use(&claims.jti, claims.exp))
             })
             .unwrap_or(false)
     })
 }
 
-fn token_endpoint(aud: &str) -> bool {
+/// Whether `aud` is `tenant`'s token endpoint (on whatever host: the server may be reached
+/// by several names), `…/{tenant}/oauth2/v2.0/token` or the v1 `…/{tenant}/oauth2/token`.
+fn token_endpoint_of(aud: &str, tenant: &str) -> bool {
     let path = aud
         .split('?')
         .next()
         .unwrap_or_default()
         .trim_end_matches('/');
-    path.ends_with("/oauth2/v2.0/token") || path.ends_with("/oauth2/token")
+    let named = path
+        .strip_suffix("/oauth2/v2.0/token")
+        .or_else(|| path.strip_suffix("/oauth2/token"));
+    named
+        .and_then(|rest| rest.rsplit('/').next())
+        .is_some_and(|segment| segment.eq_ignore_ascii_case(tenant))
 }

@@ -40,9 +40,9 @@ type Parameters = HashMap<String, String>;
     tag = "authority",
     params(
         ("tenant" = String, Path, description = "A tenant id, `common` or `organizations`."),
-        ("client_id" = String, Query, description = "The application."),
-        ("response_type" = String, Query, description = "`code`."),
-        ("redirect_uri" = String, Query, description = "Where the browser is sent back."),
+        ("client_id" = String, Query, description = "The application.", min_length = 1),
+        ("response_type" = String, Query, description = "`code`.", min_length = 1),
+        ("redirect_uri" = String, Query, description = "Where the browser is sent back.", min_length = 1),
         ("scope" = Option<String>, Query, description = "Space-separated scopes."),
         ("state" = Option<String>, Query, description = "Echoed back."),
         ("code_challenge" = Option<String>, Query, description = "PKCE challenge."),
@@ -116,6 +116,9 @@ async fn authorize(
     };
     if !absolute_uri(redirect_uri) {
         return page::refuse("Sign in", "The redirect_uri is not an absolute URI.");
+    }
+    if let Err(why) = allowed_redirect(redirect_uri) {
+        return page::refuse("Sign in", &format!("AADSTS50011: {why}"));
     }
     let client_id = client_id.to_lowercase();
     let mode = get("response_mode").unwrap_or("query");
@@ -217,6 +220,44 @@ fn absolute_uri(uri: &str) -> bool {
 /// What a wrong password or an unknown user is told (Entra's words).
 const BAD_CREDENTIALS: &str =
     "AADSTS50126: Error validating credentials due to invalid username or password.";
+
+/// Where a browser may be sent with a code, as Entra allows it: `https`; `http` only to this
+/// machine (`localhost`, a loopback address); or a native app's own scheme (RFC 8252, e.g.
+/// `com.example.app:/callback`). Never a scheme that runs or reads something where it lands
+/// (`javascript`, `data`, `vbscript`, `file`), which would hand the code to whatever it holds.
+fn allowed_redirect(uri: &str) -> Result<(), String> {
+    let Ok(url) = reqwest::Url::parse(uri) else {
+        return Err("The redirect_uri is not a valid URI.".to_owned());
+    };
+    match url.scheme() {
+        "javascript" | "data" | "vbscript" | "file" | "blob" | "about" => Err(format!(
+            "A redirect_uri with the scheme '{}' is never allowed.",
+            url.scheme()
+        )),
+        "https" if url.host_str().is_some_and(|host| !host.is_empty()) => Ok(()),
+        "http" => {
+            let host = url
+                .host_str()
+                .unwrap_or_default()
+                .trim_start_matches('[')
+                .trim_end_matches(']');
+            let local = host.eq_ignore_ascii_case("localhost")
+                || host
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+            if local {
+                Ok(())
+            } else {
+                Err(
+                    "An http redirect_uri must name localhost or a loopback address; use https."
+                        .to_owned(),
+                )
+            }
+        }
+        "https" => Err("The redirect_uri names no host.".to_owned()),
+        _ => Ok(()),
+    }
+}
 
 /// The page asking which test user signs in (and, with `asks_password`, their password);
 /// the form posts the request back with them.

@@ -108,7 +108,7 @@ async fn issue(
             if is_public(&app) {
                 return Err(Refusal::public_client_credentials(&app.client_id));
             }
-            authenticate_client(&app, secret.as_deref(), assertion).await?;
+            authenticate_client(&app, secret.as_deref(), assertion, &state.assertions).await?;
             let scope = field("scope").ok_or_else(|| Refusal::bad_scope("No scope was given."))?;
             let resource = default_resource(scope, &origin)
                 .ok_or_else(|| Refusal::bad_scope("Use '{resource}/.default' with this grant."))?;
@@ -144,7 +144,7 @@ async fn issue(
                 return Err(Refusal::bad_credentials());
             }
             let app = application(state, &user.tenant, &client_id).await?;
-            authenticate_client(&app, secret.as_deref(), assertion).await?;
+            authenticate_client(&app, secret.as_deref(), assertion, &state.assertions).await?;
             let requested = field("scope").unwrap_or("openid profile offline_access");
             delegated(state, &origin, &app, Subject::User(user), requested, None).await
         }
@@ -158,6 +158,9 @@ async fn issue(
                 field("code_verifier"),
             )
             .await?;
+            if !is_multi_tenant(tenant) && !claims.tid.eq_ignore_ascii_case(tenant) {
+                return Err(Refusal::bad_grant("the code was issued for another tenant"));
+            }
             let user = state
                 .store
                 .user_by_upn(Some(&claims.tid), &claims.upn)
@@ -165,7 +168,7 @@ async fn issue(
                 .map_err(|e| Refusal::server(&e.to_string()))?
                 .ok_or_else(|| Refusal::bad_grant("the user no longer exists"))?;
             let app = application(state, &claims.tid, &client_id).await?;
-            authenticate_client(&app, secret.as_deref(), assertion).await?;
+            authenticate_client(&app, secret.as_deref(), assertion, &state.assertions).await?;
             if is_public(&app) && claims.code_challenge.is_none() {
                 return Err(Refusal::pkce_required());
             }
@@ -188,11 +191,16 @@ async fn issue(
                 && !is_multi_tenant(&tenant)
             {
                 let app = application(state, &tenant, &client_id).await?;
-                authenticate_client(&app, secret.as_deref(), assertion).await?;
+                authenticate_client(&app, secret.as_deref(), assertion, &state.assertions).await?;
             }
             let approved = devices::redeem(state, device_code, &client_id).await?;
+            if !is_multi_tenant(tenant) && !approved.tenant.eq_ignore_ascii_case(tenant) {
+                return Err(Refusal::bad_grant(
+                    "the device code was issued for another tenant",
+                ));
+            }
             let app = application(state, &approved.tenant, &client_id).await?;
-            authenticate_client(&app, secret.as_deref(), assertion).await?;
+            authenticate_client(&app, secret.as_deref(), assertion, &state.assertions).await?;
             delegated(
                 state,
                 &origin,
@@ -207,7 +215,18 @@ async fn issue(
             let refresh =
                 field("refresh_token").ok_or_else(|| Refusal::missing("refresh_token"))?;
             let grant = tokens::redeem_refresh(state, refresh, &client_id).await?;
-            authenticate_client(&grant.application, secret.as_deref(), assertion).await?;
+            if !is_multi_tenant(tenant) && !grant.tenant.eq_ignore_ascii_case(tenant) {
+                return Err(Refusal::bad_grant(
+                    "the refresh token was issued for another tenant",
+                ));
+            }
+            authenticate_client(
+                &grant.application,
+                secret.as_deref(),
+                assertion,
+                &state.assertions,
+            )
+            .await?;
             let requested = field("scope").map(str::to_owned).unwrap_or_else(|| {
                 let mut scopes = grant.scopes.join(" ");
                 scopes.push_str(" offline_access");
@@ -324,10 +343,17 @@ async fn authenticate_client(
     app: &ApplicationRecord,
     secret: Option<&str>,
     assertion: Option<&str>,
+    seen: &assertion::Seen,
 ) -> Result<(), Refusal> {
     let required = !is_public(app);
     if let Some(assertion) = assertion {
-        return if assertion::verify(assertion, &app.client_id, &app.certificates) {
+        return if assertion::verify(
+            assertion,
+            &app.client_id,
+            &app.tenant,
+            &app.certificates,
+            seen,
+        ) {
             Ok(())
         } else {
             Err(Refusal::bad_assertion(&app.client_id))

@@ -1097,3 +1097,161 @@ async fn with_sign_in_auto_a_login_hint_is_signed_in_at_once() {
     let location = answer.headers()["location"].to_str().expect("text");
     assert!(location.contains("code="), "{location}");
 }
+
+#[tokio::test]
+async fn the_authority_is_as_strict_as_entra_about_redirects_tenants_assertions_and_token_kinds() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (cert, key) = certificate(dir.path());
+    let file = identities(dir.path(), &cert);
+    let server =
+        TestServer::start_with(&["--tls", "--identities", file.to_str().expect("utf-8")]).await;
+    let authorize = server.url(&format!("/{TENANT}/oauth2/v2.0/authorize"));
+
+    // Redirect URIs: https, http to this machine, a native app's scheme; nothing else.
+    for (uri, allowed) in [
+        ("javascript:alert(1)//", false),
+        ("data:text/html,<script>1</script>", false),
+        ("vbscript:msgbox", false),
+        ("file:///etc/passwd", false),
+        ("http://evil.example/cb", false),
+        ("https://app.example/cb", true),
+        ("http://localhost:8400/cb", true),
+        ("http://127.0.0.1:8400/cb", true),
+        ("http://[::1]:8400/cb", true),
+        ("com.example.app:/callback", true),
+    ] {
+        let answer = browser(&server)
+            .get(&authorize)
+            .query(&[
+                ("client_id", CLIENT),
+                ("response_type", "code"),
+                ("redirect_uri", uri),
+            ])
+            .send()
+            .await
+            .expect("answers");
+        let expected = if allowed { 200 } else { 400 };
+        assert_eq!(answer.status().as_u16(), expected, "{uri}");
+    }
+
+    // A code and a refresh token are redeemed at their own tenant only.
+    let code = sign_in_for_code(&server, CLIENT, Some(PASSWORD), None)
+        .await
+        .expect("a code");
+    let elsewhere = |grant: &'static str, field: &'static str, value: String| {
+        let server = &server;
+        async move {
+            post_form(
+                server,
+                &token_path(OTHER_TENANT),
+                &[
+                    ("grant_type", grant),
+                    ("client_id", CLIENT),
+                    ("client_secret", SECRET),
+                    (field, value.as_str()),
+                    ("redirect_uri", "http://localhost:8400/callback"),
+                ],
+            )
+            .await
+        }
+    };
+    assert_refused(
+        &elsewhere("authorization_code", "code", code.clone()).await,
+        400,
+        "invalid_grant",
+        70000,
+    );
+    let (status, tokens) = post_form(
+        &server,
+        &token_path(TENANT),
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", CLIENT),
+            ("client_secret", SECRET),
+            ("code", &code),
+            ("redirect_uri", "http://localhost:8400/callback"),
+            (
+                "scope",
+                "https://graph.microsoft.com/Presence.Read openid offline_access",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+    let refresh = tokens["refresh_token"]
+        .as_str()
+        .expect("a refresh token")
+        .to_owned();
+    assert_refused(
+        &elsewhere("refresh_token", "refresh_token", refresh.clone()).await,
+        400,
+        "invalid_grant",
+        70000,
+    );
+
+    // Only access tokens authenticate at the API: not a code, a refresh token or an id token.
+    let id_token = tokens["id_token"].as_str().expect("an id token").to_owned();
+    for (kind, token) in [
+        ("code", code),
+        ("refresh token", refresh),
+        ("id token", id_token),
+    ] {
+        let (status, body) = server
+            .call(reqwest::Method::GET, "/v1.0/me/presence", &token, None)
+            .await;
+        assert_eq!(status, 401, "a {kind}: {body}");
+        assert_eq!(
+            body["error"]["code"], "InvalidAuthenticationToken",
+            "{body}"
+        );
+    }
+
+    // Client assertions: this tenant's endpoint, at most an hour, each used once.
+    let encoding = jsonwebtoken::EncodingKey::from_rsa_pem(key.as_bytes()).expect("an RSA key");
+    let now = jiff::Timestamp::now().as_second();
+    let assertion = |aud_tenant: &str, lifetime: i64, jti: &str| {
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
+            &json!({"iss": CERT_CLIENT, "sub": CERT_CLIENT, "jti": jti, "nbf": now, "iat": now,
+                    "exp": now + lifetime,
+                    "aud": format!("{}/{aud_tenant}/oauth2/v2.0/token", server.origin)}),
+            &encoding,
+        )
+        .expect("signed")
+    };
+    let with = |assertion: String| {
+        let server = &server;
+        async move {
+            post_form(
+                server,
+                &token_path(TENANT),
+                &[
+                    ("grant_type", "client_credentials"),
+                    ("client_id", CERT_CLIENT),
+                    (
+                        "client_assertion_type",
+                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                    ),
+                    ("client_assertion", assertion.as_str()),
+                    ("scope", "https://graph.microsoft.com/.default"),
+                ],
+            )
+            .await
+        }
+    };
+    assert_refused(
+        &with(assertion(OTHER_TENANT, 600, "a")).await,
+        401,
+        "invalid_client",
+        700027,
+    );
+    assert_refused(
+        &with(assertion(TENANT, 10 * 365 * 86_400, "b")).await,
+        401,
+        "invalid_client",
+        700027,
+    );
+    let once = assertion(TENANT, 600, "c");
+    assert_eq!(with(once.clone()).await.0, 200, "a good assertion");
+    assert_refused(&with(once).await, 401, "invalid_client", 700027);
+}

@@ -108,6 +108,123 @@ async fn the_local_ca_serves_https_for_the_names_asked() {
     assert_eq!(std::fs::read(tls.join("ca.pem")).expect("CA"), ca);
     let (status, _) = again.call(reqwest::Method::GET, "/livez", "", None).await;
     assert_eq!(status, 200);
+    assert!(again.stop().await);
+
+    // The server's certificate lasts at most 397 days; the CA vouches for its names only.
+    let dates = openssl(
+        &["x509", "-noout", "-startdate", "-enddate", "-in"],
+        &tls.join("server.pem"),
+    );
+    let date = |prefix: &str| {
+        let text = dates
+            .lines()
+            .find_map(|line| line.strip_prefix(prefix))
+            .expect("a date");
+        jiff::fmt::strtime::parse("%b %e %H:%M:%S %Y GMT", text.trim())
+            .and_then(|parsed| parsed.to_datetime())
+            .expect("an openssl date")
+    };
+    let lasts = date("notAfter=").duration_since(date("notBefore="));
+    assert!(
+        lasts <= jiff::SignedDuration::from_hours(397 * 24),
+        "{dates}"
+    );
+    let constraints = openssl(
+        &["x509", "-noout", "-ext", "nameConstraints", "-in"],
+        &tls.join("ca.pem"),
+    );
+    assert!(
+        constraints.contains("DNS:localhost") && constraints.contains("DNS:presence.test"),
+        "{constraints}"
+    );
+    // A certificate the CA's key signs for another host is refused by OpenSSL (Python, Node).
+    let evil = dir.path().join("evil");
+    std::fs::create_dir_all(&evil).expect("a directory");
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-new",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=bank.example",
+            "-addext",
+            "subjectAltName=DNS:bank.example",
+            "-keyout",
+        ])
+        .arg(evil.join("key.pem"))
+        .arg("-out")
+        .arg(evil.join("req.pem"))
+        .output()
+        .expect("openssl runs");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let signed = std::process::Command::new("openssl")
+        .args([
+            "x509",
+            "-req",
+            "-days",
+            "30",
+            "-copy_extensions",
+            "copy",
+            "-in",
+        ])
+        .arg(evil.join("req.pem"))
+        .arg("-CA")
+        .arg(tls.join("ca.pem"))
+        .arg("-CAkey")
+        .arg(tls.join("ca-key.pem"))
+        .arg("-CAcreateserial")
+        .arg("-out")
+        .arg(evil.join("cert.pem"))
+        .output()
+        .expect("openssl runs");
+    assert!(
+        signed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&signed.stderr)
+    );
+    let verified = std::process::Command::new("openssl")
+        .arg("verify")
+        .arg("-CAfile")
+        .arg(tls.join("ca.pem"))
+        .arg(evil.join("cert.pem"))
+        .output()
+        .expect("openssl runs");
+    assert!(
+        !verified.status.success(),
+        "a leaked CA key cannot vouch for another host: {}",
+        String::from_utf8_lossy(&verified.stdout)
+    );
+
+    // A name outside the CA's constraints makes a new CA, which serves it.
+    let renamed = TestServer::start_in(dir.path(), &["--tls", "--tls-name", "other.test"]).await;
+    assert_ne!(
+        std::fs::read(tls.join("ca.pem")).expect("CA"),
+        ca,
+        "a new CA"
+    );
+    let (status, _) = renamed.call(reqwest::Method::GET, "/livez", "", None).await;
+    assert_eq!(status, 200);
+}
+
+/// `openssl ARGS FILE`'s standard output.
+fn openssl(args: &[&str], file: &std::path::Path) -> String {
+    let output = std::process::Command::new("openssl")
+        .args(args)
+        .arg(file)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 #[tokio::test]

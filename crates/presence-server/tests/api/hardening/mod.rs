@@ -1,10 +1,12 @@
-//! What a black-box security probe found (issue #12), each as a test that failed before the
-//! fix: slow clients and fairness, receivers that misbehave, identity and ownership, and the
-//! small protocol details (405 `Allow`, query errors in the envelope).
+//! What black-box security probes found (issues #12 and #27), each as a test that failed
+//! before the fix: slow clients and fairness, receivers that misbehave, identity and
+//! ownership, the small protocol details (405 `Allow`, query errors in the envelope), `$batch`
+//! and the journal, file modes, streams that outlive their token, page headers.
 
 mod batch_and_journal;
 mod file_modes;
 mod identity;
+mod pages;
 mod raw;
 mod receivers;
 mod slow_clients;
