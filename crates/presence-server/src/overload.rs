@@ -4,9 +4,10 @@
 //!
 //! Fairness: one tenant, and one application (across tenants), may hold at most a share of the
 //! budget (`--max-in-flight-per-tenant`, a quarter by default), so a flood from one of them,
-//! slow bodies included, leaves room for everyone else. Requests whose token does not verify
-//! share one bucket of the same size (they are answered 401 without reading a body, so they
-//! hold a slot only for a moment). With `--auth none` there is no identity to be fair
+//! slow bodies included, leaves room for everyone else. Requests without a verified token (the
+//! authority, discovery, the docs, `/metrics`, refused tokens) are counted by client address
+//! instead (an IPv4 address, an IPv6 /64), each address with a share of the same size: a flood
+//! of stalled anonymous requests from one address leaves the others served. With `--auth none` there is no identity to be fair
 //! between: only the global bound applies. Health checks (`/livez`, `/healthz`) are never shed:
 //! a saturated instance is busy, not dead, and a load balancer must not pull it for that.
 //!
@@ -52,7 +53,8 @@ pub struct InFlightLimit {
 enum Bucket {
     Tenant(String),
     Application(String),
-    Unauthenticated,
+    /// Requests without a verified token, by client address (IPv6: its /64).
+    Address(std::net::IpAddr),
 }
 
 impl InFlightLimit {
@@ -113,8 +115,26 @@ impl Drop for Slot {
     }
 }
 
-/// The buckets a request is counted against.
-fn buckets_of(authenticated: &Result<Caller, AuthError>) -> Vec<Bucket> {
+/// Where an unauthenticated request is counted: its address, or an IPv6 address's /64 (one
+/// host commonly holds a whole /64).
+fn address_bucket(peer: Option<std::net::IpAddr>) -> Bucket {
+    let ip = match peer {
+        Some(std::net::IpAddr::V6(ip)) => {
+            let mut octets = ip.octets();
+            octets[8..].fill(0);
+            std::net::IpAddr::V6(std::net::Ipv6Addr::from(octets))
+        }
+        Some(ip) => ip,
+        None => std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
+    };
+    Bucket::Address(ip)
+}
+
+/// The buckets a request from `peer` is counted against.
+fn buckets_of(
+    authenticated: &Result<Caller, AuthError>,
+    peer: Option<std::net::IpAddr>,
+) -> Vec<Bucket> {
     match authenticated {
         Ok(Caller {
             kind: CallerKind::Anonymous,
@@ -125,7 +145,7 @@ fn buckets_of(authenticated: &Result<Caller, AuthError>) -> Vec<Bucket> {
             buckets.extend(caller.app_id.clone().map(Bucket::Application));
             buckets
         }
-        Err(_) => vec![Bucket::Unauthenticated],
+        Err(_) => vec![address_bucket(peer)],
     }
 }
 
@@ -146,7 +166,11 @@ pub async fn limit(
         }
     };
     let authenticated = authenticate(&req);
-    let buckets = authenticated.as_ref().map(buckets_of).unwrap_or_default();
+    let peer = req.peer_addr().map(|addr| addr.ip());
+    let buckets = authenticated
+        .as_ref()
+        .map(|authenticated| buckets_of(authenticated, peer))
+        .unwrap_or_default();
     if let Some(authenticated) = authenticated {
         // Typed, so the extractors and the journal find it (a bare `Result` would be a
         // different extension, and every extractor would verify the token again).
@@ -191,24 +215,24 @@ mod tests {
         let a: Vec<Slot> = (0..2)
             .map(|_| {
                 limit
-                    .admit(buckets_of(&app("a", "x")))
+                    .admit(buckets_of(&app("a", "x"), None))
                     .expect("within share")
             })
             .collect();
         assert!(
-            limit.admit(buckets_of(&app("a", "y"))).is_none(),
+            limit.admit(buckets_of(&app("a", "y"), None)).is_none(),
             "tenant a is at its share"
         );
         assert!(
-            limit.admit(buckets_of(&app("b", "x"))).is_none(),
+            limit.admit(buckets_of(&app("b", "x"), None)).is_none(),
             "application x is too"
         );
         let b = limit
-            .admit(buckets_of(&app("b", "y")))
+            .admit(buckets_of(&app("b", "y"), None))
             .expect("b/y has room");
         drop(a);
         assert!(
-            limit.admit(buckets_of(&app("a", "x"))).is_some(),
+            limit.admit(buckets_of(&app("a", "x"), None)).is_some(),
             "released on drop"
         );
         drop(b);
@@ -222,13 +246,51 @@ mod tests {
         let slots: Vec<Slot> = (0..3)
             .map(|_| {
                 limit
-                    .admit(buckets_of(&Ok(Caller::anonymous())))
+                    .admit(buckets_of(&Ok(Caller::anonymous()), None))
                     .expect("room")
             })
             .collect();
         assert!(limit.admit(Vec::new()).is_none(), "the instance is full");
         drop(slots);
         let refused: Result<Caller, AuthError> = Err(AuthError::invalid("bad"));
-        assert!(limit.admit(buckets_of(&refused)).is_some());
+        assert!(limit.admit(buckets_of(&refused, None)).is_some());
+    }
+
+    #[test]
+    fn requests_without_a_token_share_by_address_and_an_ipv6_64() {
+        let limit = InFlightLimit::new(8, Some(2));
+        let refused: Result<Caller, AuthError> = Err(AuthError::invalid("none"));
+        let ip = |text: &str| Some(text.parse::<std::net::IpAddr>().expect("an address"));
+        let flood: Vec<Slot> = (0..2)
+            .map(|_| {
+                limit
+                    .admit(buckets_of(&refused, ip("127.0.0.2")))
+                    .expect("room")
+            })
+            .collect();
+        assert!(limit.admit(buckets_of(&refused, ip("127.0.0.2"))).is_none());
+        assert!(
+            limit.admit(buckets_of(&refused, ip("127.0.0.3"))).is_some(),
+            "another address"
+        );
+        let v6: Vec<Slot> = (0..2)
+            .map(|_| {
+                limit
+                    .admit(buckets_of(&refused, ip("2001:db8::1")))
+                    .expect("room")
+            })
+            .collect();
+        assert!(
+            limit
+                .admit(buckets_of(&refused, ip("2001:db8::ffff")))
+                .is_none(),
+            "the same /64"
+        );
+        assert!(
+            limit
+                .admit(buckets_of(&refused, ip("2001:db8:0:1::1")))
+                .is_some()
+        );
+        drop((flood, v6));
     }
 }

@@ -13,6 +13,7 @@ use presence_model::AuthorizeForm;
 
 use super::codes::{self, CodeClaims};
 use super::discovery::is_multi_tenant;
+use super::form_body::FormBody;
 use super::{identities, page};
 use crate::app::AppState;
 use crate::config::SignIn;
@@ -90,7 +91,7 @@ pub async fn authorize_post(
     req: HttpRequest,
     state: web::Data<AppState>,
     tenant: web::Path<String>,
-    body: web::Bytes,
+    FormBody(body): FormBody,
 ) -> HttpResponse {
     let parameters: Parameters = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     authorize(&req, &state, &tenant, parameters).await

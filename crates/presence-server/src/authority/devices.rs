@@ -15,6 +15,7 @@ use presence_model::{DeviceCodeRequest, DeviceCodeResponse, DeviceLoginForm, Tok
 
 use super::discovery::{self, is_multi_tenant};
 use super::failure::Refusal;
+use super::form_body::FormBody;
 use super::page;
 use crate::app::AppState;
 use crate::config::SignIn;
@@ -85,7 +86,7 @@ pub async fn device_code(
     req: HttpRequest,
     state: web::Data<AppState>,
     tenant: web::Path<String>,
-    body: web::Bytes,
+    FormBody(body): FormBody,
 ) -> HttpResponse {
     let form: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let Some(client_id) = form
@@ -277,7 +278,7 @@ fn device_form(sign_in: SignIn, code: &str, upn: &str) -> String {
         (status = 400, description = "No such code or user: the form again.", content_type = "text/html", body = String),
     )
 )]
-pub async fn login(state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
+pub async fn login(state: web::Data<AppState>, FormBody(body): FormBody) -> HttpResponse {
     let form: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let (code, upn) = (
         form.get("user_code").cloned().unwrap_or_default(),

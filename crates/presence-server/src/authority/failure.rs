@@ -82,6 +82,31 @@ impl Refusal {
         )
     }
 
+    /// The body did not arrive within the body deadline.
+    pub fn body_timeout() -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "invalid_request",
+            90019,
+            "The request body did not arrive in time.".into(),
+        )
+    }
+
+    /// The body is larger than a form post may be.
+    pub fn body_too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "invalid_request",
+            90019,
+            "The request body is too large.".into(),
+        )
+    }
+
+    /// The answer's status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
     pub fn no_credential() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,

@@ -13,6 +13,7 @@ pub mod codes;
 pub mod devices;
 pub mod discovery;
 pub mod failure;
+mod form_body;
 pub mod identities;
 pub mod keys;
 pub mod page;

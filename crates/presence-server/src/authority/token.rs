@@ -22,6 +22,7 @@ use presence_model::{TokenError, TokenRequest, TokenResponse};
 
 use super::discovery::{self, is_multi_tenant};
 use super::failure::Refusal;
+use super::form_body::FormBody;
 use super::tokens::{self, Grant, Subject};
 use super::{assertion, codes, devices, identities};
 use crate::app::AppState;
@@ -70,7 +71,7 @@ pub async fn token(
     req: HttpRequest,
     state: web::Data<AppState>,
     tenant: web::Path<String>,
-    body: web::Bytes,
+    FormBody(body): FormBody,
 ) -> HttpResponse {
     match issue(&req, &state, &tenant, &body).await {
         Ok(answer) => HttpResponse::Ok()

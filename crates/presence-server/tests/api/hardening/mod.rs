@@ -3,6 +3,7 @@
 //! ownership, the small protocol details (405 `Allow`, query errors in the envelope), `$batch`
 //! and the journal, file modes, streams that outlive their token, page headers.
 
+mod anonymous;
 mod batch_and_journal;
 mod file_modes;
 mod identity;
