@@ -65,6 +65,8 @@ pub struct AppState {
     pub sign_in: crate::config::SignIn,
     /// The ids of the client assertions accepted, so none is accepted twice.
     pub assertions: Arc<crate::authority::assertion::Seen>,
+    /// Recent wrong credentials, per client, user and address (`authority::guessing`).
+    pub guesses: Arc<crate::authority::guessing::Guesses>,
 }
 
 impl AppState {
@@ -130,6 +132,7 @@ impl AppState {
             streams: Arc::default(),
             sign_in: crate::config::SignIn::Password,
             assertions: Arc::default(),
+            guesses: Arc::default(),
         }
     }
 }

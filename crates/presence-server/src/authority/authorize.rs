@@ -14,6 +14,7 @@ use presence_model::AuthorizeForm;
 use super::codes::{self, CodeClaims};
 use super::discovery::is_multi_tenant;
 use super::form_body::FormBody;
+use super::guessing::Subject;
 use super::{identities, page};
 use crate::app::AppState;
 use crate::config::SignIn;
@@ -146,16 +147,25 @@ async fn authorize(
         Err(e) => return page::refuse("Sign in", &e.to_string()),
     };
     let user = if asks_password {
-        let valid = match (&user, password) {
-            (Some(user), Some(password)) => {
-                identities::verify(password, vec![user.password_hash.clone()]).await
-            }
-            _ => false,
+        let subject = Subject::User(hint.to_lowercase());
+        if let Err(seconds) = state.guesses.check(&subject) {
+            let mut page = sign_in_page(req, &parameters, &locked(seconds), true);
+            *page.status_mut() = actix_web::http::StatusCode::TOO_MANY_REQUESTS;
+            return page;
+        }
+        let password = password.unwrap_or_default();
+        // An unknown user takes as long to refuse as a wrong password.
+        let valid = match &user {
+            Some(user) => identities::verify(password, vec![user.password_hash.clone()]).await,
+            None => identities::verify_nobody(password).await,
         };
         match user {
             Some(user) if valid => user,
             // The same words for an unknown user and a wrong password, as Entra.
-            _ => return sign_in_page(req, &parameters, BAD_CREDENTIALS, true),
+            _ => {
+                state.guesses.failed(subject);
+                return sign_in_page(req, &parameters, BAD_CREDENTIALS, true);
+            }
         }
     } else {
         match user {
@@ -216,6 +226,13 @@ fn absolute_uri(uri: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         && !rest.is_empty()
         && !uri.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// What a locked user is told (Entra's words), and when to try again.
+fn locked(seconds: u64) -> String {
+    format!(
+        "AADSTS50053: Your account is locked: too many wrong passwords were tried. Try again in {seconds} seconds."
+    )
 }
 
 /// What a wrong password or an unknown user is told (Entra's words).

@@ -16,6 +16,7 @@ use presence_model::{DeviceCodeRequest, DeviceCodeResponse, DeviceLoginForm, Tok
 use super::discovery::{self, is_multi_tenant};
 use super::failure::Refusal;
 use super::form_body::FormBody;
+use super::guessing::Subject;
 use super::page;
 use crate::app::AppState;
 use crate::config::SignIn;
@@ -278,7 +279,33 @@ fn device_form(sign_in: SignIn, code: &str, upn: &str) -> String {
         (status = 400, description = "No such code or user: the form again.", content_type = "text/html", body = String),
     )
 )]
-pub async fn login(state: web::Data<AppState>, FormBody(body): FormBody) -> HttpResponse {
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    FormBody(body): FormBody,
+) -> HttpResponse {
+    // Wrong codes (and passwords) are counted per client address: guessing a live user code
+    // is bounded (`guessing`).
+    let address = req.peer_addr().map_or(
+        std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
+        |addr| addr.ip(),
+    );
+    let subject = Subject::Address(address);
+    if let Err(seconds) = state.guesses.check(&subject) {
+        let mut page = page::respond(
+            "Sign in a device",
+            &format!(
+                "Too many wrong codes or passwords were tried from here: try again in {seconds} seconds."
+            ),
+            &device_form(state.sign_in, "", ""),
+        );
+        *page.status_mut() = actix_web::http::StatusCode::TOO_MANY_REQUESTS;
+        page.headers_mut().insert(
+            actix_web::http::header::RETRY_AFTER,
+            actix_web::http::header::HeaderValue::from(seconds),
+        );
+        return page;
+    }
     let form: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let (code, upn) = (
         form.get("user_code").cloned().unwrap_or_default(),
@@ -296,6 +323,7 @@ pub async fn login(state: web::Data<AppState>, FormBody(body): FormBody) -> Http
             "<p>You have signed in to the application on your device. You may now close this window.</p>",
         ),
         Ok(false) => {
+            state.guesses.failed(subject);
             let mut again = page::respond(
                 "Sign in a device",
                 "No pending sign-in has that code, or the user or password is wrong: check them.",

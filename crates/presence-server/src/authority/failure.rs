@@ -12,6 +12,8 @@ pub struct Refusal {
     pub error: &'static str,
     pub code: u32,
     pub message: String,
+    /// Seconds to wait, sent as `Retry-After` (a locked client or user).
+    pub retry_after: Option<u64>,
 }
 
 impl Refusal {
@@ -21,6 +23,23 @@ impl Refusal {
             error,
             code,
             message,
+            retry_after: None,
+        }
+    }
+
+    /// Too many wrong credentials for this client, user or address within a minute: refused
+    /// at once for `seconds` (`authority::guessing`).
+    pub fn locked(seconds: u64) -> Self {
+        Self {
+            retry_after: Some(seconds),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "invalid_grant",
+                50053,
+                format!(
+                    "The account is locked: too many wrong credentials were tried. Try again in {seconds} seconds."
+                ),
+            )
         }
     }
 
@@ -229,8 +248,11 @@ impl Refusal {
             correlation_id: correlation.to_string(),
             error_uri: format!("https://login.microsoftonline.com/error?code={}", self.code),
         };
-        HttpResponse::build(self.status)
-            .insert_header(("cache-control", "no-store, no-cache"))
-            .json(body)
+        let mut response = HttpResponse::build(self.status);
+        response.insert_header(("cache-control", "no-store, no-cache"));
+        if let Some(seconds) = self.retry_after {
+            response.insert_header(("retry-after", seconds.to_string()));
+        }
+        response.json(body)
     }
 }

@@ -14,6 +14,7 @@ pub mod devices;
 pub mod discovery;
 pub mod failure;
 mod form_body;
+pub mod guessing;
 pub mod identities;
 pub mod keys;
 pub mod page;

@@ -23,6 +23,7 @@ use presence_model::{TokenError, TokenRequest, TokenResponse};
 use super::discovery::{self, is_multi_tenant};
 use super::failure::Refusal;
 use super::form_body::FormBody;
+use super::guessing::Subject as Guessed;
 use super::tokens::{self, Grant, Subject};
 use super::{assertion, codes, devices, identities};
 use crate::app::AppState;
@@ -109,7 +110,7 @@ async fn issue(
             if is_public(&app) {
                 return Err(Refusal::public_client_credentials(&app.client_id));
             }
-            authenticate_client(&app, secret.as_deref(), assertion, &state.assertions).await?;
+            authenticate_client(&app, secret.as_deref(), assertion, state).await?;
             let scope = field("scope").ok_or_else(|| Refusal::bad_scope("No scope was given."))?;
             let resource = default_resource(scope, &origin)
                 .ok_or_else(|| Refusal::bad_scope("Use '{resource}/.default' with this grant."))?;
@@ -134,18 +135,24 @@ async fn issue(
             let username = field("username").ok_or_else(|| Refusal::missing("username"))?;
             let password = field("password").ok_or_else(|| Refusal::missing("password"))?;
             let tenant_filter = (!is_multi_tenant(tenant)).then_some(tenant);
+            let subject = Guessed::User(username.to_lowercase());
+            state.guesses.check(&subject).map_err(Refusal::locked)?;
             let user = state
                 .store
                 .user_by_upn(tenant_filter, username)
                 .await
-                .map_err(|e| Refusal::server(&e.to_string()))?
-                .ok_or_else(Refusal::bad_credentials)?;
-            let valid = identities::verify(password, vec![user.password_hash.clone()]).await;
-            if !valid {
+                .map_err(|e| Refusal::server(&e.to_string()))?;
+            // An unknown user takes as long to refuse as a wrong password.
+            let valid = match &user {
+                Some(user) => identities::verify(password, vec![user.password_hash.clone()]).await,
+                None => identities::verify_nobody(password).await,
+            };
+            let (Some(user), true) = (user, valid) else {
+                state.guesses.failed(subject);
                 return Err(Refusal::bad_credentials());
-            }
+            };
             let app = application(state, &user.tenant, &client_id).await?;
-            authenticate_client(&app, secret.as_deref(), assertion, &state.assertions).await?;
+            authenticate_client(&app, secret.as_deref(), assertion, state).await?;
             let requested = field("scope").unwrap_or("openid profile offline_access");
             delegated(state, &origin, &app, Subject::User(user), requested, None).await
         }
@@ -169,7 +176,7 @@ async fn issue(
                 .map_err(|e| Refusal::server(&e.to_string()))?
                 .ok_or_else(|| Refusal::bad_grant("the user no longer exists"))?;
             let app = application(state, &claims.tid, &client_id).await?;
-            authenticate_client(&app, secret.as_deref(), assertion, &state.assertions).await?;
+            authenticate_client(&app, secret.as_deref(), assertion, state).await?;
             if is_public(&app) && claims.code_challenge.is_none() {
                 return Err(Refusal::pkce_required());
             }
@@ -192,7 +199,7 @@ async fn issue(
                 && !is_multi_tenant(&tenant)
             {
                 let app = application(state, &tenant, &client_id).await?;
-                authenticate_client(&app, secret.as_deref(), assertion, &state.assertions).await?;
+                authenticate_client(&app, secret.as_deref(), assertion, state).await?;
             }
             let approved = devices::redeem(state, device_code, &client_id).await?;
             if !is_multi_tenant(tenant) && !approved.tenant.eq_ignore_ascii_case(tenant) {
@@ -201,7 +208,7 @@ async fn issue(
                 ));
             }
             let app = application(state, &approved.tenant, &client_id).await?;
-            authenticate_client(&app, secret.as_deref(), assertion, &state.assertions).await?;
+            authenticate_client(&app, secret.as_deref(), assertion, state).await?;
             delegated(
                 state,
                 &origin,
@@ -221,13 +228,7 @@ async fn issue(
                     "the refresh token was issued for another tenant",
                 ));
             }
-            authenticate_client(
-                &grant.application,
-                secret.as_deref(),
-                assertion,
-                &state.assertions,
-            )
-            .await?;
+            authenticate_client(&grant.application, secret.as_deref(), assertion, state).await?;
             let requested = field("scope").map(str::to_owned).unwrap_or_else(|| {
                 let mut scopes = grant.scopes.join(" ");
                 scopes.push_str(" offline_access");
@@ -344,9 +345,28 @@ async fn authenticate_client(
     app: &ApplicationRecord,
     secret: Option<&str>,
     assertion: Option<&str>,
-    seen: &assertion::Seen,
+    state: &AppState,
 ) -> Result<(), Refusal> {
     let required = !is_public(app);
+    let subject = Guessed::Client(app.client_id.to_lowercase());
+    if secret.is_some() || assertion.is_some() {
+        state.guesses.check(&subject).map_err(Refusal::locked)?;
+    }
+    let result = check_credential(app, secret, assertion, required, &state.assertions).await;
+    if matches!(&result, Err(refusal) if refusal.code == 7000215 || refusal.code == 700027) {
+        state.guesses.failed(subject);
+    }
+    result
+}
+
+/// [`authenticate_client`]'s check itself.
+async fn check_credential(
+    app: &ApplicationRecord,
+    secret: Option<&str>,
+    assertion: Option<&str>,
+    required: bool,
+    seen: &assertion::Seen,
+) -> Result<(), Refusal> {
     if let Some(assertion) = assertion {
         return if assertion::verify(
             assertion,

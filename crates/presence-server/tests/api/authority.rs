@@ -30,7 +30,9 @@ pub fn identities(dir: &std::path::Path, certificate: &str) -> std::path::PathBu
              "roles": ["Presence.Read.All"]},
             {"clientId": PUBLIC_CLIENT, "displayName": "Public app",
              "scopes": ["Presence.Read", "Presence.ReadWrite"]}],
-         "users": [{"id": ALICE, "userPrincipalName": ALICE_UPN, "displayName": "Alice", "password": PASSWORD}]},
+         "users": [{"id": ALICE, "userPrincipalName": ALICE_UPN, "displayName": "Alice", "password": PASSWORD},
+                   {"id": "b0b00000-0000-4000-8000-000000000002", "userPrincipalName": "bob@contoso.test",
+                    "displayName": "Bob", "password": PASSWORD}]},
         {"id": OTHER_TENANT, "applications": [], "users": []}
     ]});
     std::fs::write(&path, document.to_string()).expect("written");
@@ -1254,4 +1256,116 @@ async fn the_authority_is_as_strict_as_entra_about_redirects_tenants_assertions_
     let once = assertion(TENANT, 600, "c");
     assert_eq!(with(once.clone()).await.0, 200, "a good assertion");
     assert_refused(&with(once).await, 401, "invalid_client", 700027);
+}
+
+#[tokio::test]
+async fn guessing_locks_the_guessed_client_user_or_address_for_at_most_a_minute() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (cert, _) = certificate(dir.path());
+    let file = identities(dir.path(), &cert);
+    let server =
+        TestServer::start_with(&["--tls", "--identities", file.to_str().expect("utf-8")]).await;
+    let sign_in = |user: &'static str, password: &'static str| {
+        let server = &server;
+        async move {
+            post_form(
+                server,
+                &token_path(TENANT),
+                &[
+                    ("grant_type", "password"),
+                    ("client_id", CLIENT),
+                    ("client_secret", SECRET),
+                    ("username", user),
+                    ("password", password),
+                    ("scope", "https://graph.microsoft.com/Presence.Read"),
+                ],
+            )
+            .await
+        }
+    };
+    for _ in 0..10 {
+        assert_refused(
+            &sign_in(ALICE_UPN, "guess").await,
+            400,
+            "invalid_grant",
+            50126,
+        );
+    }
+    // The eleventh is refused at once, even with the right password; Bob is not affected.
+    assert_refused(
+        &sign_in(ALICE_UPN, PASSWORD).await,
+        429,
+        "invalid_grant",
+        50053,
+    );
+    assert_eq!(sign_in("bob@contoso.test", PASSWORD).await.0, 200);
+    // An unknown user counts too (and is refused in the same words).
+    for _ in 0..10 {
+        assert_refused(
+            &sign_in("nobody@contoso.test", "guess").await,
+            400,
+            "invalid_grant",
+            50126,
+        );
+    }
+    assert_refused(
+        &sign_in("nobody@contoso.test", "guess").await,
+        429,
+        "invalid_grant",
+        50053,
+    );
+
+    // Wrong client secrets lock the client id.
+    let secret = |value: &'static str| {
+        let server = &server;
+        async move {
+            let response = server
+                .http()
+                .post(server.url(&token_path(TENANT)))
+                .form(&[
+                    ("grant_type", "client_credentials"),
+                    ("client_id", CLIENT),
+                    ("client_secret", value),
+                    ("scope", "https://graph.microsoft.com/.default"),
+                ])
+                .send()
+                .await
+                .expect("answers");
+            let retry = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok());
+            (response.status().as_u16(), retry)
+        }
+    };
+    for _ in 0..10 {
+        assert_eq!(secret("guess").await.0, 401);
+    }
+    let (status, retry) = secret(SECRET).await;
+    assert_eq!(status, 429, "locked, whatever the secret");
+    assert!(retry.is_some_and(|s| (1..=300).contains(&s)), "{retry:?}");
+
+    // Device user codes: ten wrong ones from an address, then that address waits.
+    let page = |code: &'static str| {
+        let server = &server;
+        async move {
+            browser(server)
+                .post(server.url("/devicelogin"))
+                .form(&[
+                    ("user_code", code),
+                    ("login_hint", ALICE_UPN),
+                    ("password", PASSWORD),
+                ])
+                .send()
+                .await
+                .expect("answers")
+                .status()
+                .as_u16()
+        }
+    };
+    for _ in 0..10 {
+        assert_eq!(page("BCDFGHJK").await, 400);
+    }
+    assert_eq!(page("BCDFGHJK").await, 429);
 }
