@@ -84,6 +84,7 @@ pub async fn authorize_get(
     security(()),
     responses(
         (status = 200, description = "The sign-in page again (no such user, or a wrong password).", content_type = "text/html", body = String),
+        (status = 429, description = "AADSTS50053: too many wrong passwords for this user within a minute: the sign-in page again.", content_type = "text/html", body = String),
         (status = 302, description = "Back to `redirect_uri` with a code, or an error."),
         (status = 400, description = "A request the page cannot serve.", content_type = "text/html", body = String),
     )

@@ -277,6 +277,8 @@ fn device_form(sign_in: SignIn, code: &str, upn: &str) -> String {
     responses(
         (status = 200, description = "Approved.", content_type = "text/html", body = String),
         (status = 400, description = "No such code or user: the form again.", content_type = "text/html", body = String),
+        (status = 429, description = "Too many wrong codes or passwords from this address within a minute: the form again, after the delay in Retry-After.", content_type = "text/html", body = String,
+            headers(("Retry-After" = u32, description = "Seconds to wait."))),
     )
 )]
 pub async fn login(

@@ -65,6 +65,8 @@ const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
         (status = 200, description = "The tokens.", body = TokenResponse),
         (status = 400, description = "Entra's error (`invalid_grant`, `invalid_scope`, `unauthorized_client`, `authorization_pending`…) with its AADSTS code.", body = TokenError),
         (status = 401, description = "Entra's `invalid_client`: a wrong secret or assertion, or none.", body = TokenError),
+        (status = 429, description = "AADSTS50053: too many wrong credentials for this client or user within a minute; refused until the delay in Retry-After has passed.", body = TokenError,
+            headers(("Retry-After" = u32, description = "Seconds to wait."))),
         (status = 500, description = "Entra's error: a failure of the server's own.", body = TokenError),
     )
 )]
