@@ -49,7 +49,7 @@ macro_rules! on_backend {
 }
 
 /// [`on_backend!`] for a method that returns a `Result`: on PostgreSQL, an error at once
-/// while the database cannot be reached, or as soon as it becomes so (`postgres::reachable`).
+/// while the database cannot be reached (`postgres::reachable`).
 macro_rules! reaching {
     ($store:expr, $backend:ident => $call:expr) => {
         match $store {

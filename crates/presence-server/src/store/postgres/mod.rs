@@ -251,7 +251,7 @@ impl PgStore {
         self.reachable.check()
     }
 
-    /// Runs `work` unless PostgreSQL is, or becomes meanwhile, unreachable (then `Err`, 503).
+    /// Runs `work` unless PostgreSQL is unreachable (then `Err`, 503).
     pub async fn guard<T>(
         &self,
         work: impl std::future::Future<Output = T>,

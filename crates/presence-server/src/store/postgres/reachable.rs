@@ -1,28 +1,32 @@
-//! Whether PostgreSQL can be reached, known ahead of any request: a probe connects to its
-//! address every [`PROBE_EVERY`]; while the last probe failed, requests are answered 503 at
-//! once instead of waiting for a connection that cannot come, and the requests already
-//! waiting when it fails are answered 503 then ([`Reachability::guard`]).
+//! Whether PostgreSQL can be reached, known ahead of any request: a probe runs `SELECT 1` on a
+//! connection of its own every [`PROBE_EVERY`] (connecting again when it has none); while the
+//! last probe failed, requests are answered 503 at once instead of waiting for a connection
+//! that cannot come.
+//!
+//! A probe that is refused (or whose connection breaks) marks PostgreSQL down at once; one that
+//! is only slow must be so [`SLOW_PROBES`] times in a row, so that a busy machine is not taken
+//! for a dead database. Operations already under way are never cancelled: one cut between a
+//! side effect and its bookkeeping (a delivery and its record) would be done twice.
+//!
+//! One long-lived connection, not a new one per probe: PostgreSQL forks a backend for every
+//! connection, and dozens of instances probing four times a second would keep it busy forking
+//! (seen in the suite: every write of a test answered 503 while the probes timed out).
 //!
 //! Why not simply a short acquire timeout on the pool: waiting for a connection is also what
 //! a burst of requests does on a healthy database (600 writes on a pool of 10), and those
 //! should queue, not fail. The pool's timeout stays for that; this tells "down" from "busy".
 
 use std::future::Future;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::postgres::PgConnectOptions;
+use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgConnection};
 
-/// How often the address is probed.
+/// How often PostgreSQL is probed.
 const PROBE_EVERY: Duration = Duration::from_millis(250);
-
-/// Where PostgreSQL listens.
-#[derive(Debug, Clone)]
-enum Address {
-    Tcp(String, u16),
-    Socket(PathBuf),
-}
+/// Probes in a row that must time out (rather than fail) before PostgreSQL counts as down.
+const SLOW_PROBES: u32 = 3;
 
 /// The last probe's verdict, shared by the store's clones.
 #[derive(Debug, Clone)]
@@ -35,19 +39,32 @@ impl Reachability {
     /// Starts probing the address of `options`; a probe that does not connect within
     /// `timeout` marks PostgreSQL down until one does.
     pub fn watch(options: &PgConnectOptions, timeout: Duration) -> Self {
-        let address = match options.get_socket() {
-            Some(dir) => Address::Socket(dir.join(format!(".s.PGSQL.{}", options.get_port()))),
-            None => Address::Tcp(options.get_host().to_owned(), options.get_port()),
-        };
+        let options = options.clone();
         let (flag, down) = tokio::sync::watch::channel(false);
         let probe = tokio::spawn(async move {
             let mut ticks = tokio::time::interval(PROBE_EVERY);
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut connection: Option<PgConnection> = None;
+            let mut slow = 0;
             loop {
                 ticks.tick().await;
-                let reached = tokio::time::timeout(timeout, connect(&address))
-                    .await
-                    .is_ok_and(|connected| connected.is_ok());
+                let reached =
+                    match tokio::time::timeout(timeout, probe(&options, &mut connection)).await {
+                        Ok(Ok(())) => {
+                            slow = 0;
+                            true
+                        }
+                        Ok(Err(_)) => {
+                            connection = None;
+                            false
+                        }
+                        Err(_) => {
+                            // Whatever it was doing, it is not to be trusted any more.
+                            connection = None;
+                            slow += 1;
+                            slow < SLOW_PROBES
+                        }
+                    };
                 let was_down = flag.send_replace(!reached);
                 if was_down == reached {
                     if reached {
@@ -75,16 +92,10 @@ impl Reachability {
         }
     }
 
-    /// Runs `work` unless PostgreSQL is, or becomes meanwhile, unreachable: then `Err` at
-    /// once (dropping `work`: a transaction it had open is rolled back, and nothing of it was
-    /// acknowledged).
+    /// Runs `work` unless PostgreSQL is unreachable (then `Err` at once).
     pub async fn guard<T>(&self, work: impl Future<Output = T>) -> Result<T, sqlx::Error> {
         self.check()?;
-        let mut down = self.down.clone();
-        tokio::select! {
-            out = work => Ok(out),
-            _ = down.wait_for(|down| *down) => Err(unreachable()),
-        }
+        Ok(work.await)
     }
 
     /// Stops probing.
@@ -93,15 +104,17 @@ impl Reachability {
     }
 }
 
-async fn connect(address: &Address) -> std::io::Result<()> {
-    match address {
-        Address::Tcp(host, port) => tokio::net::TcpStream::connect((host.as_str(), *port))
-            .await
-            .map(drop),
-        #[cfg(unix)]
-        Address::Socket(path) => tokio::net::UnixStream::connect(path).await.map(drop),
-        #[cfg(not(unix))]
-        Address::Socket(_) => Ok(()),
+/// `SELECT 1` on the probe's connection, connecting first when there is none.
+async fn probe(
+    options: &PgConnectOptions,
+    connection: &mut Option<PgConnection>,
+) -> Result<(), sqlx::Error> {
+    if connection.is_none() {
+        *connection = Some(PgConnection::connect_with(options).await?);
+    }
+    match connection.as_mut() {
+        Some(open) => sqlx::query("SELECT 1").execute(open).await.map(drop),
+        None => Err(sqlx::Error::PoolClosed),
     }
 }
 
