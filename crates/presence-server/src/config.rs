@@ -209,16 +209,14 @@ pub struct Config {
     pub workers: Option<usize>,
 
     /// PostgreSQL only: connections this instance keeps to the database for writes, and as
-    /// many again for reads (plus one for LISTEN, one for the reachability probe). Budget 2N+2 per instance against the
+    /// many again for reads (plus one for LISTEN). Budget 2N+1 per instance against the
     /// server's `max_connections`.
     #[arg(long, env = "PRESENCE_DATABASE_CONNECTIONS", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub database_connections: u32,
 
-    /// PostgreSQL only: a probe runs `SELECT 1` every 250 ms on a connection of its own; one
-    /// that is refused, or three in a row that take longer than this, mark PostgreSQL
-    /// unreachable, and requests that need it (and `/healthz`) are then answered 503 with
-    /// Retry-After at once. E.g. `1s`, `500ms`.
+    /// PostgreSQL only: how long `/healthz` waits for PostgreSQL's answer before it answers
+    /// 503 (requests wait up to 10 s for a connection). E.g. `1s`, `500ms`.
     #[arg(long, env = "PRESENCE_DATABASE_TIMEOUT", default_value = "1s", value_parser = parse_interval)]
     pub database_timeout: std::time::Duration,
 

@@ -48,17 +48,6 @@ macro_rules! on_backend {
     };
 }
 
-/// [`on_backend!`] for a method that returns a `Result`: on PostgreSQL, an error at once
-/// while the database cannot be reached (`postgres::reachable`).
-macro_rules! reaching {
-    ($store:expr, $backend:ident => $call:expr) => {
-        match $store {
-            Store::Sqlite($backend) => $call,
-            Store::Postgres($backend) => $backend.guard(async { $call }).await?,
-        }
-    };
-}
-
 impl Store {
     /// Opens and migrates the database `url` names: `postgres://` or `postgresql://` for
     /// PostgreSQL (with a pool of `connections`), anything else (`sqlite:`) for SQLite (with
@@ -84,7 +73,7 @@ impl Store {
 
     /// Applies one write durably; resolves once it is committed.
     pub async fn write(&self, write: Write) -> Result<Written, StoreError> {
-        reaching!(self, store => store.write(write).await)
+        on_backend!(self, store => store.write(write).await)
     }
 
     /// Users whose state changes from now on, as each change commits (on PostgreSQL, changes
@@ -121,7 +110,7 @@ impl Store {
         tenant: &str,
         users: &[String],
     ) -> Result<HashMap<String, UserState>, sqlx::Error> {
-        reaching!(self, store => store.load_users(tenant, users).await)
+        on_backend!(self, store => store.load_users(tenant, users).await)
     }
 
     /// As [`Store::load_users`], except that on SQLite what is read from the database is
@@ -134,7 +123,7 @@ impl Store {
     ) -> Result<HashMap<String, UserState>, sqlx::Error> {
         match self {
             Store::Sqlite(store) => store.peek_users(tenant, users).await,
-            Store::Postgres(store) => store.guard(store.load_users(tenant, users)).await?,
+            Store::Postgres(store) => store.load_users(tenant, users).await,
         }
     }
 
@@ -146,7 +135,7 @@ impl Store {
         application: Option<&str>,
         now: Timestamp,
     ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
-        reaching!(self, store => store.list_subscriptions(tenant, application, now).await)
+        on_backend!(self, store => store.list_subscriptions(tenant, application, now).await)
     }
 
     /// One live subscription of `tenant`.
@@ -156,7 +145,7 @@ impl Store {
         id: &str,
         now: Timestamp,
     ) -> Result<Option<SubscriptionRecord>, sqlx::Error> {
-        reaching!(self, store => store.get_subscription(tenant, id, now).await)
+        on_backend!(self, store => store.get_subscription(tenant, id, now).await)
     }
 
     /// Live subscriptions with a lifecycle URL that owe a `reauthorizationRequired`: those
@@ -168,7 +157,7 @@ impl Store {
         expiring_by: Timestamp,
         access_lapsing_by: Timestamp,
     ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
-        reaching!(self, store => store.reauthorization_due(now, expiring_by, access_lapsing_by).await)
+        on_backend!(self, store => store.reauthorization_due(now, expiring_by, access_lapsing_by).await)
     }
 
     /// The authority's application `client_id` of `tenant`, with its credentials.
@@ -180,13 +169,13 @@ impl Store {
         if !storable([tenant, client_id]) {
             return Ok(None);
         }
-        reaching!(self, store => store.application(tenant, client_id).await)
+        on_backend!(self, store => store.application(tenant, client_id).await)
     }
 
     /// Whether some tenant registered the application `client_id`.
     pub async fn application_exists(&self, client_id: &str) -> Result<bool, sqlx::Error> {
         if storable([client_id]) {
-            reaching!(self, store => store.application_exists(client_id).await)
+            on_backend!(self, store => store.application_exists(client_id).await)
         } else {
             Ok(false)
         }
@@ -200,7 +189,7 @@ impl Store {
         if !storable([tenant]) {
             return Ok(Vec::new());
         }
-        reaching!(self, store => store.applications(tenant).await)
+        on_backend!(self, store => store.applications(tenant).await)
     }
 
     /// Every test user of `tenant`, by user principal name.
@@ -208,7 +197,7 @@ impl Store {
         if !storable([tenant]) {
             return Ok(Vec::new());
         }
-        reaching!(self, store => store.users(tenant).await)
+        on_backend!(self, store => store.users(tenant).await)
     }
 
     /// The authority's test user signing in as `upn` (any case), in `tenant` or any.
@@ -220,17 +209,17 @@ impl Store {
         if !storable([tenant.unwrap_or_default(), upn]) {
             return Ok(None);
         }
-        reaching!(self, store => store.user_by_upn(tenant, upn).await)
+        on_backend!(self, store => store.user_by_upn(tenant, upn).await)
     }
 
     /// The server's signing key, as (key id, PKCS#8 PEM): the oldest stored.
     pub async fn signing_key(&self) -> Result<Option<(String, String)>, sqlx::Error> {
-        reaching!(self, store => store.signing_key().await)
+        on_backend!(self, store => store.signing_key().await)
     }
 
     /// Every followed user of every live subscription, with what was last announced.
     pub async fn follows(&self, now: Timestamp) -> Result<Vec<Follow>, sqlx::Error> {
-        reaching!(self, store => store.follows(now).await)
+        on_backend!(self, store => store.follows(now).await)
     }
 
     /// The oldest undelivered notification of each subscription whose next attempt is due
@@ -244,9 +233,7 @@ impl Store {
     ) -> Result<Vec<PendingNotification>, StoreError> {
         match self {
             Store::Sqlite(store) => store.claim_due_notifications(due, lease_until).await,
-            Store::Postgres(store) => Ok(store
-                .guard(store.claim_due_notifications(due, lease_until))
-                .await??),
+            Store::Postgres(store) => Ok(store.claim_due_notifications(due, lease_until).await?),
         }
     }
 
@@ -257,12 +244,12 @@ impl Store {
         after: Option<&str>,
         limit: u32,
     ) -> Result<Vec<String>, sqlx::Error> {
-        reaching!(self, store => store.user_ids(tenant, after, limit).await)
+        on_backend!(self, store => store.user_ids(tenant, after, limit).await)
     }
 
     /// Notifications waiting for delivery (for the metrics).
     pub async fn outbox_depth(&self) -> Result<i64, sqlx::Error> {
-        reaching!(self, store => store.outbox_depth().await)
+        on_backend!(self, store => store.outbox_depth().await)
     }
 
     /// What the database holds, across tenants (`GET /admin/info`).
@@ -270,12 +257,12 @@ impl Store {
         &self,
         now: Timestamp,
     ) -> Result<presence_model::ServerCounts, sqlx::Error> {
-        reaching!(self, store => store.counts(now).await)
+        on_backend!(self, store => store.counts(now).await)
     }
 
     /// Every user with a row, of every tenant, by tenant and user (`GET /admin/export`).
     pub async fn all_users(&self) -> Result<Vec<(UserKey, UserState)>, sqlx::Error> {
-        reaching!(self, store => store.all_users().await)
+        on_backend!(self, store => store.all_users().await)
     }
 
     /// Every live subscription, of every tenant, by tenant and id.
@@ -283,7 +270,7 @@ impl Store {
         &self,
         now: Timestamp,
     ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
-        reaching!(self, store => store.all_subscriptions(now).await)
+        on_backend!(self, store => store.all_subscriptions(now).await)
     }
 
     /// `sqlite` or `postgres`.

@@ -18,7 +18,6 @@ mod export;
 mod identities;
 mod listen;
 mod outlook;
-mod reachable;
 mod read;
 mod reset;
 mod signing_keys;
@@ -62,17 +61,14 @@ pub struct PgStore {
     reads: PgPool,
     changes: broadcast::Sender<UserKey>,
     listener: Arc<tokio::task::AbortHandle>,
-    /// Whether PostgreSQL can be reached (probed in the background).
-    reachable: reachable::Reachability,
     /// `--database-timeout`: also bounds the health check's query.
     timeout: Duration,
 }
 
 impl PgStore {
     /// Connects with two pools of `connections` (writes, reads), migrates (once across
-    /// instances) and starts listening for changes, and probing whether PostgreSQL can be
-    /// reached: a probe that gets no connection within `timeout` makes requests fail fast
-    /// (503) rather than wait for the pool ([`reachable`]).
+    /// instances) and starts listening for changes. `timeout` bounds the health check's
+    /// query.
     pub async fn open(url: &str, connections: u32, timeout: Duration) -> anyhow::Result<Self> {
         let options = PgConnectOptions::from_str(url)
             .context("invalid PostgreSQL URL")?
@@ -80,8 +76,6 @@ impl PgStore {
         let pool = |options: PgConnectOptions| {
             PgPoolOptions::new()
                 .max_connections(connections)
-                // How long a burst queues for a connection on a healthy database; an
-                // unreachable one is refused at once (`reachable`).
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
         };
@@ -92,7 +86,6 @@ impl PgStore {
             .run(&writes)
             .await
             .context("cannot apply the database migrations")?;
-        let reachable = reachable::Reachability::watch(&options, timeout);
         let reads = pool(options.options([
             ("plan_cache_mode", "force_generic_plan"),
             ("enable_seqscan", "off"),
@@ -108,7 +101,6 @@ impl PgStore {
             reads,
             changes,
             listener: Arc::new(listener.abort_handle()),
-            reachable,
             timeout,
         })
     }
@@ -237,7 +229,6 @@ impl PgStore {
     /// Whether PostgreSQL answers within the timeout (an open connection to a server that
     /// stopped answering would otherwise hold the health check as long as TCP does).
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        self.reachable()?;
         let query = sqlx::query("SELECT 1").execute(&self.reads);
         match tokio::time::timeout(self.timeout, query).await {
             Ok(result) => result.map(drop),
@@ -245,23 +236,8 @@ impl PgStore {
         }
     }
 
-    /// `Err` (503) while PostgreSQL cannot be reached: checked before any query, so that a
-    /// request then fails at once instead of waiting for a connection.
-    pub fn reachable(&self) -> Result<(), sqlx::Error> {
-        self.reachable.check()
-    }
-
-    /// Runs `work` unless PostgreSQL is unreachable (then `Err`, 503).
-    pub async fn guard<T>(
-        &self,
-        work: impl std::future::Future<Output = T>,
-    ) -> Result<T, sqlx::Error> {
-        self.reachable.guard(work).await
-    }
-
     /// Waits for the connections in use to be returned, then closes them all.
     pub async fn close(&self) {
-        self.reachable.stop();
         self.listener.abort();
         self.reads.close().await;
         self.writes.close().await;
