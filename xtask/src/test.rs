@@ -123,7 +123,8 @@ pub fn cargo() -> Command {
 fn cargo_test(extra: &[String], postgres: Option<&str>) -> anyhow::Result<Pass> {
     let mut command = cargo();
     command
-        .args(["test", "--workspace", "--no-fail-fast"])
+        .args(["test", "--workspace", "--no-fail-fast", "--"])
+        // The test harness's own arguments: any number of name filters, `--nocapture`, ...
         .args(extra)
         .current_dir(crate::codegen::workspace_root())
         .stdout(Stdio::piped())

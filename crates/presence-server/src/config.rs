@@ -216,7 +216,9 @@ pub struct Config {
     pub database_connections: u32,
 
     /// PostgreSQL only: how long `/healthz` waits for PostgreSQL's answer before it answers
-    /// 503 (requests wait up to 10 s for a connection). E.g. `1s`, `500ms`.
+    /// 503, and how long a request waits for a connection before the server checks that
+    /// PostgreSQL is there (503 at once if not; a busy one is waited for up to 10 s).
+    /// E.g. `1s`, `500ms`.
     #[arg(long, env = "PRESENCE_DATABASE_TIMEOUT", default_value = "1s", value_parser = parse_interval)]
     pub database_timeout: std::time::Duration,
 

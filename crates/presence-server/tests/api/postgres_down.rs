@@ -123,14 +123,21 @@ async fn with_postgresql_out_of_reach_requests_fail_fast_and_recover_without_a_r
         took < Duration::from_secs(5),
         "healthz answered after {took:?}"
     );
-    // Requests: 503 with Retry-After (at worst after the pool's 10 s wait for a connection).
+    // Requests: 503 with Retry-After within about the database timeout too (before, each
+    // waited the pool's 10 s for a connection, holding an in-flight slot), whether they are
+    // the first after the outage or come while it is known.
     for request in [
         set("during"),
         http.get(server.url("/v1.0/users/someone-new/presence")),
+        set("during-again"),
     ] {
-        let (status, _, retry) = status_and_time(request).await;
+        let (status, took, retry) = status_and_time(request).await;
         assert_eq!(status, 503, "unavailable while PostgreSQL is out of reach");
         assert!(retry.is_some(), "with Retry-After");
+        assert!(
+            took < Duration::from_secs(5),
+            "a request answered 503 after {took:?}"
+        );
     }
 
     proxy.restore().await;

@@ -2,11 +2,14 @@
 
 use jiff::Timestamp;
 use presence_model::ServerCounts;
-use sqlx::PgPool;
+use sqlx::PgConnection;
 
 use crate::store::codec::to_millis;
 
-pub(super) async fn counts(pool: &PgPool, now: Timestamp) -> Result<ServerCounts, sqlx::Error> {
+pub(super) async fn counts(
+    pool: &mut PgConnection,
+    now: Timestamp,
+) -> Result<ServerCounts, sqlx::Error> {
     let (tenants, users, sessions, subscriptions, pending_notifications) = sqlx::query_as(
         "SELECT (SELECT COUNT(DISTINCT tenant_id) FROM presence_users), \
                 (SELECT COUNT(*) FROM presence_users), \

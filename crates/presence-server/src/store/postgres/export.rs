@@ -12,7 +12,9 @@ use crate::store::{SubscriptionRecord, UserKey};
 impl PgStore {
     /// Every user with a row, of every tenant, by tenant and user.
     pub async fn all_users(&self) -> Result<Vec<(UserKey, UserState)>, sqlx::Error> {
-        let rows = sqlx::query(SELECT_ALL_USERS).fetch_all(&self.reads).await?;
+        let rows = sqlx::query(SELECT_ALL_USERS)
+            .fetch_all(&mut *self.reads.acquire().await?)
+            .await?;
         rows.iter().map(decode::tenant_user_state).collect()
     }
 
@@ -26,7 +28,7 @@ impl PgStore {
              ORDER BY tenant_id, id"
         )))
         .bind(to_millis(now))
-        .fetch_all(&self.reads)
+        .fetch_all(&mut *self.reads.acquire().await?)
         .await?;
         rows.iter().map(decode::subscription).collect()
     }

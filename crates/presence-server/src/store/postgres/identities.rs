@@ -1,6 +1,6 @@
 //! The authority's applications and test users (`store::identities`): their SQL.
 
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 
 use crate::store::identities::{self, ApplicationRecord, UserRecord};
 
@@ -64,7 +64,7 @@ pub(super) async fn put(
 
 /// The application `client_id` of `tenant`, with its credentials.
 pub(super) async fn application(
-    pool: &PgPool,
+    pool: &mut PgConnection,
     tenant: &str,
     client_id: &str,
 ) -> Result<Option<ApplicationRecord>, sqlx::Error> {
@@ -74,7 +74,7 @@ pub(super) async fn application(
     )
     .bind(tenant)
     .bind(client_id)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *pool)
     .await?;
     let Some(row) = row else {
         return Ok(None);
@@ -85,14 +85,14 @@ pub(super) async fn application(
     )
     .bind(tenant)
     .bind(client_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *pool)
     .await?;
     identities::application(row, credentials).map(Some)
 }
 
 /// The user signing in as `upn` (any case), in `tenant` or, without one, in any tenant.
 pub(super) async fn user_by_upn(
-    pool: &PgPool,
+    pool: &mut PgConnection,
     tenant: Option<&str>,
     upn: &str,
 ) -> Result<Option<UserRecord>, sqlx::Error> {
@@ -104,7 +104,7 @@ pub(super) async fn user_by_upn(
     )
     .bind(&upn)
     .bind(tenant)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *pool)
     .await?;
     Ok(row.map(
         |(tenant, id, user_principal_name, display_name, password_hash)| UserRecord {
@@ -119,18 +119,18 @@ pub(super) async fn user_by_upn(
 
 /// Every application of `tenant`, by client id, with its credentials.
 pub(super) async fn applications(
-    pool: &PgPool,
+    pool: &mut PgConnection,
     tenant: &str,
 ) -> Result<Vec<ApplicationRecord>, sqlx::Error> {
     let ids: Vec<(String,)> = sqlx::query_as(
         "SELECT client_id FROM identity_applications WHERE tenant_id = $1 ORDER BY client_id",
     )
     .bind(tenant)
-    .fetch_all(pool)
+    .fetch_all(&mut *pool)
     .await?;
     let mut records = Vec::with_capacity(ids.len());
     for (client_id,) in ids {
-        if let Some(record) = application(pool, tenant, &client_id).await? {
+        if let Some(record) = application(&mut *pool, tenant, &client_id).await? {
             records.push(record);
         }
     }
@@ -138,13 +138,16 @@ pub(super) async fn applications(
 }
 
 /// Every test user of `tenant`, by user principal name.
-pub(super) async fn users(pool: &PgPool, tenant: &str) -> Result<Vec<UserRecord>, sqlx::Error> {
+pub(super) async fn users(
+    pool: &mut PgConnection,
+    tenant: &str,
+) -> Result<Vec<UserRecord>, sqlx::Error> {
     let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
         "SELECT tenant_id, user_id, user_principal_name, display_name, password_hash \
          FROM identity_users WHERE tenant_id = $1 ORDER BY user_principal_name",
     )
     .bind(tenant)
-    .fetch_all(pool)
+    .fetch_all(&mut *pool)
     .await?;
     Ok(rows
         .into_iter()
@@ -178,13 +181,13 @@ pub(super) async fn delete(
 
 /// Whether some tenant registered the application `client_id`.
 pub(super) async fn application_exists(
-    pool: &PgPool,
+    pool: &mut PgConnection,
     client_id: &str,
 ) -> Result<bool, sqlx::Error> {
     let found: Option<(String,)> =
         sqlx::query_as("SELECT tenant_id FROM identity_applications WHERE client_id = $1 LIMIT 1")
             .bind(client_id)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *pool)
             .await?;
     Ok(found.is_some())
 }

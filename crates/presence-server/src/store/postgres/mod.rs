@@ -18,6 +18,7 @@ mod export;
 mod identities;
 mod listen;
 mod outlook;
+mod reach;
 mod read;
 mod reset;
 mod signing_keys;
@@ -29,10 +30,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{Connection, PgPool};
 use tokio::sync::broadcast;
 
+use self::reach::{Pool, Reach};
 use crate::engine::UserState;
 use crate::store::{StoreError, UserKey, Write, Written};
 
@@ -50,7 +52,7 @@ const CHANGE_BACKLOG: usize = 4096;
 pub struct PgStore {
     /// Connections for writes: their statements are prepared once and, after a few
     /// executions, run on PostgreSQL's generic plan (all primary-key lookups).
-    writes: PgPool,
+    writes: Pool,
     /// Connections for reads, on generic plans with sequential scans off: planning each
     /// execution (`force_custom_plan`, what they did before) cost PostgreSQL 2.5 times the
     /// query itself (pgbench, the user read: 8,474 against 21,308 executions/s). What made
@@ -58,7 +60,7 @@ pub struct PgStore {
     /// scanned a tenant's users for the ids long after they had grown; the user read is now
     /// written as one primary-key probe per id ([`read`]), and with sequential scans off no
     /// read can fall back to scanning a table because its statistics are stale.
-    reads: PgPool,
+    reads: Pool,
     changes: broadcast::Sender<UserKey>,
     listener: Arc<tokio::task::AbortHandle>,
     /// `--database-timeout`: also bounds the health check's query.
@@ -86,7 +88,7 @@ impl PgStore {
             .run(&writes)
             .await
             .context("cannot apply the database migrations")?;
-        let reads = pool(options.options([
+        let reads = pool(options.clone().options([
             ("plan_cache_mode", "force_generic_plan"),
             ("enable_seqscan", "off"),
         ]))
@@ -96,9 +98,10 @@ impl PgStore {
         let listener = listen::spawn(&writes, changes.clone())
             .await
             .context("cannot LISTEN for changes")?;
+        let reach = Reach::new(options, timeout);
         Ok(Self {
-            writes,
-            reads,
+            writes: Pool::new(writes, reach.clone()),
+            reads: Pool::new(reads, reach),
             changes,
             listener: Arc::new(listener.abort_handle()),
             timeout,
@@ -132,7 +135,8 @@ impl PgStore {
     }
 
     async fn announce(&self, user: &UserKey, now: jiff::Timestamp) -> Result<(), sqlx::Error> {
-        let mut tx = self.writes.begin().await?;
+        let mut connection = self.writes.acquire().await?;
+        let mut tx = connection.begin().await?;
         apply::announce(&mut tx, user, now).await?;
         tx.commit().await
     }
@@ -146,7 +150,7 @@ impl PgStore {
         tenant: &str,
         users: &[String],
     ) -> Result<HashMap<String, UserState>, sqlx::Error> {
-        read::fetch_users(&self.reads, tenant, users).await
+        read::fetch_users(&mut *self.reads.acquire().await?, tenant, users).await
     }
 
     /// The authority's application `client_id` of `tenant`.
@@ -155,12 +159,12 @@ impl PgStore {
         tenant: &str,
         client_id: &str,
     ) -> Result<Option<crate::store::identities::ApplicationRecord>, sqlx::Error> {
-        identities::application(&self.reads, tenant, client_id).await
+        identities::application(&mut *self.reads.acquire().await?, tenant, client_id).await
     }
 
     /// Whether some tenant registered the application `client_id`.
     pub async fn application_exists(&self, client_id: &str) -> Result<bool, sqlx::Error> {
-        identities::application_exists(&self.reads, client_id).await
+        identities::application_exists(&mut *self.reads.acquire().await?, client_id).await
     }
 
     /// Every application of `tenant`.
@@ -168,7 +172,7 @@ impl PgStore {
         &self,
         tenant: &str,
     ) -> Result<Vec<crate::store::identities::ApplicationRecord>, sqlx::Error> {
-        identities::applications(&self.reads, tenant).await
+        identities::applications(&mut *self.reads.acquire().await?, tenant).await
     }
 
     /// Every test user of `tenant`.
@@ -176,7 +180,7 @@ impl PgStore {
         &self,
         tenant: &str,
     ) -> Result<Vec<crate::store::identities::UserRecord>, sqlx::Error> {
-        identities::users(&self.reads, tenant).await
+        identities::users(&mut *self.reads.acquire().await?, tenant).await
     }
 
     /// The authority's test user signing in as `upn`.
@@ -185,12 +189,12 @@ impl PgStore {
         tenant: Option<&str>,
         upn: &str,
     ) -> Result<Option<crate::store::identities::UserRecord>, sqlx::Error> {
-        identities::user_by_upn(&self.reads, tenant, upn).await
+        identities::user_by_upn(&mut *self.reads.acquire().await?, tenant, upn).await
     }
 
     /// The oldest signing key, as (key id, PKCS#8 PEM).
     pub async fn signing_key(&self) -> Result<Option<(String, String)>, sqlx::Error> {
-        signing_keys::oldest(&self.reads).await
+        signing_keys::oldest(&mut *self.reads.acquire().await?).await
     }
 
     /// Up to `limit` ids of `tenant`'s users with a row, after `after`, in order.
@@ -207,14 +211,14 @@ impl PgStore {
         .bind(tenant)
         .bind(after)
         .bind(i64::from(limit))
-        .fetch_all(&self.reads)
+        .fetch_all(&mut *self.reads.acquire().await?)
         .await
     }
 
     /// Notifications waiting for delivery.
     pub async fn outbox_depth(&self) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar("SELECT COUNT(*) FROM notification_outbox")
-            .fetch_one(&self.reads)
+            .fetch_one(&mut *self.reads.acquire().await?)
             .await
     }
 
@@ -223,13 +227,17 @@ impl PgStore {
         &self,
         now: jiff::Timestamp,
     ) -> Result<presence_model::ServerCounts, sqlx::Error> {
-        counts::counts(&self.reads, now).await
+        counts::counts(&mut *self.reads.acquire().await?, now).await
     }
 
     /// Whether PostgreSQL answers within the timeout (an open connection to a server that
     /// stopped answering would otherwise hold the health check as long as TCP does).
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        let query = sqlx::query("SELECT 1").execute(&self.reads);
+        let query = async {
+            sqlx::query("SELECT 1")
+                .execute(&mut *self.reads.acquire().await?)
+                .await
+        };
         match tokio::time::timeout(self.timeout, query).await {
             Ok(result) => result.map(drop),
             Err(_) => Err(sqlx::Error::PoolTimedOut),
@@ -239,8 +247,8 @@ impl PgStore {
     /// Waits for the connections in use to be returned, then closes them all.
     pub async fn close(&self) {
         self.listener.abort();
-        self.reads.close().await;
-        self.writes.close().await;
+        self.reads.inner().close().await;
+        self.writes.inner().close().await;
     }
 }
 

@@ -27,7 +27,7 @@ impl PgStore {
         .bind(tenant)
         .bind(application)
         .bind(to_millis(now))
-        .fetch_all(&self.reads)
+        .fetch_all(&mut *self.reads.acquire().await?)
         .await?;
         rows.iter().map(decode::subscription).collect()
     }
@@ -45,7 +45,7 @@ impl PgStore {
         .bind(tenant)
         .bind(id)
         .bind(to_millis(now))
-        .fetch_optional(&self.reads)
+        .fetch_optional(&mut *self.reads.acquire().await?)
         .await?;
         row.as_ref().map(decode::subscription).transpose()
     }
@@ -67,7 +67,7 @@ impl PgStore {
         .bind(to_millis(now))
         .bind(to_millis(expiring_by))
         .bind(to_millis(access_lapsing_by))
-        .fetch_all(&self.reads)
+        .fetch_all(&mut *self.reads.acquire().await?)
         .await?;
         rows.iter().map(decode::subscription).collect()
     }
@@ -80,7 +80,7 @@ impl PgStore {
              WHERE s.expires_at > $1",
         )
         .bind(to_millis(now))
-        .fetch_all(&self.reads)
+        .fetch_all(&mut *self.reads.acquire().await?)
         .await?;
         rows.iter().map(decode::follow).collect()
     }
@@ -109,7 +109,7 @@ impl PgStore {
         )))
         .bind(to_millis(due))
         .bind(to_millis(lease_until))
-        .fetch_all(&self.writes)
+        .fetch_all(&mut *self.writes.acquire().await?)
         .await?;
         rows.iter().map(decode::pending).collect()
     }
