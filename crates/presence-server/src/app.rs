@@ -213,9 +213,23 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         info!(applications, users, file = %path.display(), "identities loaded for the authority");
     }
     // The tokens the server's authority issues verify like any JWKS key's.
+    let public = Arc::new(crate::public_url::PublicAddresses::new(
+        &config.public_urls,
+        &config.tls_names,
+        config.listen.ip(),
+        tls.is_some(),
+        config.trusted_proxies.clone(),
+    ));
     if let crate::auth::Authenticator::Jwt(verifier) = &mut state.auth {
         let key = state.signer.key().await?;
-        verifier.public_keys.push(key.public_key()?);
+        let public_key = key.public_key()?;
+        verifier.issued_here = public_key.kid.clone().map(|kid| {
+            Box::new(crate::auth::verify::IssuedHere {
+                kid,
+                addresses: public.clone(),
+            })
+        });
+        verifier.public_keys.push(public_key);
     }
     state.in_memory = config.in_memory();
     state.streams = Arc::new(crate::streams::Streams::new(
@@ -276,12 +290,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     });
     info!(max_connections, workers, "client connections capped");
     let connections = web::Data::new(crate::connections::Connections::new(max_connections));
+    let public = web::Data::from(public);
     let counted = connections.clone();
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(in_flight.clone())
             .app_data(body_deadline.clone())
             .app_data(connections.clone())
+            .app_data(public.clone())
             // The last `wrap` is the outermost: ids first, then the journal (so shed requests
             // are journaled too), the in-flight limit (which verifies the token), the fault
             // rules (which match on that caller), and the body deadline nearest the handler.

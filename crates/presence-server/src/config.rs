@@ -109,6 +109,31 @@ pub struct Config {
     #[arg(long, env = "PRESENCE_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: Option<u32>,
 
+    /// An address this server is reached at and answers as (issuers, endpoints,
+    /// `@odata.context`): `scheme://host[:port]`, e.g. a Docker service name. Repeatable; the
+    /// first is the canonical one, named to requests addressed to anything that is not one
+    /// of the server's own addresses (these, `localhost`, the loopback and listen addresses
+    /// on any port, and every --tls-name).
+    #[arg(
+        long = "public-url",
+        env = "PRESENCE_PUBLIC_URLS",
+        value_delimiter = ',',
+        value_parser = crate::public_url::parse_public_url
+    )]
+    pub public_urls: Vec<String>,
+
+    /// A reverse proxy (an address or a network, e.g. `10.0.0.0/8`) whose `Forwarded`,
+    /// `X-Forwarded-Proto`, `-Host` and `-For` headers are believed: the scheme and host it
+    /// names (checked like `Host`) and the client's address (for per-address fair shares and
+    /// guessing limits). From anyone else those headers are ignored. Repeatable.
+    #[arg(
+        long = "trusted-proxy",
+        env = "PRESENCE_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = crate::public_url::parse_trusted_proxy
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
     /// How the authority's sign-in pages (`/authorize`, `/devicelogin`) sign a test user in:
     /// `password` asks for the user's password, as Entra does; `auto` signs `login_hint` in
     /// at once, without one (an emulator convenience for unattended tests: anyone who can

@@ -32,6 +32,7 @@ pub mod metrics;
 pub mod notify;
 pub mod openapi;
 pub mod overload;
+pub mod public_url;
 pub mod request_id;
 pub mod routes;
 pub mod signing;

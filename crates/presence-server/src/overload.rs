@@ -166,7 +166,8 @@ pub async fn limit(
         }
     };
     let authenticated = authenticate(&req);
-    let peer = req.peer_addr().map(|addr| addr.ip());
+    // Behind a trusted proxy, the client it forwards for (`crate::public_url`).
+    let peer = crate::public_url::PublicAddresses::of(req.request()).client_address(req.request());
     let buckets = authenticated
         .as_ref()
         .map(|authenticated| buckets_of(authenticated, peer))

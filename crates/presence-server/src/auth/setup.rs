@@ -67,5 +67,6 @@ pub fn authenticator(config: &Config) -> anyhow::Result<Authenticator> {
         issuer: config.issuer.clone(),
         audience: config.audience.clone(),
         verified: Default::default(),
+        issued_here: None,
     }))
 }

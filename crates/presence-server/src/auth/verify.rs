@@ -85,6 +85,16 @@ pub struct JwtVerifier {
     pub audience: Option<String>,
     /// Tokens that passed, so each is verified once ([`VerifiedTokens`]).
     pub verified: VerifiedTokens,
+    /// The key of the server's own authority, whose tokens must name one of the server's own
+    /// addresses as their issuer (tokens of `--jwt-secret` and `--jwks` keys keep theirs).
+    pub issued_here: Option<Box<IssuedHere>>,
+}
+
+/// The authority's key id, and the addresses its issuers may name.
+#[derive(Debug)]
+pub struct IssuedHere {
+    pub kid: String,
+    pub addresses: std::sync::Arc<crate::public_url::PublicAddresses>,
 }
 
 impl std::fmt::Debug for JwtVerifier {
@@ -159,9 +169,20 @@ impl JwtVerifier {
             required.push("iss");
         }
         validation.set_required_spec_claims(&required);
-        decode::<AccessTokenClaims>(token, key, &validation)
+        let claims = decode::<AccessTokenClaims>(token, key, &validation)
             .map(|data| data.claims)
-            .map_err(|error| AuthError::invalid(describe(error.kind())))
+            .map_err(|error| AuthError::invalid(describe(error.kind())))?;
+        if let Some(here) = &self.issued_here
+            && header.alg == Algorithm::RS256
+            && header.kid.as_deref() == Some(here.kid.as_str())
+            && !claims
+                .iss
+                .as_deref()
+                .is_some_and(|iss| here.addresses.is_own_issuer(iss))
+        {
+            return Err(AuthError::invalid(describe(&ErrorKind::InvalidIssuer)));
+        }
+        Ok(claims)
     }
 
     fn key_for(&self, algorithm: Algorithm, kid: Option<&str>) -> Result<&DecodingKey, AuthError> {
@@ -202,5 +223,57 @@ fn describe(kind: &ErrorKind) -> String {
         ErrorKind::InvalidAlgorithm => "The token's algorithm does not match its key.".into(),
         ErrorKind::MissingRequiredClaim(claim) => format!("The token has no '{claim}' claim."),
         _ => "The access token is malformed.".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::public_url::{PublicAddresses, parse_public_url};
+    use crate::signing::SigningKey;
+
+    #[test]
+    fn the_authoritys_tokens_must_name_one_of_the_servers_own_addresses() {
+        let key = SigningKey::generate().expect("a key");
+        let urls = [parse_public_url("https://presence.example.com").expect("a URL")];
+        let verifier = JwtVerifier {
+            secret: None,
+            public_keys: vec![key.public_key().expect("its public half")],
+            issuer: None,
+            audience: None,
+            verified: VerifiedTokens::default(),
+            issued_here: Some(Box::new(IssuedHere {
+                kid: key.kid().to_owned(),
+                addresses: Arc::new(PublicAddresses::new(
+                    &urls,
+                    &[],
+                    "127.0.0.1".parse().expect("an address"),
+                    false,
+                    Vec::new(),
+                )),
+            })),
+        };
+        let token = |iss: Option<&str>| {
+            let mut claims = serde_json::json!({
+                "exp": jiff::Timestamp::now().as_second() + 600,
+                "tid": "t", "appid": "a", "roles": ["Presence.Read.All"],
+            });
+            if let Some(iss) = iss {
+                claims["iss"] = iss.into();
+            }
+            key.sign(&claims).expect("signed")
+        };
+        for own in [
+            "http://127.0.0.1:49152/t/v2.0",
+            "http://localhost:8080/t/v2.0",
+            "https://presence.example.com/t/v2.0",
+        ] {
+            assert!(verifier.verify(&token(Some(own))).is_ok(), "{own}");
+        }
+        for foreign in [Some("http://evil.example/t/v2.0"), None] {
+            assert!(verifier.verify(&token(foreign)).is_err(), "{foreign:?}");
+        }
     }
 }

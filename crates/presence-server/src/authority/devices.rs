@@ -288,10 +288,9 @@ pub async fn login(
 ) -> HttpResponse {
     // Wrong codes (and passwords) are counted per client address: guessing a live user code
     // is bounded (`guessing`).
-    let address = req.peer_addr().map_or(
-        std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
-        |addr| addr.ip(),
-    );
+    let address = crate::public_url::PublicAddresses::of(&req)
+        .client_address(&req)
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
     let subject = Subject::Address(address);
     if let Err(seconds) = state.guesses.check(&subject) {
         let mut page = page::respond(

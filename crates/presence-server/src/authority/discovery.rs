@@ -26,10 +26,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// `https://host:port` as the client reached this server.
+/// `https://host:port` as the client reached this server, when that is one of its own
+/// addresses; the canonical one otherwise (`crate::public_url`).
 pub fn origin(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
+    crate::public_url::PublicAddresses::of(req).origin(req)
 }
 
 /// The v2 issuer of `tenant`: Entra writes a `{tenantid}` placeholder for the multi-tenant

@@ -8,6 +8,7 @@ mod batch_and_journal;
 mod file_modes;
 mod identity;
 mod pages;
+mod public_urls;
 mod raw;
 mod receivers;
 mod slow_clients;
