@@ -178,7 +178,13 @@ pub async fn limit(
         req.extensions_mut().insert(Authenticated(authenticated));
     }
     let Some(slot) = limit.admit(buckets) else {
-        let response = GraphError::overloaded(RETRY_AFTER_SECONDS).error_response();
+        // In the shape of the operation's other errors: the authority's own where it has one.
+        let response = req
+            .match_pattern()
+            .and_then(|pattern| {
+                crate::authority::responses::overloaded(&pattern, RETRY_AFTER_SECONDS.into())
+            })
+            .unwrap_or_else(|| GraphError::overloaded(RETRY_AFTER_SECONDS).error_response());
         return Ok(req.into_response(response));
     };
     let response = next.call(req).await;

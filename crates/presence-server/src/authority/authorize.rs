@@ -15,6 +15,7 @@ use super::codes::{self, CodeClaims};
 use super::discovery::is_multi_tenant;
 use super::form_body::FormBody;
 use super::guessing::Subject;
+use super::responses::PageFailures;
 use super::{identities, page};
 use crate::app::AppState;
 use crate::config::SignIn;
@@ -58,6 +59,8 @@ type Parameters = HashMap<String, String>;
         (status = 200, description = "The sign-in page.", content_type = "text/html", body = String),
         (status = 302, description = "Back to `redirect_uri` with a code, or an error."),
         (status = 400, description = "A request the page cannot serve.", content_type = "text/html", body = String),
+        (status = 503, description = "Shed under load: a page saying so; try again after Retry-After.", content_type = "text/html", body = String,
+            headers(("Retry-After" = u32, description = "Seconds to wait."))),
     )
 )]
 pub async fn authorize_get(
@@ -87,6 +90,7 @@ pub async fn authorize_get(
         (status = 429, description = "AADSTS50053: too many wrong passwords for this user within a minute: the sign-in page again.", content_type = "text/html", body = String),
         (status = 302, description = "Back to `redirect_uri` with a code, or an error."),
         (status = 400, description = "A request the page cannot serve.", content_type = "text/html", body = String),
+        PageFailures,
     )
 )]
 pub async fn authorize_post(

@@ -18,6 +18,7 @@ use super::failure::Refusal;
 use super::form_body::FormBody;
 use super::guessing::Subject;
 use super::page;
+use super::responses::{PageFailures, TokenEndpointFailures};
 use crate::app::AppState;
 use crate::config::SignIn;
 use crate::routes::fallback::method_not_allowed;
@@ -81,6 +82,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (status = 200, description = "The codes.", body = DeviceCodeResponse),
         (status = 400, description = "Entra's error: unknown client, missing client_id.", body = TokenError),
         (status = 500, description = "Entra's error: a failure of the server's own.", body = TokenError),
+        TokenEndpointFailures,
     )
 )]
 pub async fn device_code(
@@ -247,7 +249,11 @@ fn user_code() -> String {
     operation_id = "authority_device_login_page",
     tag = "authority",
     security(()),
-    responses((status = 200, description = "The page.", content_type = "text/html", body = String))
+    responses(
+        (status = 200, description = "The page.", content_type = "text/html", body = String),
+        (status = 503, description = "Shed under load: a page saying so; try again after Retry-After.", content_type = "text/html", body = String,
+            headers(("Retry-After" = u32, description = "Seconds to wait."))),
+    )
 )]
 pub async fn login_page(state: web::Data<AppState>) -> HttpResponse {
     page::respond("Sign in a device", "", &device_form(state.sign_in, "", ""))
@@ -279,6 +285,7 @@ fn device_form(sign_in: SignIn, code: &str, upn: &str) -> String {
         (status = 400, description = "No such code or user: the form again.", content_type = "text/html", body = String),
         (status = 429, description = "Too many wrong codes or passwords from this address within a minute: the form again, after the delay in Retry-After.", content_type = "text/html", body = String,
             headers(("Retry-After" = u32, description = "Seconds to wait."))),
+        PageFailures,
     )
 )]
 pub async fn login(

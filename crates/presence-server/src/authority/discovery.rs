@@ -59,7 +59,11 @@ pub fn is_multi_tenant(tenant: &str) -> bool {
     tag = "authority",
     params(("tenant" = String, Path, description = "A tenant id, `common` or `organizations`.")),
     security(()),
-    responses((status = 200, description = "The metadata.", body = Object))
+    responses(
+        (status = 200, description = "The metadata.", body = Object),
+        (status = 503, description = "`serviceNotAvailable`: shed under load; try again after Retry-After.", body = presence_model::ODataError,
+            headers(("Retry-After" = u32, description = "Seconds to wait."))),
+    )
 )]
 pub async fn openid_configuration(req: HttpRequest, tenant: web::Path<String>) -> HttpResponse {
     let origin = origin(&req);
@@ -101,7 +105,11 @@ pub async fn openid_configuration(req: HttpRequest, tenant: web::Path<String>) -
     tag = "authority",
     params(("tenant" = String, Path, description = "A tenant id, `common` or `organizations`.")),
     security(()),
-    responses((status = 200, description = "The metadata.", body = Object))
+    responses(
+        (status = 200, description = "The metadata.", body = Object),
+        (status = 503, description = "`serviceNotAvailable`: shed under load; try again after Retry-After.", body = presence_model::ODataError,
+            headers(("Retry-After" = u32, description = "Seconds to wait."))),
+    )
 )]
 pub async fn openid_configuration_v1(req: HttpRequest, tenant: web::Path<String>) -> HttpResponse {
     let origin = origin(&req);
@@ -142,7 +150,11 @@ pub async fn openid_configuration_v1(req: HttpRequest, tenant: web::Path<String>
         ("api-version" = Option<String>, Query, description = "`1.1`."),
     ),
     security(()),
-    responses((status = 200, description = "This host as its own alias.", body = Object))
+    responses(
+        (status = 200, description = "This host as its own alias.", body = Object),
+        (status = 503, description = "`serviceNotAvailable`: shed under load; try again after Retry-After.", body = presence_model::ODataError,
+            headers(("Retry-After" = u32, description = "Seconds to wait."))),
+    )
 )]
 pub async fn instance_discovery(req: HttpRequest, tenant: web::Path<String>) -> HttpResponse {
     let origin = origin(&req);

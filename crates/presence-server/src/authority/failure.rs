@@ -121,6 +121,19 @@ impl Refusal {
         )
     }
 
+    /// Shed under load (`crate::overload`): try again after `seconds`.
+    pub fn overloaded(seconds: u64) -> Self {
+        Self {
+            retry_after: Some(seconds),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "temporarily_unavailable",
+                90033,
+                "The server is too busy to handle the request. Please try again.".into(),
+            )
+        }
+    }
+
     /// The answer's status.
     pub fn status(&self) -> StatusCode {
         self.status

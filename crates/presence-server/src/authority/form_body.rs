@@ -1,6 +1,7 @@
 //! The body of the authority's form posts, read within the body deadline: a body that stops
-//! arriving is answered 408 in the authority's error shape (and the connection closed), one
-//! too large 413, rather than actix's plain-text 400.
+//! arriving is answered 408 in the operation's own error shape (Entra's JSON error, or a page
+//! for the sign-in pages: [`super::responses`]) and the connection closed, one too large 413,
+//! rather than actix's plain-text 400.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -12,6 +13,7 @@ use actix_web::web::Bytes;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError};
 
 use super::failure::Refusal;
+use super::responses::{Shape, shape_of};
 use crate::body_deadline::is_deadline;
 
 /// A form post's bytes.
@@ -22,6 +24,7 @@ pub struct FormBody(pub Bytes);
 #[derive(Debug)]
 pub struct Unreadable {
     refusal: Refusal,
+    shape: Shape,
     close: bool,
 }
 
@@ -37,7 +40,7 @@ impl ResponseError for Unreadable {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let mut response = self.refusal.respond();
+        let mut response = self.shape.respond(&self.refusal);
         if self.close {
             // What remains of the body on the connection cannot be told from a next request.
             response
@@ -54,23 +57,24 @@ impl FromRequest for FormBody {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let bytes = Bytes::from_request(req, payload);
+        let shape = req
+            .match_pattern()
+            .and_then(|pattern| shape_of(&pattern))
+            .unwrap_or(Shape::Token);
         Box::pin(async move {
             bytes.await.map(FormBody).map_err(|error| {
-                if error.as_error::<PayloadError>().is_some_and(is_deadline) {
-                    Unreadable {
-                        refusal: Refusal::body_timeout(),
-                        close: true,
-                    }
+                let (refusal, close) = if error.as_error::<PayloadError>().is_some_and(is_deadline)
+                {
+                    (Refusal::body_timeout(), true)
                 } else if error.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
-                    Unreadable {
-                        refusal: Refusal::body_too_large(),
-                        close: true,
-                    }
+                    (Refusal::body_too_large(), true)
                 } else {
-                    Unreadable {
-                        refusal: Refusal::missing("grant_type"),
-                        close: false,
-                    }
+                    (Refusal::missing("grant_type"), false)
+                };
+                Unreadable {
+                    refusal,
+                    shape,
+                    close,
                 }
             })
         })

@@ -18,6 +18,7 @@ pub mod guessing;
 pub mod identities;
 pub mod keys;
 pub mod page;
+pub mod responses;
 pub mod token;
 pub mod tokens;
 

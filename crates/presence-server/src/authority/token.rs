@@ -24,6 +24,7 @@ use super::discovery::{self, is_multi_tenant};
 use super::failure::Refusal;
 use super::form_body::FormBody;
 use super::guessing::Subject as Guessed;
+use super::responses::TokenEndpointFailures;
 use super::tokens::{self, Grant, Subject};
 use super::{assertion, codes, devices, identities};
 use crate::app::AppState;
@@ -68,6 +69,7 @@ const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
         (status = 429, description = "AADSTS50053: too many wrong credentials for this client or user within a minute; refused until the delay in Retry-After has passed.", body = TokenError,
             headers(("Retry-After" = u32, description = "Seconds to wait."))),
         (status = 500, description = "Entra's error: a failure of the server's own.", body = TokenError),
+        TokenEndpointFailures,
     )
 )]
 pub async fn token(

@@ -15,6 +15,8 @@ use crate::error::GraphError;
     responses(
         (status = 200, description = "OpenMetrics text.", content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8", body = String),
         (status = 404, description = "Metrics are off (`--metrics false`).", body = presence_model::ODataError),
+        (status = 503, description = "`serviceNotAvailable`: shed under load; try again after Retry-After.", body = presence_model::ODataError,
+            headers(("Retry-After" = u32, description = "Seconds to wait."))),
     )
 )]
 pub async fn metrics() -> Result<HttpResponse, GraphError> {
