@@ -11,131 +11,15 @@ use tracing::{info, warn};
 use crate::admin::snapshot::files as snapshot;
 use crate::auth::Authenticator;
 use crate::body_deadline::{self, BodyDeadline};
-use crate::clock::{ManualClock, SharedClock, SystemClock};
+use crate::clock::SharedClock;
 use crate::config::{ClockMode, Config};
-use crate::faults::{self, Faults};
-use crate::journal::{self, Journal};
-use crate::notify::outbound::{self, TargetPolicy};
+use crate::faults;
+use crate::journal;
 use crate::overload::{self, InFlightLimit};
 use crate::routes;
-use crate::signing::Signer;
+use crate::state::AppState;
 use crate::store::Store;
-use crate::throttle::Throttle;
 use crate::{request_id, routes::body};
-
-/// What every handler can reach.
-pub struct AppState {
-    pub store: Store,
-    pub auth: Authenticator,
-    pub clock: SharedClock,
-    /// Present only with `--clock manual`: the handle the admin clock endpoint moves.
-    pub manual_clock: Option<Arc<ManualClock>>,
-    /// Present only with `--throttle N`.
-    pub throttle: Option<Throttle>,
-    /// Outgoing HTTP (validation handshakes and deliveries: `notify::outbound`).
-    pub http: reqwest::Client,
-    /// Which addresses notification URLs may reach.
-    pub notification_targets: TargetPolicy,
-    /// When this process started (wall clock), for `GET /admin/info`.
-    pub started_at: jiff::Timestamp,
-    /// Whether the database lives in memory only (`--in-memory`).
-    pub in_memory: bool,
-    /// The request and delivery journals (`--journal`).
-    pub journal: Arc<Journal>,
-    /// Fault rules (`/admin/faults`).
-    pub faults: Arc<Faults>,
-    /// `http://host:port` of this server, known once it listens: where `$batch` sends the
-    /// requests it carries.
-    pub self_url: std::sync::OnceLock<String>,
-    /// The client `$batch` sends them with (loopback, no redirects).
-    pub batch_http: reqwest::Client,
-    /// The server's signing key (validation tokens; its JWKS).
-    pub signer: Arc<Signer>,
-    /// How notifications are sent: what a reset uses to send `subscriptionRemoved`.
-    pub sender: crate::notify::Sender,
-    /// The local CA clients must trust, when the server serves HTTPS with one.
-    pub ca_path: Option<std::path::PathBuf>,
-    /// Device codes waiting for their user (`authority::devices`).
-    pub device_codes: Arc<crate::authority::devices::DeviceCodes>,
-    /// Every presence change this server saw, with its cause (control plane, dashboard).
-    pub history: Arc<crate::history::History>,
-    /// Open event streams: their caps, and the stop that ends them (`crate::streams`).
-    pub streams: Arc<crate::streams::Streams>,
-    /// `--sign-in`: whether the authority's pages ask for the test user's password.
-    pub sign_in: crate::config::SignIn,
-    /// The ids of the client assertions accepted, so none is accepted twice.
-    pub assertions: Arc<crate::authority::assertion::Seen>,
-    /// Recent wrong credentials, per client, user and address (`authority::guessing`).
-    pub guesses: Arc<crate::authority::guessing::Guesses>,
-}
-
-impl AppState {
-    pub fn new(
-        store: Store,
-        auth: Authenticator,
-        mode: ClockMode,
-        throttle: Option<u32>,
-        notification_targets: TargetPolicy,
-    ) -> Self {
-        crate::tls::install_crypto_provider();
-        let (clock, manual_clock): (SharedClock, _) = match mode {
-            ClockMode::System => (Arc::new(SystemClock), None),
-            ClockMode::Manual => {
-                // Whole seconds: times read back from the store (milliseconds) then match
-                // exactly what a test computes from the clock.
-                let start = jiff::Timestamp::now();
-                let start = start.round(jiff::Unit::Second).unwrap_or(start);
-                let manual = Arc::new(ManualClock::new(start));
-                (manual.clone(), Some(manual))
-            }
-        };
-        let signer = Arc::new(Signer::new(store.clone()));
-        let http = outbound::client(notification_targets);
-        let journal = Arc::new(Journal::new(0, false));
-        let faults = Arc::new(Faults::default());
-        let sender = crate::notify::Sender {
-            http: http.clone(),
-            delivery: crate::notify::Delivery {
-                targets: notification_targets,
-                shape: Default::default(),
-                give_up_after: crate::notify::dispatcher::GIVE_UP_AFTER,
-            },
-            control: crate::notify::ControlPlane {
-                journal: journal.clone(),
-                faults: faults.clone(),
-            },
-            signer: signer.clone(),
-            endpoints: Arc::default(),
-        };
-        Self {
-            store,
-            auth,
-            clock,
-            manual_clock,
-            throttle: throttle.map(Throttle::new),
-            http,
-            notification_targets,
-            started_at: jiff::Timestamp::now(),
-            in_memory: false,
-            journal,
-            faults,
-            self_url: std::sync::OnceLock::new(),
-            batch_http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap_or_default(),
-            signer,
-            sender,
-            ca_path: None,
-            device_codes: Arc::default(),
-            history: Arc::default(),
-            streams: Arc::default(),
-            sign_in: crate::config::SignIn::Password,
-            assertions: Arc::default(),
-            guesses: Arc::default(),
-        }
-    }
-}
 
 /// Registers everything the server answers, on any actix `App`.
 pub fn configure(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig) + Clone {
@@ -153,18 +37,6 @@ pub fn configure(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig)
             .configure(crate::metrics::configure)
             .configure(crate::ui::configure);
     }
-}
-
-/// The client `$batch` reaches this server with over HTTPS: trusting the local CA, or, with
-/// the operator's certificate (which need not name the loopback address), any certificate:
-/// it only ever connects to the loopback socket this process listens on.
-fn batch_client_over_tls(ca: Option<&std::path::Path>) -> anyhow::Result<reqwest::Client> {
-    let builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
-    let builder = match ca {
-        Some(ca) => crate::tls::trusting(builder, ca)?,
-        None => builder.tls_danger_accept_invalid_certs(true),
-    };
-    Ok(builder.build()?)
 }
 
 /// Opens the store, binds, serves until SIGINT or SIGTERM, then drains and closes the store.
@@ -197,22 +69,6 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if config.clock == ClockMode::Manual {
         warn!("manual clock: time only moves through POST /admin/clock/advance");
     }
-    let mut state = AppState::new(
-        store.clone(),
-        auth,
-        config.clock,
-        config.throttle,
-        config.notification_targets,
-    );
-    if let Some(served) = &tls {
-        state.batch_http = batch_client_over_tls(served.ca_path.as_deref())?;
-        state.ca_path = served.ca_path.clone();
-    }
-    if let Some(path) = &config.identities {
-        let (applications, users) = crate::authority::identities::load_file(&store, path).await?;
-        info!(applications, users, file = %path.display(), "identities loaded for the authority");
-    }
-    // The tokens the server's authority issues verify like any JWKS key's.
     let public = Arc::new(crate::public_url::PublicAddresses::new(
         &config.public_urls,
         &config.tls_names,
@@ -220,38 +76,18 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         tls.is_some(),
         config.trusted_proxies.clone(),
     ));
-    if let crate::auth::Authenticator::Jwt(verifier) = &mut state.auth {
-        let key = state.signer.key().await?;
-        let public_key = key.public_key()?;
-        verifier.issued_here = public_key.kid.clone().map(|kid| {
-            Box::new(crate::auth::verify::IssuedHere {
-                kid,
-                addresses: public.clone(),
-            })
-        });
-        verifier.public_keys.push(public_key);
+    if let Some(path) = &config.identities {
+        let (applications, users) = crate::authority::identities::load_file(&store, path).await?;
+        info!(applications, users, file = %path.display(), "identities loaded for the authority");
     }
-    state.in_memory = config.in_memory();
-    state.streams = Arc::new(crate::streams::Streams::new(
-        config.max_streams as usize,
-        config.max_streams_per_app as usize,
-    ));
-    let streams = state.streams.clone();
-    state.sign_in = config.sign_in;
     if config.sign_in == crate::config::SignIn::Auto {
         warn!(
             "--sign-in auto: the sign-in pages sign any test user in without a password; \
              anyone who can reach this server gets their delegated tokens"
         );
     }
-    state.journal = Arc::new(Journal::new(
-        usize::try_from(config.journal).unwrap_or(usize::MAX),
-        config.journal_bodies,
-    ));
-    state.sender.control.journal = state.journal.clone();
-    state.sender.delivery.shape = config.notifications;
-    state.sender.delivery.give_up_after = jiff::SignedDuration::try_from(config.give_up_after)
-        .unwrap_or(crate::notify::dispatcher::GIVE_UP_AFTER);
+    let state = AppState::build(&config, store.clone(), auth, tls.as_ref(), public.clone()).await?;
+    let streams = state.streams.clone();
     let state = web::Data::new(state);
     if let Some(seed) = &config.seed {
         snapshot::seed(&store, &state.clock, seed, config.seed_mode).await?;

@@ -36,6 +36,7 @@ pub mod public_url;
 pub mod request_id;
 pub mod routes;
 pub mod signing;
+pub mod state;
 pub mod store;
 pub mod streams;
 pub mod throttle;

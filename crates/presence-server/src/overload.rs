@@ -24,10 +24,10 @@ use actix_web::middleware::Next;
 use actix_web::{HttpMessage, ResponseError, web};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::app::AppState;
 use crate::auth::verify::AuthError;
 use crate::auth::{Caller, CallerKind};
 use crate::error::GraphError;
+use crate::state::AppState;
 
 /// Seconds a shed client is told to wait.
 const RETRY_AFTER_SECONDS: u32 = 1;

@@ -9,11 +9,11 @@ use presence_model::{
 
 use super::AdminCaller;
 use super::scope::tenant_id;
-use crate::app::AppState;
 use crate::authority::{discovery, identities};
 use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
 use crate::routes::body::{Body, EmptyBody};
 use crate::routes::fallback::method_not_allowed;
+use crate::state::AppState;
 use crate::store::Write;
 use crate::store::identities::ApplicationRecord;
 

@@ -8,12 +8,12 @@ use serde::Deserialize;
 
 use super::AdminCaller;
 use super::scope::{UserOfTenant, printable, time, user_key};
-use crate::app::AppState;
 use crate::engine::calendar::{CalendarEntry, ShowAs};
 use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
 use crate::history::WriteCause;
 use crate::routes::body::Body;
 use crate::routes::fallback::method_not_allowed;
+use crate::state::AppState;
 use crate::store::{Write, Written};
 
 /// Longest subject kept.

@@ -15,9 +15,9 @@ use tokio_stream::wrappers::ReceiverStream;
 
 use super::AdminCaller;
 use super::scope::{UserOfTenant, tenant_id};
-use crate::app::AppState;
 use crate::error::{ErrorResponses, GraphError};
 use crate::routes::fallback::method_not_allowed;
+use crate::state::AppState;
 
 /// A comment this often keeps proxies from closing an idle stream, and finds a client that
 /// went away, so that its place among the open streams is given back within seconds.

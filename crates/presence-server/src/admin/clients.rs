@@ -8,7 +8,6 @@ use serde::Deserialize;
 
 use super::AdminCaller;
 use super::scope::{printable, user_key};
-use crate::app::AppState;
 use crate::engine::duration::parse_duration;
 use crate::engine::session::UNTIL_REMOVED;
 use crate::engine::{Session, SessionKind};
@@ -16,6 +15,7 @@ use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
 use crate::history::WriteCause;
 use crate::routes::body::Body;
 use crate::routes::fallback::method_not_allowed;
+use crate::state::AppState;
 use crate::store::{Write, Written};
 
 /// Shortest lifetime a client session may be given.

@@ -5,11 +5,11 @@ use actix_web::{HttpResponse, web};
 use presence_model::DeviceCodeApproval;
 
 use super::AdminCaller;
-use crate::app::AppState;
 use crate::authority::devices;
 use crate::error::{BodyErrorResponses, GraphError};
 use crate::routes::body::Body;
 use crate::routes::fallback::method_not_allowed;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(

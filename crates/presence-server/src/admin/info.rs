@@ -5,10 +5,10 @@ use actix_web::web;
 use presence_model::ServerInfo;
 
 use super::AdminCaller;
-use crate::app::AppState;
 use crate::auth::Authenticator;
 use crate::error::{ErrorResponses, GraphError};
 use crate::routes::fallback::method_not_allowed;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(

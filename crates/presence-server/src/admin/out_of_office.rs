@@ -7,12 +7,12 @@ use presence_model::AutomaticRepliesSetting;
 
 use super::AdminCaller;
 use super::scope::{UserOfTenant, time};
-use crate::app::AppState;
 use crate::engine::out_of_office::AutomaticReplies;
 use crate::error::{BodyErrorResponses, GraphError};
 use crate::history::WriteCause;
 use crate::routes::body::Body;
 use crate::routes::fallback::method_not_allowed;
+use crate::state::AppState;
 use crate::store::Write;
 
 /// Longest automatic reply kept.

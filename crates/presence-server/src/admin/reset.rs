@@ -9,12 +9,12 @@ use presence_model::{ResetOutcome, ResetScope};
 
 use super::AdminCaller;
 use super::scope::{tenant_id, user_key};
-use crate::app::AppState;
 use crate::error::{BodyErrorResponses, GraphError};
 use crate::history::WriteCause;
 use crate::notify::lifecycle::{self, Notice};
 use crate::routes::body::Body;
 use crate::routes::fallback::method_not_allowed;
+use crate::state::AppState;
 use crate::store::{ResetTarget, SubscriptionRecord, Write, Written};
 use presence_model::LifecycleEvent;
 

@@ -6,10 +6,10 @@ use presence_model::SubscriptionCollection;
 
 use super::AdminCaller;
 use super::scope::tenant_id;
-use crate::app::AppState;
 use crate::error::{ErrorResponses, GraphError};
 use crate::routes::fallback::method_not_allowed;
 use crate::routes::subscriptions::view;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(

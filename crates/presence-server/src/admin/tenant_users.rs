@@ -7,11 +7,11 @@ use presence_model::{PreferredInfo, SessionInfo, TenantUser, TenantUserCollectio
 
 use super::AdminCaller;
 use super::scope::{UserOfTenant, tenant_id};
-use crate::app::AppState;
 use crate::engine::{Audience, SessionKind, UserState};
 use crate::error::{ErrorResponses, GraphError};
 use crate::routes::fallback::method_not_allowed;
 use crate::routes::presence::presence_body;
+use crate::state::AppState;
 
 /// Most users in one page.
 const MAX_PAGE: u32 = 1000;

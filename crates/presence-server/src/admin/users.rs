@@ -7,11 +7,11 @@ use presence_model::{NewUser, UserInfo, UserInfoCollection};
 use super::AdminCaller;
 use super::applications::hash_all;
 use super::scope::{UserOfTenant, tenant_id};
-use crate::app::AppState;
 use crate::authority::identities;
 use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
 use crate::routes::body::Body;
 use crate::routes::fallback::method_not_allowed;
+use crate::state::AppState;
 use crate::store::identities::UserRecord;
 use crate::store::{Write, Written};
 

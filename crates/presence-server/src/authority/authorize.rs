@@ -17,9 +17,9 @@ use super::form_body::FormBody;
 use super::guessing::Subject;
 use super::responses::PageFailures;
 use super::{identities, page};
-use crate::app::AppState;
 use crate::config::SignIn;
 use crate::routes::fallback::method_not_allowed;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::failure::Refusal;
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// How long a code may be redeemed (Entra: about 10 minutes).
 const LIFETIME: SignedDuration = SignedDuration::from_mins(10);

@@ -19,9 +19,9 @@ use super::form_body::FormBody;
 use super::guessing::Subject;
 use super::page;
 use super::responses::{PageFailures, TokenEndpointFailures};
-use crate::app::AppState;
 use crate::config::SignIn;
 use crate::routes::fallback::method_not_allowed;
+use crate::state::AppState;
 use crate::store::identities::UserRecord;
 
 /// How long a device code may be approved and redeemed (Entra: 15 minutes).

@@ -4,9 +4,9 @@
 use actix_web::{HttpResponse, web};
 use presence_model::JsonWebKeySet;
 
-use crate::app::AppState;
 use crate::error::{ErrorResponses, GraphError};
 use crate::routes::fallback::method_not_allowed;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     for path in ["/{tenant}/discovery/v2.0/keys", "/{tenant}/discovery/keys"] {

@@ -27,8 +27,8 @@ use super::guessing::Subject as Guessed;
 use super::responses::TokenEndpointFailures;
 use super::tokens::{self, Grant, Subject};
 use super::{assertion, codes, devices, identities};
-use crate::app::AppState;
 use crate::routes::fallback::method_not_allowed;
+use crate::state::AppState;
 use crate::store::identities::ApplicationRecord;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::discovery;
 use super::failure::Refusal;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::store::identities::{ApplicationRecord, UserRecord};
 
 /// How long an access token is accepted (Entra's default is 60 to 90 minutes).

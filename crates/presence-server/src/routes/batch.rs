@@ -18,9 +18,9 @@ use actix_web::{HttpRequest, web};
 use presence_model::{BatchRequest, BatchRequestItem, BatchResponse, BatchResponseItem};
 
 use super::body::Body;
-use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{BodyErrorResponses, GraphError};
+use crate::state::AppState;
 
 /// Most requests in one batch (Graph's limit).
 pub const MAX_REQUESTS: usize = 20;

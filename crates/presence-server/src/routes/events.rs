@@ -19,10 +19,10 @@ use tokio_stream::StreamExt;
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::presence::{distinct_ids, presence_body};
-use crate::app::AppState;
 use crate::auth::{Access, Caller};
 use crate::engine::Audience;
 use crate::error::{ErrorResponses, GraphError};
+use crate::state::AppState;
 
 /// How often the stream re-reads its users anyway: changes time alone makes (fades, expiries)
 /// reach the stream within this delay.

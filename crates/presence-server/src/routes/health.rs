@@ -5,8 +5,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use crate::app::AppState;
 use crate::error::GraphError;
+use crate::state::AppState;
 use crate::store::Unhealthy;
 
 pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, GraphError> {

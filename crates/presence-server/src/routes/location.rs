@@ -5,9 +5,9 @@ use presence_model::SetLocationRequest;
 
 use super::body::{Body, EmptyBody};
 use super::target::{Target, ToWriteLocation, UserPath};
-use crate::app::AppState;
 use crate::engine::location;
 use crate::error::{BodyErrorResponses, GraphError};
+use crate::state::AppState;
 use crate::store::{LocationLayer, Write};
 
 /// Set the manual layer: the user's explicit choice, which beats the automatic layer.

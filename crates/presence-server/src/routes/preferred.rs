@@ -5,9 +5,9 @@ use presence_model::SetUserPreferredPresenceRequest;
 
 use super::body::{Body, EmptyBody};
 use super::target::{Target, ToWrite, UserPath};
-use crate::app::AppState;
 use crate::engine::preferred::{Preferred, check_preferred_pair, preferred_expiration};
 use crate::error::{BodyErrorResponses, GraphError};
+use crate::state::AppState;
 use crate::store::Write;
 
 /// Set the user's preferred availability and activity, which override every session while

@@ -9,10 +9,10 @@ use super::body::Body;
 use super::odata::{collection_context, presence_context, sequence_number};
 use super::select;
 use super::target::{Allowed, Target, ToRead, ToReadMany, UserPath, normalise_user_id};
-use crate::app::AppState;
 use crate::auth::Access;
 use crate::engine::PresenceView;
 use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
+use crate::state::AppState;
 
 /// Most ids one `getPresencesByUserId` accepts (Graph's documented limit).
 pub const MAX_BATCH_IDS: usize = 650;

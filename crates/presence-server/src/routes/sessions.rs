@@ -5,10 +5,10 @@ use presence_model::{ClearPresenceRequest, SetPresenceRequest};
 
 use super::body::Body;
 use super::target::{Target, ToWrite, UserPath};
-use crate::app::AppState;
 use crate::auth::Caller;
 use crate::engine::{Session, SessionKind, check_session_pair, session_expiration};
 use crate::error::{BodyErrorResponses, GraphError};
+use crate::state::AppState;
 use crate::store::{Write, Written};
 
 /// Longest session id accepted; application ids are 36-character GUIDs.

@@ -5,9 +5,9 @@ use presence_model::SetStatusMessageRequest;
 
 use super::body::Body;
 use super::target::{Target, ToWrite, UserPath};
-use crate::app::AppState;
 use crate::engine::status_message;
 use crate::error::{BodyErrorResponses, GraphError};
+use crate::state::AppState;
 use crate::store::Write;
 
 /// Set (or, with empty content, clear) the user's status message.

@@ -5,12 +5,12 @@ use presence_model::{Subscription, SubscriptionCollection, SubscriptionPatch};
 
 use super::body::{Body, EmptyBody};
 use super::target::{Allowed, ToSubscribe};
-use crate::app::AppState;
 use crate::auth::{Access, Caller, subscription_owner};
 use crate::engine::graph_time::graph_timestamp;
 use crate::engine::subscription::{check_fields, check_url, expiration, users_of_resource};
 use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
 use crate::notify::{encryption, handshake};
+use crate::state::AppState;
 use crate::store::{Encryption, SubscriptionRecord, Write, Written};
 
 /// Subscribe to changes of the presence of one user or of up to 650 users.

@@ -10,11 +10,11 @@ use std::marker::PhantomData;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 
-use crate::app::AppState;
 use crate::auth::{Access, Caller};
 use crate::engine::Audience;
 use crate::error::GraphError;
 use crate::overload::Authenticated;
+use crate::state::AppState;
 use crate::store::UserKey;
 
 /// Longest user id accepted, in characters; Entra object ids are 36.

@@ -11,11 +11,11 @@ use presence_model::{ImportOutcome, Snapshot};
 use serde::Deserialize;
 
 use super::AdminCaller;
-use crate::app::AppState;
 use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
 use crate::history::WriteCause;
 use crate::routes::body::{Body, json_config_up_to};
 use crate::routes::fallback::method_not_allowed;
+use crate::state::AppState;
 pub use import::Mode;
 
 /// Largest snapshot accepted by `POST /admin/import` (a seed of ~100,000 users).
