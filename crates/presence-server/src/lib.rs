@@ -39,6 +39,7 @@ pub mod signing;
 pub mod state;
 pub mod store;
 pub mod streams;
+pub mod surface;
 pub mod throttle;
 pub mod tls;
 pub mod ui;

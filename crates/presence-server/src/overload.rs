@@ -32,9 +32,6 @@ use crate::state::AppState;
 /// Seconds a shed client is told to wait.
 const RETRY_AFTER_SECONDS: u32 = 1;
 
-/// Paths that are never shed.
-const HEALTH_PATHS: [&str; 2] = ["/livez", "/healthz"];
-
 /// The outcome of verifying a request's token, computed once by [`limit`].
 #[derive(Debug, Clone)]
 pub struct Authenticated(pub Result<Caller, AuthError>);
@@ -157,7 +154,7 @@ pub async fn limit(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let limit = req.app_data::<web::Data<InFlightLimit>>().cloned();
     let limit = match limit {
-        Some(limit) if !HEALTH_PATHS.contains(&req.path()) => limit,
+        Some(limit) if !crate::surface::is_health(req.path()) => limit,
         _ => {
             return next
                 .call(req)

@@ -32,31 +32,6 @@ use actix_web::web;
 
 pub use caller::AdminCaller;
 
-/// Paths outside the API proper (prefixes): the control plane, health checks, the API
-/// description and docs, the authority's device sign-in page. They are neither journaled
-/// (reading the journal must not fill it) nor faulted (a rule must not lock its operator
-/// out).
-pub const OUTSIDE_THE_API: [&str; 8] = [
-    "/admin",
-    "/metrics",
-    "/livez",
-    "/healthz",
-    "/openapi.json",
-    "/docs",
-    "/ui",
-    "/devicelogin",
-];
-
-/// Whether `path` is outside the API proper: [`OUTSIDE_THE_API`], and the authority's
-/// endpoints (`/{tenant}/oauth2/…`, `/{tenant}/discovery/…`, the discovery documents), whose
-/// requests carry secrets and passwords a journal must never keep.
-pub fn outside_the_api(path: &str) -> bool {
-    OUTSIDE_THE_API
-        .iter()
-        .any(|prefix| path.starts_with(prefix))
-        || crate::authority::is_authority_path(path)
-}
-
 /// Every admin route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(clock::configure)

@@ -22,7 +22,7 @@ pub async fn inject(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let faults = req.app_data::<web::Data<Faults>>().cloned();
     let faults = match faults {
-        Some(faults) if faults.any() && !crate::admin::outside_the_api(req.path()) => faults,
+        Some(faults) if faults.any() && !crate::surface::outside_the_api(req.path()) => faults,
         _ => {
             return next
                 .call(req)

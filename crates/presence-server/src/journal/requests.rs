@@ -100,7 +100,7 @@ pub async fn record(
 }
 
 fn journaled(path: &str) -> bool {
-    !crate::admin::outside_the_api(path)
+    !crate::surface::outside_the_api(path)
 }
 
 /// The response with its body kept (up to [`MAX_BODY`]); event streams are left alone.

@@ -16,7 +16,7 @@ pub async fn measure(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let Some(metrics) = get().filter(|_| !crate::admin::outside_the_api(req.path())) else {
+    let Some(metrics) = get().filter(|_| !crate::surface::outside_the_api(req.path())) else {
         return next.call(req).await;
     };
     let started = Instant::now();

@@ -135,15 +135,6 @@ impl Modify for BearerToken {
 /// them, reach them through a client whose base URL is the server's root.)
 struct AdminAtRoot;
 
-/// The prefix of every control-plane path.
-const ADMIN_PREFIX: &str = "/admin";
-/// The prefix of every authority path (Entra's: a tenant first).
-const AUTHORITY_PREFIX: &str = "/{tenant}/";
-/// The authority's device sign-in page.
-const DEVICE_LOGIN: &str = "/devicelogin";
-/// The Prometheus scrape endpoint.
-const METRICS: &str = "/metrics";
-
 impl Modify for AdminAtRoot {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let root = utoipa::openapi::server::ServerBuilder::new()
@@ -153,11 +144,7 @@ impl Modify for AdminAtRoot {
             ))
             .build();
         for (path, item) in openapi.paths.paths.iter_mut() {
-            if path.starts_with(ADMIN_PREFIX)
-                || path.starts_with(AUTHORITY_PREFIX)
-                || path == DEVICE_LOGIN
-                || path == METRICS
-            {
+            if crate::surface::at_root(path) {
                 item.servers = Some(vec![root.clone()]);
             }
         }

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use utoipa::OpenApi;
 
 use super::ApiDoc;
-use crate::routes::API_VERSIONS;
+use crate::surface::API_VERSIONS;
 
 /// (method in upper case, canonical path) → operation id.
 type Table = HashMap<(String, String), String>;

@@ -21,8 +21,7 @@ pub mod target;
 
 use actix_web::{FromRequest, Handler, Responder, web};
 
-/// The API versions Graph clients put in the path; both serve the same operations.
-pub const API_VERSIONS: [&str; 2] = ["/v1.0", "/beta"];
+pub use crate::surface::API_VERSIONS;
 
 /// The path shapes that address one user's presence (`{id}` is the user id; `/me` is the
 /// signed-in user of a delegated token).
