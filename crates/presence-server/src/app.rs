@@ -14,27 +14,29 @@ use crate::body_deadline::{self, BodyDeadline};
 use crate::clock::SharedClock;
 use crate::config::{ClockMode, Config};
 use crate::faults;
+use crate::http::body;
 use crate::journal;
 use crate::overload::{self, InFlightLimit};
+use crate::request_id;
 use crate::routes;
 use crate::state::AppState;
 use crate::store::Store;
-use crate::{request_id, routes::body};
 
 /// Registers everything the server answers, on any actix `App`.
 pub fn configure(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig) + Clone {
+    // Built once, not per worker.
+    let document = crate::openapi::served_document(!matches!(*state.auth, Authenticator::Disabled));
     move |cfg: &mut web::ServiceConfig| {
-        let auth_on = !matches!(state.auth, Authenticator::Disabled);
         cfg.app_data(state.clone())
+            .app_data(web::Data::from(state.auth.clone()))
             .app_data(web::Data::from(state.journal.clone()))
             .app_data(web::Data::from(state.faults.clone()))
             .app_data(body::json_config())
             .app_data(body::payload_config())
             .app_data(body::query_config())
-            .configure(|cfg| routes::configure(cfg, auth_on))
+            .configure(|cfg| routes::configure(cfg, document.clone()))
             .configure(crate::admin::configure)
             .configure(crate::authority::configure)
-            .configure(crate::metrics::configure)
             .configure(crate::ui::configure);
     }
 }
@@ -42,6 +44,8 @@ pub fn configure(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig)
 /// Opens the store, binds, serves until SIGINT or SIGTERM, then drains and closes the store.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let signals = ShutdownSignals::install();
+    // The middleware that names operations (journal, faults, metrics) is handed their table.
+    crate::operations::install(crate::openapi::operation_table());
     let open_files = crate::connections::raise_open_files_limit();
     let database_url = config.database_url();
     // Keys first: a configuration mistake is reported before any database is touched.
@@ -146,7 +150,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             .wrap(from_fn(crate::connections::shed_keep_alive))
             .wrap(from_fn(routes::docs::headers))
             .configure(configure.clone())
-            .default_service(web::to(routes::fallback::not_found))
+            .default_service(web::to(crate::http::fallback::not_found))
     })
     .disable_signals()
     .on_connect(move |_, data| counted.opened(data))

@@ -5,10 +5,6 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 
-use crate::admin::snapshot::files::SeedMode;
-use crate::notify::outbound::TargetPolicy;
-use crate::notify::payload::Shape;
-
 /// The default listen address: loopback only, so a fresh start exposes nothing to the network.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8465";
 
@@ -143,13 +139,13 @@ pub struct Config {
 
     /// Event streams (`/events/presence`, `/admin/events`) open at once on this server;
     /// past it a new stream is answered 503 with Retry-After.
-    #[arg(long, env = "PRESENCE_MAX_STREAMS", default_value_t = crate::streams::MAX_STREAMS,
+    #[arg(long, env = "PRESENCE_MAX_STREAMS", default_value_t = MAX_STREAMS,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_streams: u32,
 
     /// Event streams one application may hold at once within a tenant; past it its new
     /// streams are answered 429 with Retry-After, while other applications still get theirs.
-    #[arg(long, env = "PRESENCE_MAX_STREAMS_PER_APP", default_value_t = crate::streams::MAX_STREAMS_PER_APP,
+    #[arg(long, env = "PRESENCE_MAX_STREAMS_PER_APP", default_value_t = MAX_STREAMS_PER_APP,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_streams_per_app: u32,
 
@@ -294,7 +290,6 @@ impl Config {
         }
     }
 
-    /// The data directory in force.
     /// Where the server's certificate comes from, with --tls.
     pub fn certificate_source(&self) -> Option<crate::tls::CertificateSource> {
         if !self.tls {
@@ -312,6 +307,7 @@ impl Config {
         })
     }
 
+    /// The data directory in force.
     pub fn data_dir(&self) -> PathBuf {
         self.data_dir
             .clone()
@@ -366,6 +362,46 @@ fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
         .ok()
         .filter(|d| !d.is_zero())
         .ok_or_else(|| format!("'{text}' must be positive"))
+}
+
+// The vocabularies of the options, kept here so that configuration depends on nothing
+// above it; the modules that act on them import them from here.
+
+/// Default of `--max-streams`: streams open at once on one server.
+pub const MAX_STREAMS: u32 = 4096;
+/// Default of `--max-streams-per-app`: streams one application (or, without one, one
+/// tenant's callers) may hold at once within a tenant.
+pub const MAX_STREAMS_PER_APP: u32 = 256;
+
+/// When a seed file is loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SeedMode {
+    /// Only into an empty database (no user, no subscription): the first start.
+    IfEmpty,
+    /// On every start, replacing whatever is there.
+    Replace,
+}
+
+/// Which addresses notification URLs may reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum TargetPolicy {
+    /// Any address, loopback and private networks included (local development).
+    #[default]
+    Any,
+    /// Public addresses only (a service reachable by untrusted subscribers).
+    Public,
+}
+
+/// What `resourceData` carries in clear (`--notifications`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shape {
+    /// The user's id, availability and activity: receivers need no second request.
+    #[default]
+    Detailed,
+    /// Exactly Graph's: only `@odata.id`, `@odata.type` and `id` in clear (the presence
+    /// itself only in a rich notification's encrypted content), so an app's parser meets
+    /// what production sends.
+    Graph,
 }
 
 #[cfg(test)]

@@ -19,22 +19,16 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::AUTHORIZATION;
 use actix_web::middleware::Next;
-use actix_web::{HttpMessage, ResponseError, web};
+use actix_web::{ResponseError, web};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::auth::verify::AuthError;
 use crate::auth::{Caller, CallerKind};
 use crate::error::GraphError;
-use crate::state::AppState;
 
 /// Seconds a shed client is told to wait.
 const RETRY_AFTER_SECONDS: u32 = 1;
-
-/// The outcome of verifying a request's token, computed once by [`limit`].
-#[derive(Debug, Clone)]
-pub struct Authenticated(pub Result<Caller, AuthError>);
 
 /// The in-flight budget shared by all workers, and what each tenant and application holds.
 #[derive(Debug, Clone)]
@@ -162,18 +156,14 @@ pub async fn limit(
                 .map(ServiceResponse::map_into_boxed_body);
         }
     };
-    let authenticated = authenticate(&req);
+    // Verified here, once, for every later reader (`auth::request`).
+    let authenticated = crate::auth::request::caller(req.request());
     // Behind a trusted proxy, the client it forwards for (`crate::public_url`).
     let peer = crate::public_url::PublicAddresses::of(req.request()).client_address(req.request());
     let buckets = authenticated
         .as_ref()
         .map(|authenticated| buckets_of(authenticated, peer))
         .unwrap_or_default();
-    if let Some(authenticated) = authenticated {
-        // Typed, so the extractors and the journal find it (a bare `Result` would be a
-        // different extension, and every extractor would verify the token again).
-        req.extensions_mut().insert(Authenticated(authenticated));
-    }
     let Some(slot) = limit.admit(buckets) else {
         // In the shape of the operation's other errors: the authority's own where it has one.
         let response = req
@@ -187,17 +177,6 @@ pub async fn limit(
     let response = next.call(req).await;
     drop(slot);
     response.map(ServiceResponse::map_into_boxed_body)
-}
-
-/// The caller per the server's authenticator (without throttling, which the extractors
-/// apply), or `None` when the application state is not there (tests of other middleware).
-fn authenticate(req: &ServiceRequest) -> Option<Result<Caller, AuthError>> {
-    let state = req.app_data::<web::Data<AppState>>()?;
-    let header = req
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|value| value.to_str().ok());
-    Some(state.auth.authenticate(header))
 }
 
 #[cfg(test)]

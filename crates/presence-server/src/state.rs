@@ -18,7 +18,8 @@ use crate::throttle::Throttle;
 /// What every handler can reach.
 pub struct AppState {
     pub store: Store,
-    pub auth: Authenticator,
+    /// Also the app's own data, for `auth::request`.
+    pub auth: Arc<Authenticator>,
     pub clock: SharedClock,
     /// Present only with `--clock manual`: the handle the admin clock endpoint moves.
     pub manual_clock: Option<Arc<ManualClock>>,
@@ -117,7 +118,7 @@ impl AppState {
         };
         Ok(Self {
             store,
-            auth,
+            auth: Arc::new(auth),
             clock,
             manual_clock,
             throttle: config.throttle.map(Throttle::new),

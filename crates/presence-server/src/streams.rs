@@ -16,12 +16,6 @@ use tokio::sync::watch;
 
 use crate::error::GraphError;
 
-/// Default of `--max-streams`: streams open at once on one server.
-pub const MAX_STREAMS: u32 = 4096;
-/// Default of `--max-streams-per-app`: streams one application (or, without one, one
-/// tenant's callers) may hold at once within a tenant.
-pub const MAX_STREAMS_PER_APP: u32 = 256;
-
 /// The final event of a stream closed because the server stops.
 pub const SHUTDOWN_EVENT: &[u8] = b"event: end\ndata: {\"reason\":\"shutdown\",\"message\":\"The server is stopping; reconnect once it is back.\"}\n\n";
 
@@ -63,7 +57,10 @@ struct Counts {
 
 impl Default for Streams {
     fn default() -> Self {
-        Self::new(MAX_STREAMS as usize, MAX_STREAMS_PER_APP as usize)
+        Self::new(
+            crate::config::MAX_STREAMS as usize,
+            crate::config::MAX_STREAMS_PER_APP as usize,
+        )
     }
 }
 

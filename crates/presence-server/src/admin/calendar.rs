@@ -11,8 +11,8 @@ use super::scope::{UserOfTenant, printable, time, user_key};
 use crate::engine::calendar::{CalendarEntry, ShowAs};
 use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
 use crate::history::WriteCause;
-use crate::routes::body::Body;
-use crate::routes::fallback::method_not_allowed;
+use crate::http::body::Body;
+use crate::http::fallback::method_not_allowed;
 use crate::state::AppState;
 use crate::store::{Write, Written};
 

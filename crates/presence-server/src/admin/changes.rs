@@ -16,7 +16,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use super::AdminCaller;
 use super::scope::{UserOfTenant, tenant_id};
 use crate::error::{ErrorResponses, GraphError};
-use crate::routes::fallback::method_not_allowed;
+use crate::http::fallback::method_not_allowed;
 use crate::state::AppState;
 
 /// A comment this often keeps proxies from closing an idle stream, and finds a client that

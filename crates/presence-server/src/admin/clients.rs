@@ -13,8 +13,8 @@ use crate::engine::session::UNTIL_REMOVED;
 use crate::engine::{Session, SessionKind};
 use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
 use crate::history::WriteCause;
-use crate::routes::body::Body;
-use crate::routes::fallback::method_not_allowed;
+use crate::http::body::Body;
+use crate::http::fallback::method_not_allowed;
 use crate::state::AppState;
 use crate::store::{Write, Written};
 

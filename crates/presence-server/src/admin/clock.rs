@@ -8,8 +8,8 @@ use presence_model::{ClockAdvance, ClockReading};
 use super::AdminCaller;
 use crate::engine::duration::parse_duration;
 use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
-use crate::routes::body::Body;
-use crate::routes::fallback::method_not_allowed;
+use crate::http::body::Body;
+use crate::http::fallback::method_not_allowed;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

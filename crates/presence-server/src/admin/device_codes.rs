@@ -7,8 +7,8 @@ use presence_model::DeviceCodeApproval;
 use super::AdminCaller;
 use crate::authority::devices;
 use crate::error::{BodyErrorResponses, GraphError};
-use crate::routes::body::Body;
-use crate::routes::fallback::method_not_allowed;
+use crate::http::body::Body;
+use crate::http::fallback::method_not_allowed;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

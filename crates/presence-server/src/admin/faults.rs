@@ -6,8 +6,8 @@ use presence_model::{FaultRule, FaultRuleCollection};
 use super::AdminCaller;
 use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
 use crate::faults::Faults;
-use crate::routes::body::Body;
-use crate::routes::fallback::method_not_allowed;
+use crate::http::body::Body;
+use crate::http::fallback::method_not_allowed;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(

@@ -7,7 +7,7 @@ use presence_model::ServerInfo;
 use super::AdminCaller;
 use crate::auth::Authenticator;
 use crate::error::{ErrorResponses, GraphError};
-use crate::routes::fallback::method_not_allowed;
+use crate::http::fallback::method_not_allowed;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -49,7 +49,7 @@ pub async fn server_info(
         now: now.to_string(),
         database: state.store.kind().to_owned(),
         in_memory: state.in_memory,
-        auth: if matches!(state.auth, Authenticator::Disabled) {
+        auth: if matches!(*state.auth, Authenticator::Disabled) {
             "none"
         } else {
             "jwt"

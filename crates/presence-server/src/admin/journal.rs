@@ -8,8 +8,8 @@ use serde::Deserialize;
 
 use super::AdminCaller;
 use crate::error::{ErrorResponses, GraphError};
+use crate::http::fallback::method_not_allowed;
 use crate::journal::Journal;
-use crate::routes::fallback::method_not_allowed;
 
 /// Entries a page holds unless `top` says otherwise.
 const DEFAULT_TOP: usize = 100;

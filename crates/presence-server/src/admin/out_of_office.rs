@@ -10,8 +10,8 @@ use super::scope::{UserOfTenant, time};
 use crate::engine::out_of_office::AutomaticReplies;
 use crate::error::{BodyErrorResponses, GraphError};
 use crate::history::WriteCause;
-use crate::routes::body::Body;
-use crate::routes::fallback::method_not_allowed;
+use crate::http::body::Body;
+use crate::http::fallback::method_not_allowed;
 use crate::state::AppState;
 use crate::store::Write;
 

@@ -7,7 +7,7 @@ use presence_model::SubscriptionCollection;
 use super::AdminCaller;
 use super::scope::tenant_id;
 use crate::error::{ErrorResponses, GraphError};
-use crate::routes::fallback::method_not_allowed;
+use crate::http::fallback::method_not_allowed;
 use crate::routes::subscriptions::view;
 use crate::state::AppState;
 

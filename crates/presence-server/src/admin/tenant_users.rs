@@ -9,7 +9,7 @@ use super::AdminCaller;
 use super::scope::{UserOfTenant, tenant_id};
 use crate::engine::{Audience, SessionKind, UserState};
 use crate::error::{ErrorResponses, GraphError};
-use crate::routes::fallback::method_not_allowed;
+use crate::http::fallback::method_not_allowed;
 use crate::routes::presence::presence_body;
 use crate::state::AppState;
 

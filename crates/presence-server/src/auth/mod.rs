@@ -4,6 +4,7 @@
 //!   JWKS file), the 401 answers;
 //! - [`verified`]: tokens already verified, so each is checked once and not per request;
 //! - [`caller`]: who is calling (application or delegated user, tenant, app id);
+//! - [`request`]: a request's caller, verified once per request;
 //! - [`permission`]: Graph's permission table, the 403 answers;
 //! - [`subscription_owner`]: who may see, change and delete a subscription;
 //! - [`secret`]: the development secret kept in the data directory;
@@ -12,6 +13,7 @@
 pub mod caller;
 pub mod jwks;
 pub mod permission;
+pub mod request;
 pub mod secret;
 pub mod setup;
 pub mod subscription_owner;

@@ -18,7 +18,7 @@ use super::guessing::Subject;
 use super::responses::PageFailures;
 use super::{identities, page};
 use crate::config::SignIn;
-use crate::routes::fallback::method_not_allowed;
+use crate::http::fallback::method_not_allowed;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

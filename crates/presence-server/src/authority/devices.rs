@@ -20,7 +20,7 @@ use super::guessing::Subject;
 use super::page;
 use super::responses::{PageFailures, TokenEndpointFailures};
 use crate::config::SignIn;
-use crate::routes::fallback::method_not_allowed;
+use crate::http::fallback::method_not_allowed;
 use crate::state::AppState;
 use crate::store::identities::UserRecord;
 

@@ -6,7 +6,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::json;
 
-use crate::routes::fallback::method_not_allowed;
+use crate::http::fallback::method_not_allowed;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use presence_model::JsonWebKeySet;
 
 use crate::error::{ErrorResponses, GraphError};
-use crate::routes::fallback::method_not_allowed;
+use crate::http::fallback::method_not_allowed;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -27,7 +27,7 @@ use super::guessing::Subject as Guessed;
 use super::responses::TokenEndpointFailures;
 use super::tokens::{self, Grant, Subject};
 use super::{assertion, codes, devices, identities};
-use crate::routes::fallback::method_not_allowed;
+use crate::http::fallback::method_not_allowed;
 use crate::state::AppState;
 use crate::store::identities::ApplicationRecord;
 

@@ -12,8 +12,8 @@ use actix_web::web::{self, Bytes};
 use actix_web::{HttpMessage, HttpResponse, ResponseError};
 
 use super::{Applied, Faults, Subject, Target};
-use crate::openapi::operations;
-use crate::overload::Authenticated;
+use crate::auth::request::Authenticated;
+use crate::operations;
 
 /// Middleware: applies the first rule that fires, if any.
 pub async fn inject(

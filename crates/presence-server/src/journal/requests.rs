@@ -21,9 +21,9 @@ use tokio_stream::Stream;
 
 use super::{Journal, MAX_BODY};
 use crate::auth::CallerKind;
+use crate::auth::request::Authenticated;
 use crate::faults::Applied;
-use crate::openapi::operations;
-use crate::overload::Authenticated;
+use crate::operations;
 use crate::request_id;
 
 /// Middleware: records the request once its answer is ready.

@@ -1,4 +1,4 @@
-//! Prometheus metrics at `GET /metrics` (prometheus-client, the Prometheus project's Rust
+//! Prometheus metrics, served at `GET /metrics` by `routes::metrics` (prometheus-client, the Prometheus project's Rust
 //! client; OpenMetrics text): what the service does, for operators and for the benchmark.
 //!
 //! - `presence_http_requests` and `presence_http_request_duration_seconds`, per operation
@@ -13,16 +13,6 @@
 //! each report costs one atomic load then.
 
 pub mod requests;
-pub mod route;
-
-/// The `/metrics` route.
-pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
-    cfg.service(
-        actix_web::web::resource("/metrics")
-            .get(route::metrics)
-            .default_service(crate::routes::fallback::method_not_allowed("GET")),
-    );
-}
 
 use std::sync::OnceLock;
 

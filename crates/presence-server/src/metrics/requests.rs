@@ -10,7 +10,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 
 use super::{OperationLabel, RequestLabels, get};
-use crate::openapi::operations;
+use crate::operations;
 
 pub async fn measure(
     req: ServiceRequest,

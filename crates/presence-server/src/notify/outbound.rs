@@ -14,7 +14,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use clap::ValueEnum;
+pub use crate::config::TargetPolicy;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 /// The most of a receiver's answer ever read (a validation token is ~50 bytes).
@@ -22,16 +22,6 @@ pub const MAX_ANSWER_BYTES: usize = 4 * 1024;
 
 /// How long establishing a connection to a receiver may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Which addresses notification URLs may reach.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum TargetPolicy {
-    /// Any address, loopback and private networks included (local development).
-    #[default]
-    Any,
-    /// Public addresses only (a service reachable by untrusted subscribers).
-    Public,
-}
 
 /// The client every handshake and delivery uses.
 pub fn client(policy: TargetPolicy) -> reqwest::Client {

@@ -3,20 +3,9 @@
 use presence_model::{ChangeNotification, ChangeNotificationCollection, PresenceResourceData};
 
 use super::encryption;
+pub use crate::config::Shape;
 use crate::engine::graph_time::graph_timestamp;
 use crate::store::PendingNotification;
-
-/// What `resourceData` carries in clear (`--notifications`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Shape {
-    /// The user's id, availability and activity: receivers need no second request.
-    #[default]
-    Detailed,
-    /// Exactly Graph's: only `@odata.id`, `@odata.type` and `id` in clear (the presence
-    /// itself only in a rich notification's encrypted content), so an app's parser meets
-    /// what production sends.
-    Graph,
-}
 
 /// The `changeNotificationCollection` for one pending notification; for a rich subscription
 /// the resource data is also sent encrypted with the subscriber's certificate.

@@ -5,13 +5,12 @@
 //! database or a running server.
 
 pub mod downgrade;
-pub mod operations;
 pub mod snapshot_schema;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{admin, authority, metrics, routes};
+use crate::{admin, authority, routes};
 
 /// Operations and schemas of the Graph presence API, relative to a version base URL
 /// (`http://host:port/v1.0` or `.../beta`).
@@ -77,7 +76,7 @@ use crate::{admin, authority, metrics, routes};
         admin::tenant_subscriptions::list_tenant_subscriptions,
         admin::changes::user_changes,
         admin::changes::admin_events,
-        metrics::route::metrics,
+        routes::metrics::metrics,
         authority::keys::signing_keys,
         authority::discovery::openid_configuration,
         authority::discovery::openid_configuration_v1,
@@ -147,6 +146,46 @@ impl Modify for AdminAtRoot {
             if crate::surface::at_root(path) {
                 item.servers = Some(vec![root.clone()]);
             }
+        }
+    }
+}
+
+/// (method, path template) → operation id of every operation the description has: what
+/// `crate::operations` is handed at start.
+pub fn operation_table() -> crate::operations::Table {
+    let doc = ApiDoc::openapi();
+    let mut table = crate::operations::Table::new();
+    for (path, item) in &doc.paths.paths {
+        let operations = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ];
+        for (method, operation) in operations {
+            if let Some(id) = operation.as_ref().and_then(|o| o.operation_id.clone()) {
+                table.insert((method.to_owned(), path.clone()), id);
+            }
+        }
+    }
+    table
+}
+
+/// The document `/openapi.json` serves: without its bearer security when `auth_on` is false,
+/// so that clients and schema-driven tools do not expect (or send) a token this server never
+/// asks for; `None` (and `/docs` off) if it cannot be built.
+pub fn served_document(auth_on: bool) -> Option<serde_json::Value> {
+    match document() {
+        Ok(mut document) => {
+            if !auth_on {
+                without_security(&mut document);
+            }
+            Some(document)
+        }
+        Err(error) => {
+            tracing::error!(%error, "cannot build the OpenAPI document; /docs is off");
+            None
         }
     }
 }

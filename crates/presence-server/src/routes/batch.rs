@@ -17,9 +17,9 @@ use actix_web::http::header::AUTHORIZATION;
 use actix_web::{HttpRequest, web};
 use presence_model::{BatchRequest, BatchRequestItem, BatchResponse, BatchResponseItem};
 
-use super::body::Body;
 use crate::auth::Caller;
 use crate::error::{BodyErrorResponses, GraphError};
+use crate::http::body::Body;
 use crate::state::AppState;
 
 /// Most requests in one batch (Graph's limit).

@@ -8,26 +8,18 @@ use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::openapi;
-
-/// `auth_on`: without authentication the document drops its bearer security, so that clients
-/// and schema-driven tools do not expect (or send) a token this server never asks for.
-pub fn configure(cfg: &mut web::ServiceConfig, auth_on: bool) {
-    match openapi::document() {
-        Ok(mut document) => {
-            if !auth_on {
-                openapi::without_security(&mut document);
-            }
-            cfg.service(
-                SwaggerUi::new("/docs/{_:.*}").external_url_unchecked("/openapi.json", document),
-            )
-            .service(web::resource("/docs").get(|| async {
-                HttpResponse::PermanentRedirect()
-                    .insert_header(("location", "/docs/"))
-                    .finish()
-            }));
-        }
-        Err(error) => tracing::error!(%error, "cannot build the OpenAPI document; /docs is off"),
+/// `document`: what `/openapi.json` serves (`crate::openapi::served_document`), handed over
+/// by the app; without one, `/docs` is off.
+pub fn configure(cfg: &mut web::ServiceConfig, document: Option<serde_json::Value>) {
+    if let Some(document) = document {
+        cfg.service(
+            SwaggerUi::new("/docs/{_:.*}").external_url_unchecked("/openapi.json", document),
+        )
+        .service(web::resource("/docs").get(|| async {
+            HttpResponse::PermanentRedirect()
+                .insert_header(("location", "/docs/"))
+                .finish()
+        }));
     }
 }
 

@@ -3,10 +3,10 @@
 use actix_web::{HttpResponse, web};
 use presence_model::SetLocationRequest;
 
-use super::body::{Body, EmptyBody};
 use super::target::{Target, ToWriteLocation, UserPath};
 use crate::engine::location;
 use crate::error::{BodyErrorResponses, GraphError};
+use crate::http::body::{Body, EmptyBody};
 use crate::state::AppState;
 use crate::store::{LocationLayer, Write};
 

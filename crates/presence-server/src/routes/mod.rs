@@ -2,24 +2,27 @@
 //! every alias Graph has. Handlers stay thin: extract, call the engine and the store, answer.
 
 pub mod batch;
-pub mod body;
+
 pub mod docs;
 pub mod events;
-pub mod fallback;
+
 pub mod health;
 pub mod location;
 pub mod metadata;
+pub mod metrics;
 pub mod odata;
 pub mod preferred;
 pub mod presence;
 pub mod select;
 pub mod sessions;
 pub mod status_message;
-pub mod strict_json;
+
 pub mod subscriptions;
 pub mod target;
 
 use actix_web::{FromRequest, Handler, Responder, web};
+
+use crate::http::fallback;
 
 pub use crate::surface::API_VERSIONS;
 
@@ -31,9 +34,9 @@ pub const PRESENCE_PATHS: [&str; 3] = [
     "/me/presence",
 ];
 
-/// Everything but the admin routes. `auth_on`: whether the served document declares bearer
-/// security (a `--auth none` server serves it without, since it requires no token).
-pub fn configure(cfg: &mut web::ServiceConfig, auth_on: bool) {
+/// Graph's routes, and the operator's: health checks, `/metrics`, the API description
+/// `document` and its explorer (`/docs`). Admin and authority routes are their own modules'.
+pub fn configure(cfg: &mut web::ServiceConfig, document: Option<serde_json::Value>) {
     cfg.service(
         web::resource("/healthz")
             .get(health::healthz)
@@ -44,7 +47,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, auth_on: bool) {
             .get(health::livez)
             .default_service(fallback::method_not_allowed("GET")),
     );
-    cfg.configure(|cfg| docs::configure(cfg, auth_on));
+    cfg.service(
+        web::resource("/metrics")
+            .get(metrics::metrics)
+            .default_service(fallback::method_not_allowed("GET")),
+    );
+    cfg.configure(|cfg| docs::configure(cfg, document));
     for version in API_VERSIONS {
         cfg.service(web::scope(version).configure(graph_api));
     }

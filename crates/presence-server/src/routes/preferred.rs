@@ -3,10 +3,10 @@
 use actix_web::{HttpResponse, web};
 use presence_model::SetUserPreferredPresenceRequest;
 
-use super::body::{Body, EmptyBody};
 use super::target::{Target, ToWrite, UserPath};
 use crate::engine::preferred::{Preferred, check_preferred_pair, preferred_expiration};
 use crate::error::{BodyErrorResponses, GraphError};
+use crate::http::body::{Body, EmptyBody};
 use crate::state::AppState;
 use crate::store::Write;
 

@@ -5,13 +5,13 @@ use std::collections::HashSet;
 use actix_web::{HttpRequest, HttpResponse, web};
 use presence_model::{GetPresencesByUserIdRequest, Presence, PresenceCollection};
 
-use super::body::Body;
 use super::odata::{collection_context, presence_context, sequence_number};
 use super::select;
 use super::target::{Allowed, Target, ToRead, ToReadMany, UserPath, normalise_user_id};
 use crate::auth::Access;
 use crate::engine::PresenceView;
 use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
+use crate::http::body::Body;
 use crate::state::AppState;
 
 /// Most ids one `getPresencesByUserId` accepts (Graph's documented limit).

@@ -3,11 +3,11 @@
 use actix_web::{HttpResponse, web};
 use presence_model::{ClearPresenceRequest, SetPresenceRequest};
 
-use super::body::Body;
 use super::target::{Target, ToWrite, UserPath};
 use crate::auth::Caller;
 use crate::engine::{Session, SessionKind, check_session_pair, session_expiration};
 use crate::error::{BodyErrorResponses, GraphError};
+use crate::http::body::Body;
 use crate::state::AppState;
 use crate::store::{Write, Written};
 

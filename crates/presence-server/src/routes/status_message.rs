@@ -3,10 +3,10 @@
 use actix_web::{HttpResponse, web};
 use presence_model::SetStatusMessageRequest;
 
-use super::body::Body;
 use super::target::{Target, ToWrite, UserPath};
 use crate::engine::status_message;
 use crate::error::{BodyErrorResponses, GraphError};
+use crate::http::body::Body;
 use crate::state::AppState;
 use crate::store::Write;
 

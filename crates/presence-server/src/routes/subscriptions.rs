@@ -3,12 +3,12 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use presence_model::{Subscription, SubscriptionCollection, SubscriptionPatch};
 
-use super::body::{Body, EmptyBody};
 use super::target::{Allowed, ToSubscribe};
 use crate::auth::{Access, Caller, subscription_owner};
 use crate::engine::graph_time::graph_timestamp;
 use crate::engine::subscription::{check_fields, check_url, expiration, users_of_resource};
 use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
+use crate::http::body::{Body, EmptyBody};
 use crate::notify::{encryption, handshake};
 use crate::state::AppState;
 use crate::store::{Encryption, SubscriptionRecord, Write, Written};

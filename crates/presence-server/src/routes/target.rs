@@ -7,13 +7,11 @@
 use std::future::{Ready, ready};
 use std::marker::PhantomData;
 
-use actix_web::http::header::AUTHORIZATION;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use crate::auth::{Access, Caller};
 use crate::engine::Audience;
 use crate::error::GraphError;
-use crate::overload::Authenticated;
 use crate::state::AppState;
 use crate::store::UserKey;
 
@@ -148,20 +146,10 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, GraphError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| GraphError::internal(&std::io::Error::other("no application state")))?;
-    // The in-flight middleware has usually verified the token already.
-    let verified = req
-        .extensions()
-        .get::<Authenticated>()
-        .map(|Authenticated(result)| result.clone());
-    let verified = verified.unwrap_or_else(|| {
-        // A header that is not text carries no usable token: treated as absent.
-        let header = req
-            .headers()
-            .get(AUTHORIZATION)
-            .and_then(|value| value.to_str().ok());
-        state.auth.authenticate(header)
-    });
-    let caller = verified.map_err(GraphError::from)?;
+    // The in-flight middleware has usually verified the token already (`auth::request`).
+    let caller = crate::auth::request::caller(req)
+        .ok_or_else(|| GraphError::internal(&std::io::Error::other("no authenticator")))?
+        .map_err(GraphError::from)?;
     if let Some(throttle) = &state.throttle {
         throttle.admit(&caller, std::time::Instant::now())?;
     }

@@ -8,16 +8,8 @@ use presence_model::Snapshot;
 
 use super::{export, import};
 use crate::clock::SharedClock;
+pub use crate::config::SeedMode;
 use crate::store::Store;
-
-/// When a seed file is loaded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SeedMode {
-    /// Only into an empty database (no user, no subscription): the first start.
-    IfEmpty,
-    /// On every start, replacing whatever is there.
-    Replace,
-}
 
 /// Loads `path` per `mode`; logs what it did.
 pub async fn seed(

@@ -13,8 +13,8 @@ use serde::Deserialize;
 use super::AdminCaller;
 use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
 use crate::history::WriteCause;
-use crate::routes::body::{Body, json_config_up_to};
-use crate::routes::fallback::method_not_allowed;
+use crate::http::body::{Body, json_config_up_to};
+use crate::http::fallback::method_not_allowed;
 use crate::state::AppState;
 pub use import::Mode;
 

@@ -1,39 +1,30 @@
-//! Which operation (its id in the API description) a request is: for the journal, and for
-//! fault rules that match on operations. Built once from the description itself, so a new
-//! operation is known here the moment it is annotated.
+//! Which operation (its id in the API description) a request is: for the journal, the
+//! fault rules that match on operations, and per-operation metrics.
+//!
+//! The table is handed over at start ([`install`], from `crate::openapi::operation_table`,
+//! built from the description itself, so a new operation is known here the moment it is
+//! annotated), rather than imported: the middleware that reads it sits below the handlers the
+//! description is made of.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use utoipa::OpenApi;
-
-use super::ApiDoc;
 use crate::surface::API_VERSIONS;
 
 /// (method in upper case, canonical path) → operation id.
-type Table = HashMap<(String, String), String>;
+pub type Table = HashMap<(String, String), String>;
 
+static TABLE: OnceLock<Table> = OnceLock::new();
+
+/// Hands the operation table over, once (later calls change nothing).
+pub fn install(table: Table) {
+    let _ = TABLE.set(table);
+}
+
+/// The installed table; empty (no request is an operation) before [`install`].
 fn table() -> &'static Table {
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let doc = ApiDoc::openapi();
-        let mut table = Table::new();
-        for (path, item) in &doc.paths.paths {
-            let operations = [
-                ("GET", &item.get),
-                ("POST", &item.post),
-                ("PUT", &item.put),
-                ("PATCH", &item.patch),
-                ("DELETE", &item.delete),
-            ];
-            for (method, operation) in operations {
-                if let Some(id) = operation.as_ref().and_then(|o| o.operation_id.clone()) {
-                    table.insert((method.to_owned(), path.clone()), id);
-                }
-            }
-        }
-        table
-    })
+    static EMPTY: OnceLock<Table> = OnceLock::new();
+    TABLE.get().unwrap_or_else(|| EMPTY.get_or_init(Table::new))
 }
 
 /// A request's operation id, resolved once per request and left in its extensions by the
@@ -68,6 +59,11 @@ type Templates = HashMap<String, Vec<(Vec<Segment>, &'static str)>>;
 
 fn templates() -> &'static Templates {
     static TEMPLATES: OnceLock<Templates> = OnceLock::new();
+    if TABLE.get().is_none() {
+        // Not installed yet: nothing to remember.
+        static EMPTY: OnceLock<Templates> = OnceLock::new();
+        return EMPTY.get_or_init(Templates::new);
+    }
     TEMPLATES.get_or_init(|| {
         let mut templates = Templates::new();
         for ((method, path), id) in table() {
@@ -141,8 +137,13 @@ fn canonical(pattern: &str) -> String {
 mod tests {
     use super::*;
 
+    fn installed() {
+        install(crate::openapi::operation_table());
+    }
+
     #[test]
     fn every_alias_resolves_to_the_described_operation() {
+        installed();
         let cases = [
             ("GET", "/v1.0/users/{id}/presence", Some("get_presence")),
             ("GET", "/beta/me/presence", Some("get_presence")),
@@ -181,6 +182,7 @@ mod tests {
 
     #[test]
     fn request_paths_resolve_as_their_routes_do() {
+        installed();
         let cases = [
             ("GET", "/v1.0/users/alice/presence", Some("get_presence")),
             ("GET", "/beta/me/presence", Some("get_presence")),

@@ -150,7 +150,7 @@ impl<T: serde::de::DeserializeOwned + 'static> FromRequest for Body<T> {
                     GraphError::bad_request("The request body must be a JSON object.").into(),
                 );
             }
-            super::strict_json::from_value(&value)
+            crate::http::strict_json::from_value(&value)
                 .map(Body)
                 .map_err(|error| body_error(JsonPayloadError::Deserialize(error)).into())
         })

@@ -20,8 +20,8 @@ use crate::error::GraphError;
     )
 )]
 pub async fn metrics() -> Result<HttpResponse, GraphError> {
-    let metrics =
-        super::get().ok_or_else(|| GraphError::not_found("Metrics are off (--metrics false)."))?;
+    let metrics = crate::metrics::get()
+        .ok_or_else(|| GraphError::not_found("Metrics are off (--metrics false)."))?;
     Ok(HttpResponse::Ok()
         .insert_header((
             "content-type",
