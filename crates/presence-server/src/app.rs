@@ -23,12 +23,16 @@ use crate::state::AppState;
 use crate::store::Store;
 
 /// Registers everything the server answers, on any actix `App`.
-pub fn configure(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig) + Clone {
+pub fn configure(
+    state: web::Data<AppState>,
+    authority: web::Data<crate::authority::memory::AuthorityState>,
+) -> impl Fn(&mut web::ServiceConfig) + Clone {
     // Built once, not per worker.
     let document = crate::openapi::served_document(!matches!(*state.auth, Authenticator::Disabled));
     move |cfg: &mut web::ServiceConfig| {
         cfg.app_data(state.clone())
             .app_data(web::Data::from(state.auth.clone()))
+            .app_data(authority.clone())
             .app_data(web::Data::from(state.journal.clone()))
             .app_data(web::Data::from(state.faults.clone()))
             .app_data(body::json_config())
@@ -115,7 +119,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     ));
     let exit_clock = state.clock.clone();
     let batch_target = state.clone();
-    let configure = configure(state);
+    let authority = web::Data::new(crate::authority::memory::AuthorityState::new(
+        config.sign_in,
+    ));
+    let configure = configure(state, authority);
     let in_flight = web::Data::new(InFlightLimit::new(
         config.max_in_flight,
         config.max_in_flight_per_tenant,

@@ -48,18 +48,10 @@ pub struct AppState {
     pub sender: crate::notify::Sender,
     /// The local CA clients must trust, when the server serves HTTPS with one.
     pub ca_path: Option<std::path::PathBuf>,
-    /// Device codes waiting for their user (`authority::devices`).
-    pub device_codes: Arc<crate::authority::devices::DeviceCodes>,
     /// Every presence change this server saw, with its cause (control plane, dashboard).
     pub history: Arc<crate::history::History>,
     /// Open event streams: their caps, and the stop that ends them (`crate::streams`).
     pub streams: Arc<crate::streams::Streams>,
-    /// `--sign-in`: whether the authority's pages ask for the test user's password.
-    pub sign_in: crate::config::SignIn,
-    /// The ids of the client assertions accepted, so none is accepted twice.
-    pub assertions: Arc<crate::authority::assertion::Seen>,
-    /// Recent wrong credentials, per client, user and address (`authority::guessing`).
-    pub guesses: Arc<crate::authority::guessing::Guesses>,
 }
 
 impl AppState {
@@ -133,15 +125,11 @@ impl AppState {
             signer,
             sender,
             ca_path: tls.and_then(|served| served.ca_path.clone()),
-            device_codes: Arc::default(),
             history: Arc::default(),
             streams: Arc::new(crate::streams::Streams::new(
                 config.max_streams as usize,
                 config.max_streams_per_app as usize,
             )),
-            sign_in: config.sign_in,
-            assertions: Arc::default(),
-            guesses: Arc::default(),
         })
     }
 }

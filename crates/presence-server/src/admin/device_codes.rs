@@ -6,6 +6,7 @@ use presence_model::DeviceCodeApproval;
 
 use super::AdminCaller;
 use crate::authority::devices;
+use crate::authority::memory::AuthorityState;
 use crate::error::{BodyErrorResponses, GraphError};
 use crate::http::body::Body;
 use crate::http::fallback::method_not_allowed;
@@ -34,10 +35,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub async fn approve_device_code(
     _admin: AdminCaller,
     state: web::Data<AppState>,
+    memory: web::Data<AuthorityState>,
     user_code: web::Path<String>,
     body: Body<DeviceCodeApproval>,
 ) -> Result<HttpResponse, GraphError> {
-    if devices::approve(&state, &user_code, &body.user_principal_name, None).await? {
+    if devices::approve(&state, &memory, &user_code, &body.user_principal_name, None).await? {
         Ok(HttpResponse::NoContent().finish())
     } else {
         Err(GraphError::not_found(

@@ -15,6 +15,7 @@ use super::codes::{self, CodeClaims};
 use super::discovery::is_multi_tenant;
 use super::form_body::FormBody;
 use super::guessing::Subject;
+use super::memory::AuthorityState;
 use super::responses::PageFailures;
 use super::{identities, page};
 use crate::config::SignIn;
@@ -66,13 +67,14 @@ type Parameters = HashMap<String, String>;
 pub async fn authorize_get(
     req: HttpRequest,
     state: web::Data<AppState>,
+    memory: web::Data<AuthorityState>,
     tenant: web::Path<String>,
 ) -> HttpResponse {
     let mut parameters: Parameters =
         serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
     // A password is taken from the page's form only, never from a URL.
     parameters.remove("password");
-    authorize(&req, &state, &tenant, parameters).await
+    authorize(&req, &state, &memory, &tenant, parameters).await
 }
 
 /// The sign-in page's form: the same parameters as the query of `GET`, the chosen
@@ -96,16 +98,18 @@ pub async fn authorize_get(
 pub async fn authorize_post(
     req: HttpRequest,
     state: web::Data<AppState>,
+    memory: web::Data<AuthorityState>,
     tenant: web::Path<String>,
     FormBody(body): FormBody,
 ) -> HttpResponse {
     let parameters: Parameters = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    authorize(&req, &state, &tenant, parameters).await
+    authorize(&req, &state, &memory, &tenant, parameters).await
 }
 
 async fn authorize(
     req: &HttpRequest,
     state: &AppState,
+    memory: &AuthorityState,
     tenant: &str,
     parameters: Parameters,
 ) -> HttpResponse {
@@ -138,7 +142,7 @@ async fn authorize(
             "AADSTS700054: response_type 'code' is the one supported here.",
         );
     }
-    let asks_password = state.sign_in == SignIn::Password;
+    let asks_password = memory.sign_in == SignIn::Password;
     let Some(hint) = get("login_hint") else {
         return sign_in_page(req, &parameters, "", asks_password);
     };
@@ -153,7 +157,7 @@ async fn authorize(
     };
     let user = if asks_password {
         let subject = Subject::User(hint.to_lowercase());
-        if let Err(seconds) = state.guesses.check(&subject) {
+        if let Err(seconds) = memory.guesses.check(&subject) {
             let mut page = sign_in_page(req, &parameters, &locked(seconds), true);
             *page.status_mut() = actix_web::http::StatusCode::TOO_MANY_REQUESTS;
             return page;
@@ -168,7 +172,7 @@ async fn authorize(
             Some(user) if valid => user,
             // The same words for an unknown user and a wrong password, as Entra.
             _ => {
-                state.guesses.failed(subject);
+                memory.guesses.failed(subject);
                 return sign_in_page(req, &parameters, BAD_CREDENTIALS, true);
             }
         }

@@ -17,6 +17,7 @@ use super::discovery::{self, is_multi_tenant};
 use super::failure::Refusal;
 use super::form_body::FormBody;
 use super::guessing::Subject;
+use super::memory::AuthorityState;
 use super::page;
 use super::responses::{PageFailures, TokenEndpointFailures};
 use crate::config::SignIn;
@@ -88,6 +89,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub async fn device_code(
     req: HttpRequest,
     state: web::Data<AppState>,
+    memory: web::Data<AuthorityState>,
     tenant: web::Path<String>,
     FormBody(body): FormBody,
 ) -> HttpResponse {
@@ -128,7 +130,7 @@ pub async fn device_code(
         issued: Instant::now(),
         approved: None,
     };
-    if let Ok(mut codes) = state.device_codes.0.lock() {
+    if let Ok(mut codes) = memory.device_codes.0.lock() {
         codes.retain(|_, p| p.issued.elapsed() < LIFETIME);
         if codes.len() >= MAX_PENDING {
             return Refusal::server("too many device codes are pending").respond();
@@ -152,8 +154,8 @@ pub async fn device_code(
 /// The tenant of the live `device_code` of `client_id`, without spending it: the client is
 /// authenticated before its code is (a poll without the client's credential must not use up
 /// an approval).
-pub fn tenant_of(state: &AppState, device_code: &str, client_id: &str) -> Option<String> {
-    let codes = state.device_codes.0.lock().ok()?;
+pub fn tenant_of(memory: &AuthorityState, device_code: &str, client_id: &str) -> Option<String> {
+    let codes = memory.device_codes.0.lock().ok()?;
     codes
         .get(device_code)
         .filter(|p| p.issued.elapsed() < LIFETIME && p.client_id.eq_ignore_ascii_case(client_id))
@@ -162,11 +164,11 @@ pub fn tenant_of(state: &AppState, device_code: &str, client_id: &str) -> Option
 
 /// The grant of `device_code` for `client_id`: pending, expired, or approved (then spent).
 pub async fn redeem(
-    state: &AppState,
+    memory: &AuthorityState,
     device_code: &str,
     client_id: &str,
 ) -> Result<Approved, Refusal> {
-    let mut codes = state
+    let mut codes = memory
         .device_codes
         .0
         .lock()
@@ -192,12 +194,13 @@ pub async fn redeem(
 /// sign-in; the control plane approves without one) is not theirs.
 pub async fn approve(
     state: &AppState,
+    memory: &AuthorityState,
     user_code: &str,
     upn: &str,
     password: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
     let tenant = {
-        let Ok(codes) = state.device_codes.0.lock() else {
+        let Ok(codes) = memory.device_codes.0.lock() else {
             return Ok(false);
         };
         let Some(pending) = codes.values().find(|p| {
@@ -216,7 +219,7 @@ pub async fn approve(
     {
         return Ok(false);
     }
-    let Ok(mut codes) = state.device_codes.0.lock() else {
+    let Ok(mut codes) = memory.device_codes.0.lock() else {
         return Ok(false);
     };
     let pending = codes
@@ -255,8 +258,8 @@ fn user_code() -> String {
             headers(("Retry-After" = u32, description = "Seconds to wait."))),
     )
 )]
-pub async fn login_page(state: web::Data<AppState>) -> HttpResponse {
-    page::respond("Sign in a device", "", &device_form(state.sign_in, "", ""))
+pub async fn login_page(memory: web::Data<AuthorityState>) -> HttpResponse {
+    page::respond("Sign in a device", "", &device_form(memory.sign_in, "", ""))
 }
 
 /// The device sign-in form: the code, the user and (unless `--sign-in auto`) the password.
@@ -291,6 +294,7 @@ fn device_form(sign_in: SignIn, code: &str, upn: &str) -> String {
 pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
+    memory: web::Data<AuthorityState>,
     FormBody(body): FormBody,
 ) -> HttpResponse {
     // Wrong codes (and passwords) are counted per client address: guessing a live user code
@@ -299,13 +303,13 @@ pub async fn login(
         .client_address(&req)
         .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
     let subject = Subject::Address(address);
-    if let Err(seconds) = state.guesses.check(&subject) {
+    if let Err(seconds) = memory.guesses.check(&subject) {
         let mut page = page::respond(
             "Sign in a device",
             &format!(
                 "Too many wrong codes or passwords were tried from here: try again in {seconds} seconds."
             ),
-            &device_form(state.sign_in, "", ""),
+            &device_form(memory.sign_in, "", ""),
         );
         *page.status_mut() = actix_web::http::StatusCode::TOO_MANY_REQUESTS;
         page.headers_mut().insert(
@@ -320,22 +324,22 @@ pub async fn login(
         form.get("login_hint").cloned().unwrap_or_default(),
     );
     // With `--sign-in password` (the default), a missing password is a wrong one.
-    let password = match state.sign_in {
+    let password = match memory.sign_in {
         SignIn::Password => Some(form.get("password").map_or("", String::as_str)),
         SignIn::Auto => None,
     };
-    match approve(&state, &code, &upn, password).await {
+    match approve(&state, &memory, &code, &upn, password).await {
         Ok(true) => page::respond(
             "Signed in",
             "",
             "<p>You have signed in to the application on your device. You may now close this window.</p>",
         ),
         Ok(false) => {
-            state.guesses.failed(subject);
+            memory.guesses.failed(subject);
             let mut again = page::respond(
                 "Sign in a device",
                 "No pending sign-in has that code, or the user or password is wrong: check them.",
-                &device_form(state.sign_in, &code, &upn),
+                &device_form(memory.sign_in, &code, &upn),
             );
             *again.status_mut() = actix_web::http::StatusCode::BAD_REQUEST;
             again

@@ -17,6 +17,7 @@ mod form_body;
 pub mod guessing;
 pub mod identities;
 pub mod keys;
+pub mod memory;
 pub mod page;
 pub mod responses;
 pub mod token;

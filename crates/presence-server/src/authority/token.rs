@@ -24,6 +24,7 @@ use super::discovery::{self, is_multi_tenant};
 use super::failure::Refusal;
 use super::form_body::FormBody;
 use super::guessing::Subject as Guessed;
+use super::memory::AuthorityState;
 use super::responses::TokenEndpointFailures;
 use super::tokens::{self, Grant, Subject};
 use super::{assertion, codes, devices, identities};
@@ -75,10 +76,11 @@ const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
 pub async fn token(
     req: HttpRequest,
     state: web::Data<AppState>,
+    memory: web::Data<AuthorityState>,
     tenant: web::Path<String>,
     FormBody(body): FormBody,
 ) -> HttpResponse {
-    match issue(&req, &state, &tenant, &body).await {
+    match issue(&req, &state, &memory, &tenant, &body).await {
         Ok(answer) => HttpResponse::Ok()
             .insert_header(("cache-control", "no-store, no-cache"))
             .json(answer),
@@ -89,6 +91,7 @@ pub async fn token(
 async fn issue(
     req: &HttpRequest,
     state: &AppState,
+    memory: &AuthorityState,
     tenant: &str,
     body: &[u8],
 ) -> Result<TokenResponse, Refusal> {
@@ -114,7 +117,7 @@ async fn issue(
             if is_public(&app) {
                 return Err(Refusal::public_client_credentials(&app.client_id));
             }
-            authenticate_client(&app, secret.as_deref(), assertion, state).await?;
+            authenticate_client(&app, secret.as_deref(), assertion, memory).await?;
             let scope = field("scope").ok_or_else(|| Refusal::bad_scope("No scope was given."))?;
             let resource = default_resource(scope, &origin)
                 .ok_or_else(|| Refusal::bad_scope("Use '{resource}/.default' with this grant."))?;
@@ -140,7 +143,7 @@ async fn issue(
             let password = field("password").ok_or_else(|| Refusal::missing("password"))?;
             let tenant_filter = (!is_multi_tenant(tenant)).then_some(tenant);
             let subject = Guessed::User(username.to_lowercase());
-            state.guesses.check(&subject).map_err(Refusal::locked)?;
+            memory.guesses.check(&subject).map_err(Refusal::locked)?;
             let user = state
                 .store
                 .user_by_upn(tenant_filter, username)
@@ -152,11 +155,11 @@ async fn issue(
                 None => identities::verify_nobody(password).await,
             };
             let (Some(user), true) = (user, valid) else {
-                state.guesses.failed(subject);
+                memory.guesses.failed(subject);
                 return Err(Refusal::bad_credentials());
             };
             let app = application(state, &user.tenant, &client_id).await?;
-            authenticate_client(&app, secret.as_deref(), assertion, state).await?;
+            authenticate_client(&app, secret.as_deref(), assertion, memory).await?;
             let requested = field("scope").unwrap_or("openid profile offline_access");
             delegated(state, &origin, &app, Subject::User(user), requested, None).await
         }
@@ -180,7 +183,7 @@ async fn issue(
                 .map_err(|e| Refusal::server(&e.to_string()))?
                 .ok_or_else(|| Refusal::bad_grant("the user no longer exists"))?;
             let app = application(state, &claims.tid, &client_id).await?;
-            authenticate_client(&app, secret.as_deref(), assertion, state).await?;
+            authenticate_client(&app, secret.as_deref(), assertion, memory).await?;
             if is_public(&app) && claims.code_challenge.is_none() {
                 return Err(Refusal::pkce_required());
             }
@@ -199,20 +202,20 @@ async fn issue(
             let device_code =
                 field("device_code").ok_or_else(|| Refusal::missing("device_code"))?;
             // The client first: a poll without its credential spends nothing.
-            if let Some(tenant) = devices::tenant_of(state, device_code, &client_id)
+            if let Some(tenant) = devices::tenant_of(memory, device_code, &client_id)
                 && !is_multi_tenant(&tenant)
             {
                 let app = application(state, &tenant, &client_id).await?;
-                authenticate_client(&app, secret.as_deref(), assertion, state).await?;
+                authenticate_client(&app, secret.as_deref(), assertion, memory).await?;
             }
-            let approved = devices::redeem(state, device_code, &client_id).await?;
+            let approved = devices::redeem(memory, device_code, &client_id).await?;
             if !is_multi_tenant(tenant) && !approved.tenant.eq_ignore_ascii_case(tenant) {
                 return Err(Refusal::bad_grant(
                     "the device code was issued for another tenant",
                 ));
             }
             let app = application(state, &approved.tenant, &client_id).await?;
-            authenticate_client(&app, secret.as_deref(), assertion, state).await?;
+            authenticate_client(&app, secret.as_deref(), assertion, memory).await?;
             delegated(
                 state,
                 &origin,
@@ -232,7 +235,7 @@ async fn issue(
                     "the refresh token was issued for another tenant",
                 ));
             }
-            authenticate_client(&grant.application, secret.as_deref(), assertion, state).await?;
+            authenticate_client(&grant.application, secret.as_deref(), assertion, memory).await?;
             let requested = field("scope").map(str::to_owned).unwrap_or_else(|| {
                 let mut scopes = grant.scopes.join(" ");
                 scopes.push_str(" offline_access");
@@ -349,16 +352,16 @@ async fn authenticate_client(
     app: &ApplicationRecord,
     secret: Option<&str>,
     assertion: Option<&str>,
-    state: &AppState,
+    memory: &AuthorityState,
 ) -> Result<(), Refusal> {
     let required = !is_public(app);
     let subject = Guessed::Client(app.client_id.to_lowercase());
     if secret.is_some() || assertion.is_some() {
-        state.guesses.check(&subject).map_err(Refusal::locked)?;
+        memory.guesses.check(&subject).map_err(Refusal::locked)?;
     }
-    let result = check_credential(app, secret, assertion, required, &state.assertions).await;
+    let result = check_credential(app, secret, assertion, required, &memory.assertions).await;
     if matches!(&result, Err(refusal) if refusal.code == 7000215 || refusal.code == 700027) {
-        state.guesses.failed(subject);
+        memory.guesses.failed(subject);
     }
     result
 }
