@@ -166,16 +166,6 @@ impl ResponseError for GraphError {
     }
 }
 
-impl From<sqlx::Error> for GraphError {
-    fn from(error: sqlx::Error) -> Self {
-        if database_unavailable(&error) {
-            Self::database_unavailable(&error)
-        } else {
-            Self::internal(&error)
-        }
-    }
-}
-
 impl From<crate::store::StoreError> for GraphError {
     /// A write the database could not keep is never a 500: the client is told to try again
     /// (503), or that there is no room (507); only a write the server itself got wrong is.
@@ -214,23 +204,6 @@ impl GraphError {
             "The server has no space left to store this change; retry after the delay in Retry-After.",
         )
         .with_header("retry-after", "5")
-    }
-}
-
-/// Whether `error` means the database could not be reached, rather than that it refused
-/// what was asked: connection failures, pool exhaustion or shutdown, and PostgreSQL's
-/// connection exceptions (class 08), shutdowns (57P01-57P03) and too many connections (53300).
-fn database_unavailable(error: &sqlx::Error) -> bool {
-    match error {
-        sqlx::Error::Io(_)
-        | sqlx::Error::Tls(_)
-        | sqlx::Error::PoolTimedOut
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::WorkerCrashed => true,
-        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
-            code.starts_with("08") || ["57P01", "57P02", "57P03", "53300"].contains(&&*code)
-        }),
-        _ => false,
     }
 }
 
@@ -304,30 +277,4 @@ pub enum BodyErrorResponses {
     /// `insufficientStorage`: no space is left for the database; nothing was changed.
     #[response(status = 507, headers(("Retry-After" = u32, description = "Seconds to wait.")))]
     InsufficientStorage(ODataError),
-}
-
-#[cfg(test)]
-mod database_errors {
-    use super::*;
-
-    #[test]
-    fn an_unreachable_database_is_a_503_to_retry_not_a_500() {
-        for error in [
-            sqlx::Error::PoolTimedOut,
-            sqlx::Error::PoolClosed,
-            sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused)),
-        ] {
-            let answer = GraphError::from(error);
-            assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
-            assert_eq!(answer.code, "serviceNotAvailable");
-            assert!(
-                answer
-                    .headers
-                    .iter()
-                    .any(|(name, _)| *name == "retry-after")
-            );
-        }
-        let other = GraphError::from(sqlx::Error::RowNotFound);
-        assert_eq!(other.status, StatusCode::INTERNAL_SERVER_ERROR);
-    }
 }

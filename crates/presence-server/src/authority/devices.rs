@@ -198,7 +198,7 @@ pub async fn approve(
     user_code: &str,
     upn: &str,
     password: Option<&str>,
-) -> Result<bool, sqlx::Error> {
+) -> Result<bool, crate::store::StoreError> {
     let tenant = {
         let Ok(codes) = memory.device_codes.0.lock() else {
             return Ok(false);

@@ -24,12 +24,6 @@ pub enum SigningError {
     Key(String),
 }
 
-impl From<sqlx::Error> for SigningError {
-    fn from(error: sqlx::Error) -> Self {
-        SigningError::Store(StoreError::from(error))
-    }
-}
-
 /// Signs with the server's key, loading (or first generating) it once.
 #[derive(Debug)]
 pub struct Signer {

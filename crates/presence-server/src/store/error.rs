@@ -1,10 +1,13 @@
-//! The one error type of writes, whatever the backend, and what kind of failure it is.
+//! The one error type of the store, reads and writes alike, whatever the backend, and what
+//! kind of failure it is. The database driver's errors and codes stay inside the store:
+//! callers see a [`StoreError`] and its [`Failure`].
 
 use std::sync::Arc;
 
-/// A failed write; cloneable because one failed commit fails every write of its batch.
+/// A failed read or write; cloneable because one failed commit fails every write of its
+/// batch.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("database write failed: {error}")]
+#[error("database operation failed: {error}")]
 pub struct StoreError {
     error: Arc<sqlx::Error>,
     /// Set when the transaction could not be committed (or made durable): nothing the write
@@ -138,6 +141,21 @@ mod tests {
         assert_eq!(
             StoreError::not_committed(other).failure(),
             Failure::Unavailable
+        );
+    }
+
+    #[test]
+    fn an_unreachable_database_is_unavailable_to_retry_not_internal() {
+        for error in [
+            sqlx::Error::PoolTimedOut,
+            sqlx::Error::PoolClosed,
+            sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused)),
+        ] {
+            assert_eq!(StoreError::from(error).failure(), Failure::Unavailable);
+        }
+        assert_eq!(
+            StoreError::from(sqlx::Error::RowNotFound).failure(),
+            Failure::Internal
         );
     }
 }

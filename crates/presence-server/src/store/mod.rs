@@ -73,7 +73,7 @@ impl Store {
 
     /// Applies one write durably; resolves once it is committed.
     pub async fn write(&self, write: Write) -> Result<Written, StoreError> {
-        on_backend!(self, store => store.write(write).await)
+        Ok(on_backend!(self, store => store.write(write).await)?)
     }
 
     /// Users whose state changes from now on, as each change commits (on PostgreSQL, changes
@@ -83,7 +83,7 @@ impl Store {
     }
 
     /// One user's state; the default (empty) state for a user never written.
-    pub async fn load_user(&self, tenant: &str, user: &str) -> Result<UserState, sqlx::Error> {
+    pub async fn load_user(&self, tenant: &str, user: &str) -> Result<UserState, StoreError> {
         let ids = [user.to_owned()];
         let mut states = self.load_users(tenant, &ids).await?;
         Ok(states.remove(user).unwrap_or_default())
@@ -95,9 +95,9 @@ impl Store {
         &self,
         tenant: &str,
         user: &str,
-    ) -> Result<std::sync::Arc<UserState>, sqlx::Error> {
+    ) -> Result<std::sync::Arc<UserState>, StoreError> {
         match self {
-            Store::Sqlite(store) => store.load_user_shared(tenant, user).await,
+            Store::Sqlite(store) => Ok(store.load_user_shared(tenant, user).await?),
             Store::Postgres(_) => Ok(std::sync::Arc::new(self.load_user(tenant, user).await?)),
         }
     }
@@ -109,8 +109,8 @@ impl Store {
         &self,
         tenant: &str,
         users: &[String],
-    ) -> Result<HashMap<String, UserState>, sqlx::Error> {
-        on_backend!(self, store => store.load_users(tenant, users).await)
+    ) -> Result<HashMap<String, UserState>, StoreError> {
+        Ok(on_backend!(self, store => store.load_users(tenant, users).await)?)
     }
 
     /// As [`Store::load_users`], except that on SQLite what is read from the database is
@@ -120,10 +120,10 @@ impl Store {
         &self,
         tenant: &str,
         users: &[String],
-    ) -> Result<HashMap<String, UserState>, sqlx::Error> {
+    ) -> Result<HashMap<String, UserState>, StoreError> {
         match self {
-            Store::Sqlite(store) => store.peek_users(tenant, users).await,
-            Store::Postgres(store) => store.load_users(tenant, users).await,
+            Store::Sqlite(store) => Ok(store.peek_users(tenant, users).await?),
+            Store::Postgres(store) => Ok(store.load_users(tenant, users).await?),
         }
     }
 
@@ -134,8 +134,8 @@ impl Store {
         tenant: &str,
         application: Option<&str>,
         now: Timestamp,
-    ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
-        on_backend!(self, store => store.list_subscriptions(tenant, application, now).await)
+    ) -> Result<Vec<SubscriptionRecord>, StoreError> {
+        Ok(on_backend!(self, store => store.list_subscriptions(tenant, application, now).await)?)
     }
 
     /// One live subscription of `tenant`.
@@ -144,8 +144,8 @@ impl Store {
         tenant: &str,
         id: &str,
         now: Timestamp,
-    ) -> Result<Option<SubscriptionRecord>, sqlx::Error> {
-        on_backend!(self, store => store.get_subscription(tenant, id, now).await)
+    ) -> Result<Option<SubscriptionRecord>, StoreError> {
+        Ok(on_backend!(self, store => store.get_subscription(tenant, id, now).await)?)
     }
 
     /// Live subscriptions with a lifecycle URL that owe a `reauthorizationRequired`: those
@@ -156,8 +156,10 @@ impl Store {
         now: Timestamp,
         expiring_by: Timestamp,
         access_lapsing_by: Timestamp,
-    ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
-        on_backend!(self, store => store.reauthorization_due(now, expiring_by, access_lapsing_by).await)
+    ) -> Result<Vec<SubscriptionRecord>, StoreError> {
+        Ok(
+            on_backend!(self, store => store.reauthorization_due(now, expiring_by, access_lapsing_by).await)?,
+        )
     }
 
     /// The authority's application `client_id` of `tenant`, with its credentials.
@@ -165,17 +167,17 @@ impl Store {
         &self,
         tenant: &str,
         client_id: &str,
-    ) -> Result<Option<identities::ApplicationRecord>, sqlx::Error> {
+    ) -> Result<Option<identities::ApplicationRecord>, StoreError> {
         if !storable([tenant, client_id]) {
             return Ok(None);
         }
-        on_backend!(self, store => store.application(tenant, client_id).await)
+        Ok(on_backend!(self, store => store.application(tenant, client_id).await)?)
     }
 
     /// Whether some tenant registered the application `client_id`.
-    pub async fn application_exists(&self, client_id: &str) -> Result<bool, sqlx::Error> {
+    pub async fn application_exists(&self, client_id: &str) -> Result<bool, StoreError> {
         if storable([client_id]) {
-            on_backend!(self, store => store.application_exists(client_id).await)
+            Ok(on_backend!(self, store => store.application_exists(client_id).await)?)
         } else {
             Ok(false)
         }
@@ -185,19 +187,19 @@ impl Store {
     pub async fn applications(
         &self,
         tenant: &str,
-    ) -> Result<Vec<identities::ApplicationRecord>, sqlx::Error> {
+    ) -> Result<Vec<identities::ApplicationRecord>, StoreError> {
         if !storable([tenant]) {
             return Ok(Vec::new());
         }
-        on_backend!(self, store => store.applications(tenant).await)
+        Ok(on_backend!(self, store => store.applications(tenant).await)?)
     }
 
     /// Every test user of `tenant`, by user principal name.
-    pub async fn users(&self, tenant: &str) -> Result<Vec<identities::UserRecord>, sqlx::Error> {
+    pub async fn users(&self, tenant: &str) -> Result<Vec<identities::UserRecord>, StoreError> {
         if !storable([tenant]) {
             return Ok(Vec::new());
         }
-        on_backend!(self, store => store.users(tenant).await)
+        Ok(on_backend!(self, store => store.users(tenant).await)?)
     }
 
     /// The authority's test user signing in as `upn` (any case), in `tenant` or any.
@@ -205,21 +207,21 @@ impl Store {
         &self,
         tenant: Option<&str>,
         upn: &str,
-    ) -> Result<Option<identities::UserRecord>, sqlx::Error> {
+    ) -> Result<Option<identities::UserRecord>, StoreError> {
         if !storable([tenant.unwrap_or_default(), upn]) {
             return Ok(None);
         }
-        on_backend!(self, store => store.user_by_upn(tenant, upn).await)
+        Ok(on_backend!(self, store => store.user_by_upn(tenant, upn).await)?)
     }
 
     /// The server's signing key, as (key id, PKCS#8 PEM): the oldest stored.
-    pub async fn signing_key(&self) -> Result<Option<(String, String)>, sqlx::Error> {
-        on_backend!(self, store => store.signing_key().await)
+    pub async fn signing_key(&self) -> Result<Option<(String, String)>, StoreError> {
+        Ok(on_backend!(self, store => store.signing_key().await)?)
     }
 
     /// Every followed user of every live subscription, with what was last announced.
-    pub async fn follows(&self, now: Timestamp) -> Result<Vec<Follow>, sqlx::Error> {
-        on_backend!(self, store => store.follows(now).await)
+    pub async fn follows(&self, now: Timestamp) -> Result<Vec<Follow>, StoreError> {
+        Ok(on_backend!(self, store => store.follows(now).await)?)
     }
 
     /// The oldest undelivered notification of each subscription whose next attempt is due
@@ -243,34 +245,31 @@ impl Store {
         tenant: &str,
         after: Option<&str>,
         limit: u32,
-    ) -> Result<Vec<String>, sqlx::Error> {
-        on_backend!(self, store => store.user_ids(tenant, after, limit).await)
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(on_backend!(self, store => store.user_ids(tenant, after, limit).await)?)
     }
 
     /// Notifications waiting for delivery (for the metrics).
-    pub async fn outbox_depth(&self) -> Result<i64, sqlx::Error> {
-        on_backend!(self, store => store.outbox_depth().await)
+    pub async fn outbox_depth(&self) -> Result<i64, StoreError> {
+        Ok(on_backend!(self, store => store.outbox_depth().await)?)
     }
 
     /// What the database holds, across tenants (`GET /admin/info`).
-    pub async fn counts(
-        &self,
-        now: Timestamp,
-    ) -> Result<presence_model::ServerCounts, sqlx::Error> {
-        on_backend!(self, store => store.counts(now).await)
+    pub async fn counts(&self, now: Timestamp) -> Result<presence_model::ServerCounts, StoreError> {
+        Ok(on_backend!(self, store => store.counts(now).await)?)
     }
 
     /// Every user with a row, of every tenant, by tenant and user (`GET /admin/export`).
-    pub async fn all_users(&self) -> Result<Vec<(UserKey, UserState)>, sqlx::Error> {
-        on_backend!(self, store => store.all_users().await)
+    pub async fn all_users(&self) -> Result<Vec<(UserKey, UserState)>, StoreError> {
+        Ok(on_backend!(self, store => store.all_users().await)?)
     }
 
     /// Every live subscription, of every tenant, by tenant and id.
     pub async fn all_subscriptions(
         &self,
         now: Timestamp,
-    ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
-        on_backend!(self, store => store.all_subscriptions(now).await)
+    ) -> Result<Vec<SubscriptionRecord>, StoreError> {
+        Ok(on_backend!(self, store => store.all_subscriptions(now).await)?)
     }
 
     /// `sqlite` or `postgres`.

@@ -17,7 +17,7 @@ use crate::engine::{SessionKind, UserState};
 use crate::store::{Store, SubscriptionRecord};
 
 /// Everything live at `now`.
-pub async fn export(store: &Store, now: Timestamp) -> Result<Snapshot, sqlx::Error> {
+pub async fn export(store: &Store, now: Timestamp) -> Result<Snapshot, crate::store::StoreError> {
     let mut tenants: BTreeMap<String, SnapshotTenant> = BTreeMap::new();
     for (key, state) in store.all_users().await? {
         if let Some(user) = user(key.user, &state, now) {
