@@ -380,7 +380,7 @@ fn every_annotated_handler_is_in_the_api_description() {
     for file in rust_files(&src) {
         let text = std::fs::read_to_string(src.join(&file)).expect("readable");
         for annotated in text.split("#[utoipa::path(").skip(1) {
-            let Some(name) = annotated.split("fn ").nth(1).map(|rest| ident(rest)) else {
+            let Some(name) = annotated.split("fn ").nth(1).map(ident) else {
                 continue;
             };
             found += 1;
