@@ -12,7 +12,6 @@ use crate::engine::duration::parse_duration;
 use crate::engine::session::UNTIL_REMOVED;
 use crate::engine::{Session, SessionKind};
 use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
-use crate::history::WriteCause;
 use crate::http::body::Body;
 use crate::http::fallback::method_not_allowed;
 use crate::state::AppState;
@@ -91,9 +90,6 @@ pub async fn put_client(
         expires_at,
     };
     state
-        .history
-        .expect(&user.tenant, &user.user, WriteCause::TeamsClient);
-    state
         .store
         .write(Write::PutSession { user, session })
         .await?;
@@ -115,9 +111,6 @@ pub async fn delete_client(
     path: web::Path<ClientPath>,
 ) -> Result<HttpResponse, GraphError> {
     let user = user_key(&path.tid, &path.id)?;
-    state
-        .history
-        .expect(&user.tenant, &user.user, WriteCause::TeamsClient);
     let written = state
         .store
         .write(Write::RemoveSession {

@@ -9,7 +9,6 @@ use super::AdminCaller;
 use super::scope::{UserOfTenant, time};
 use crate::engine::out_of_office::AutomaticReplies;
 use crate::error::{BodyErrorResponses, GraphError};
-use crate::history::WriteCause;
 use crate::http::body::Body;
 use crate::http::fallback::method_not_allowed;
 use crate::state::AppState;
@@ -79,9 +78,6 @@ pub async fn set_out_of_office(
         None
     };
     let now = state.clock.now();
-    state
-        .history
-        .expect(&user.tenant, &user.user, WriteCause::OutOfOffice);
     state
         .store
         .write(Write::SetAutomaticReplies { user, replies, now })

@@ -61,9 +61,6 @@ pub async fn reset(
     let removed = removed_subscriptions(&state, &target, now).await?;
     let (tenant, user) = target.filters();
     let (tenant, user) = (tenant.map(str::to_owned), user.map(str::to_owned));
-    if let (Some(tenant), Some(user)) = (&tenant, &user) {
-        state.history.expect(tenant, user, WriteCause::Reset);
-    }
     let written = state.store.write(Write::Reset { target, now }).await?;
     if user.is_none() {
         // A reset of a tenant or of everything names no user to the change feed.

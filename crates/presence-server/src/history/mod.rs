@@ -5,8 +5,8 @@
 //! [`watch`] feeds it: it follows the store's change feed (writes, this instance's and, on
 //! PostgreSQL, every other instance's) and each tracked user's next transition (fades,
 //! expiries, meetings), so a change time alone makes is recorded at the instant it happens
-//! on the server's clock. Handlers that write for a reason other than a Graph call say so
-//! first with [`History::expect`] (a Teams client, a meeting, a reset).
+//! on the server's clock. Why a write changed a user (a Teams client, a meeting, a reset)
+//! travels with the change on the feed ([`crate::store::Change`]), from the write itself.
 //!
 //! Invariants: memory is bounded: at most [`MAX_USERS`] users are tracked (the first seen
 //! is forgotten first), [`PER_USER`] changes each; a change is recorded only when the
@@ -16,7 +16,6 @@ pub mod watch;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use presence_model::PresenceChange;
@@ -29,32 +28,10 @@ use crate::store::UserKey;
 pub const MAX_USERS: usize = 10_000;
 /// Most changes kept per user.
 pub const PER_USER: usize = 50;
-/// How long a cause announced by [`History::expect`] waits for its change.
-const HINT_LIFETIME: Duration = Duration::from_secs(10);
 /// Changes a slow `/admin/events` reader may fall behind before it is told to re-read.
 const LIVE_BACKLOG: usize = 1024;
 
-/// Why a write changed a user, when not through Graph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WriteCause {
-    TeamsClient,
-    Meeting,
-    OutOfOffice,
-    Reset,
-    Import,
-}
-
-impl WriteCause {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WriteCause::TeamsClient => "teamsClient",
-            WriteCause::Meeting => "meeting",
-            WriteCause::OutOfOffice => "outOfOffice",
-            WriteCause::Reset => "reset",
-            WriteCause::Import => "import",
-        }
-    }
-}
+pub use crate::store::Cause as WriteCause;
 
 /// What is known of one tracked user.
 #[derive(Debug)]
@@ -79,8 +56,6 @@ struct Book {
     /// then a user seen for the first time had no state before, so it showed `Offline`.
     complete: bool,
     sequence: i64,
-    /// Causes announced for a user's next write: tenant, user, cause, when.
-    hints: Vec<(String, String, WriteCause, Instant)>,
     /// Users the watch task must read again, with why: the tracked users of a tenant
     /// (`None`: of all) and named users (a reset of a tenant or of everything, an import,
     /// announce no user to the change feed).
@@ -123,29 +98,6 @@ impl History {
         self.book
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Announces that the next change of `user` of `tenant` comes from `cause`. Call before
-    /// the write.
-    pub fn expect(&self, tenant: &str, user: &str, cause: WriteCause) {
-        let mut book = self.book();
-        let now = Instant::now();
-        book.hints
-            .retain(|hint| now.duration_since(hint.3) < HINT_LIFETIME);
-        book.hints
-            .push((tenant.to_owned(), user.to_owned(), cause, now));
-    }
-
-    /// The cause announced for a write to `key`, if one is pending (used once).
-    fn write_cause(book: &mut Book, key: &UserKey) -> Option<WriteCause> {
-        let now = Instant::now();
-        book.hints
-            .retain(|hint| now.duration_since(hint.3) < HINT_LIFETIME);
-        let position = book
-            .hints
-            .iter()
-            .position(|(tenant, user, _, _)| *tenant == key.tenant && *user == key.user)?;
-        Some(book.hints.remove(position).2)
     }
 
     /// Asks the watch task to read again, because of `cause`, the tracked users of `tenant`
@@ -191,21 +143,10 @@ impl History {
     }
 
     /// Records what `key` shows after a write: a change when it differs from what was
-    /// recorded last. The cause is the one announced, or `write`.
+    /// recorded last, with the write's cause (`write` for a Graph call).
     pub fn observe_write(&self, observation: Observation<'_>) {
         let mut book = self.book();
-        let announced = Self::write_cause(&mut book, observation.key);
-        let cause = match announced {
-            Some(cause) => cause.as_str().to_owned(),
-            None => observation.cause.to_owned(),
-        };
-        self.record(
-            &mut book,
-            Observation {
-                cause: &cause,
-                ..observation
-            },
-        );
+        self.record(&mut book, observation);
     }
 
     /// Records what `key` shows at `at` because time passed (the cause is given).
@@ -385,33 +326,40 @@ mod tests {
     }
 
     fn observe(history: &History, user: &UserKey, presence: EffectivePresence) {
+        observe_because(history, user, presence, "write");
+    }
+
+    fn observe_because(
+        history: &History,
+        user: &UserKey,
+        presence: EffectivePresence,
+        cause: &str,
+    ) {
         history.observe_write(Observation {
             key: user,
             at: Timestamp::UNIX_EPOCH,
             shows: presence,
             next: None,
-            cause: "write",
+            cause,
             state: &UserState::default(),
         });
     }
 
     #[test]
-    fn a_change_is_recorded_only_when_what_shows_differs_with_its_announced_cause() {
+    fn a_change_is_recorded_only_when_what_shows_differs_with_its_cause() {
         let history = History::default();
         history.seeded(true);
         let user = key("u1");
         let busy = shows(Availability::Busy, Activity::InACall);
         observe(&history, &user, busy);
         observe(&history, &user, busy);
-        history.expect("t", "u1", WriteCause::Reset);
-        observe(&history, &user, EffectivePresence::OFFLINE);
+        observe_because(&history, &user, EffectivePresence::OFFLINE, "reset");
         let changes = history.changes(&user);
         assert_eq!(changes.len(), 2);
         assert_eq!(changes[0].cause, "reset");
         assert_eq!(changes[0].from_availability, Some(Availability::Busy));
         assert_eq!(changes[1].cause, "write");
         assert_eq!(changes[1].from_availability, Some(Availability::Offline));
-        // The hint was used once: the next write is a plain write.
         observe(&history, &user, busy);
         assert_eq!(history.changes(&user)[0].cause, "write");
     }

@@ -6,7 +6,7 @@
 //! under load the task costs one extra read per batch, not per write. When it falls behind
 //! the feed, it re-reads every tracked user.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -46,29 +46,31 @@ async fn run(
     store: Store,
     clock: SharedClock,
     history: Arc<History>,
-    mut changes: tokio::sync::broadcast::Receiver<UserKey>,
+    mut changes: tokio::sync::broadcast::Receiver<crate::store::Change>,
 ) {
     let mut ticks = tokio::time::interval(TICK);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             change = changes.recv() => {
-                let mut written = Vec::new();
+                let mut written = Written::default();
                 match change {
-                    Ok(user) => written.push(user),
-                    Err(RecvError::Lagged(_)) => written.extend(history.take_all()),
+                    Ok(change) => written.add(change),
+                    Err(RecvError::Lagged(_)) => written.add_all(history.take_all()),
                     Err(RecvError::Closed) => return,
                 }
                 while written.len() < BATCH {
                     match changes.try_recv() {
-                        Ok(user) => written.push(user),
-                        Err(TryRecvError::Lagged(_)) => written.extend(history.take_all()),
+                        Ok(change) => written.add(change),
+                        Err(TryRecvError::Lagged(_)) => written.add_all(history.take_all()),
                         Err(_) => break,
                     }
                 }
                 // Time may have brought changes before the write: record those first.
                 walk_due(&store, &clock, &history).await;
-                read_written(&store, &clock, &history, written, "write").await;
+                for (cause, users) in written.by_cause() {
+                    read_written(&store, &clock, &history, users, cause).await;
+                }
             }
             () = history.woken() => {
                 for (users, cause) in history.take_rechecks() {
@@ -77,6 +79,40 @@ async fn run(
             }
             _ = ticks.tick() => walk_due(&store, &clock, &history).await,
         }
+    }
+}
+
+/// The users a batch of changes wrote, and why: each user's last change decides its cause,
+/// since that write is what a read now shows.
+#[derive(Default)]
+struct Written {
+    causes: HashMap<UserKey, Option<crate::store::Cause>>,
+}
+
+impl Written {
+    fn add(&mut self, change: crate::store::Change) {
+        self.causes.insert(change.user, change.cause);
+    }
+
+    /// Users to read again with no cause of their own (the feed lagged).
+    fn add_all(&mut self, users: Vec<UserKey>) {
+        for user in users {
+            self.causes.entry(user).or_insert(None);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.causes.len()
+    }
+
+    /// The users by cause (`write` for a Graph call).
+    fn by_cause(self) -> Vec<(&'static str, Vec<UserKey>)> {
+        let mut groups: BTreeMap<&'static str, Vec<UserKey>> = BTreeMap::new();
+        for (user, cause) in self.causes {
+            let cause = cause.map_or("write", crate::store::Cause::as_str);
+            groups.entry(cause).or_default().push(user);
+        }
+        groups.into_iter().collect()
     }
 }
 
@@ -112,8 +148,7 @@ fn by_tenant(users: Vec<UserKey>) -> BTreeMap<String, Vec<String>> {
     tenants
 }
 
-/// Records what each written user shows now.
-/// `cause` is used where no cause was announced for the user.
+/// Records what each written user shows now, changed because of `cause`.
 async fn read_written(
     store: &Store,
     clock: &SharedClock,

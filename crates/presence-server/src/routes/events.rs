@@ -100,7 +100,7 @@ async fn follow(
     state: web::Data<AppState>,
     tenant: String,
     mut users: Vec<Followed>,
-    mut changes: broadcast::Receiver<crate::store::UserKey>,
+    mut changes: broadcast::Receiver<crate::store::Change>,
     events: mpsc::Sender<Bytes>,
     mut slot: crate::streams::Slot,
 ) {
@@ -116,7 +116,7 @@ async fn follow(
                 all(&users)
             }
             change = changes.recv() => match change {
-                Ok(user) if user.tenant == tenant && position(&users, &user.user).is_some() => vec![user.user],
+                Ok(change) if change.user.tenant == tenant && position(&users, &change.user.user).is_some() => vec![change.user.user],
                 Ok(_) => continue,
                 Err(broadcast::error::RecvError::Lagged(_)) => all(&users),
                 Err(broadcast::error::RecvError::Closed) => return,

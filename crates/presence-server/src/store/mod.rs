@@ -27,7 +27,7 @@ use jiff::Timestamp;
 
 pub use error::{Failure, StoreError};
 pub use records::{Encryption, Follow, PendingNotification, SubscriptionRecord, by_user};
-pub use write::{LocationLayer, ResetTarget, UserKey, Write, Written};
+pub use write::{Cause, Change, LocationLayer, ResetTarget, UserKey, Write, Written};
 
 use crate::engine::UserState;
 
@@ -78,7 +78,7 @@ impl Store {
 
     /// Users whose state changes from now on, as each change commits (on PostgreSQL, changes
     /// made through any instance).
-    pub fn changes(&self) -> tokio::sync::broadcast::Receiver<UserKey> {
+    pub fn changes(&self) -> tokio::sync::broadcast::Receiver<Change> {
         on_backend!(self, store => store.changes())
     }
 

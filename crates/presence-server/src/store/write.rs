@@ -57,6 +57,49 @@ impl ResetTarget {
     }
 }
 
+/// Why a write changed a user when not through Graph, carried with the change on the change
+/// feed (for the change history; `None` there means a Graph call).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    TeamsClient,
+    Meeting,
+    OutOfOffice,
+    Reset,
+    Import,
+}
+
+impl Cause {
+    const ALL: [Cause; 5] = [
+        Cause::TeamsClient,
+        Cause::Meeting,
+        Cause::OutOfOffice,
+        Cause::Reset,
+        Cause::Import,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cause::TeamsClient => "teamsClient",
+            Cause::Meeting => "meeting",
+            Cause::OutOfOffice => "outOfOffice",
+            Cause::Reset => "reset",
+            Cause::Import => "import",
+        }
+    }
+
+    /// The cause [`Cause::as_str`] names.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|cause| cause.as_str() == text)
+    }
+}
+
+/// One committed change to a user, as the change feed carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub user: UserKey,
+    pub cause: Option<Cause>,
+}
+
 /// One change to one user's state. `now` is the time of the request, taken from the clock.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Write {
@@ -280,6 +323,27 @@ impl Write {
                 Some(user) => CacheEffect::User(user),
                 None => CacheEffect::None,
             },
+        }
+    }
+
+    /// Why this write changes its user, when not through Graph: a Teams client's session,
+    /// a meeting, automatic replies, a reset of the user.
+    pub fn cause(&self) -> Option<Cause> {
+        match self {
+            Write::PutSession { session, .. } if session.kind == SessionKind::Client => {
+                Some(Cause::TeamsClient)
+            }
+            Write::RemoveSession {
+                kind: SessionKind::Client,
+                ..
+            } => Some(Cause::TeamsClient),
+            Write::AddCalendarEntry { .. } | Write::RemoveCalendarEntry { .. } => {
+                Some(Cause::Meeting)
+            }
+            Write::SetAutomaticReplies { .. } => Some(Cause::OutOfOffice),
+            Write::Reset { .. } => Some(Cause::Reset),
+            Write::Import { .. } => Some(Cause::Import),
+            _ => None,
         }
     }
 

@@ -492,3 +492,61 @@ async fn instances_recover_when_postgresql_drops_their_connections() {
     let next = next_presences(&mut stream, &mut buffer, 1).await.remove(0);
     assert_eq!(next["availability"], "Busy");
 }
+
+/// Alice's newest recorded change on `server` once it is to `availability`: the history
+/// follows the change feed in a task of its own, so this waits for the change itself.
+async fn recorded(
+    http: &reqwest::Client,
+    server: &TestServer,
+    name: &str,
+    availability: &str,
+) -> Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let changes: Value = http
+            .get(server.url("/admin/tenants/default/users/alice/changes"))
+            .send()
+            .await
+            .expect("answers")
+            .json()
+            .await
+            .expect("JSON");
+        let newest = changes["value"][0].clone();
+        if newest["availability"] == availability {
+            return newest;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{name} never recorded {availability}: {newest}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Why a user changed travels with the change: a Teams client set through one instance is
+/// recorded as `teamsClient` in the other's change history too (before, the cause was a hint
+/// in the writing instance's memory, and the other recorded a plain `write`).
+#[tokio::test]
+async fn the_cause_of_a_change_reaches_every_instance() {
+    if !shared_database() {
+        return;
+    }
+    let (a, b) = TestServer::start_pair(&["--auth", "none"]).await;
+    let http = reqwest::Client::new();
+    // Known to both histories first, so the Teams client's change is a change of its own.
+    assert_eq!(set(&http, &a, "alice", "app", "Busy").await, 200);
+    recorded(&http, &a, "the other instance", "Busy").await;
+    recorded(&http, &b, "the writing instance", "Busy").await;
+    let response = http
+        .put(b.url("/admin/tenants/default/users/alice/clients/teams-desktop"))
+        .json(&json!({"availability": "DoNotDisturb", "activity": "Presenting"}))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), 204);
+    for (name, server) in [("the writing instance", &b), ("the other instance", &a)] {
+        let change = recorded(&http, server, name, "DoNotDisturb").await;
+        assert_eq!(change["cause"], "teamsClient", "{name}: {change}");
+        assert_eq!(change["fromAvailability"], "Busy", "{name}: {change}");
+    }
+}

@@ -16,7 +16,7 @@ use super::subscriptions;
 use super::{outlook, reset};
 use crate::engine::Session;
 use crate::store::codec::{stored_session_id, to_millis};
-use crate::store::{LocationLayer, UserKey, Write, Written};
+use crate::store::{Cause, LocationLayer, UserKey, Write, Written};
 
 /// Runs the write's statements on `conn` (inside the caller's transaction, or alone when the
 /// write is a single statement: see [`is_one_statement`]). Also answers whether a
@@ -34,7 +34,7 @@ pub(super) async fn apply(
     } = write
     {
         for write in writes {
-            let (written, followed) = apply_one(write, conn).await?;
+            let (written, followed) = apply_one(write, conn, Some(Cause::Import)).await?;
             if *notify
                 && followed
                 && let Some((user, at)) = write.changed_user(written)
@@ -49,14 +49,19 @@ pub(super) async fn apply(
         }
         return Ok((Written::Done, false));
     }
-    apply_one(write, conn).await
+    apply_one(write, conn, write.cause()).await
 }
 
-/// [`apply`] for any write but an import.
-async fn apply_one(write: &Write, conn: &mut PgConnection) -> Result<(Written, bool), sqlx::Error> {
+/// [`apply`] for any write but an import. `cause` is carried with the change to every
+/// instance (the NOTIFY payload).
+async fn apply_one(
+    write: &Write,
+    conn: &mut PgConnection,
+    cause: Option<Cause>,
+) -> Result<(Written, bool), sqlx::Error> {
     match write {
         Write::PutSession { user, session } => {
-            let followed = put_session(conn, user, session).await?;
+            let followed = put_session(conn, user, session, cause).await?;
             Ok((Written::Done, followed))
         }
         Write::RemoveSession {
@@ -70,7 +75,7 @@ async fn apply_one(write: &Write, conn: &mut PgConnection) -> Result<(Written, b
             }
             let stored = stored_session_id(session_id, *kind);
             let removed = remove_session(conn, user, &stored, *now).await?;
-            let followed = removed && touch(conn, user, *now).await?;
+            let followed = removed && touch(conn, user, *now, cause).await?;
             Ok((Written::SessionRemoved(removed), followed))
         }
         Write::SetPreferred {
@@ -78,7 +83,7 @@ async fn apply_one(write: &Write, conn: &mut PgConnection) -> Result<(Written, b
             preferred,
             now,
         } => {
-            let followed = touch(conn, user, *now).await?;
+            let followed = touch(conn, user, *now, cause).await?;
             sqlx::query(
                 "UPDATE presence_users SET preferred_availability = $1, preferred_activity = $2, \
                  preferred_expires_at = $3 WHERE tenant_id = $4 AND user_id = $5",
@@ -93,7 +98,7 @@ async fn apply_one(write: &Write, conn: &mut PgConnection) -> Result<(Written, b
             Ok((Written::Done, followed))
         }
         Write::SetStatusMessage { user, message, now } => {
-            touch(conn, user, *now).await?;
+            touch(conn, user, *now, cause).await?;
             sqlx::query(
                 "UPDATE presence_users SET status_content = $1, status_expires_at = $2, \
                  status_published_at = $3 WHERE tenant_id = $4 AND user_id = $5",
@@ -113,7 +118,7 @@ async fn apply_one(write: &Write, conn: &mut PgConnection) -> Result<(Written, b
             location,
             now,
         } => {
-            touch(conn, user, *now).await?;
+            touch(conn, user, *now, cause).await?;
             let sql = match layer {
                 LocationLayer::Manual => {
                     "UPDATE presence_users SET manual_location_type = $1, manual_place_id = $2 \
@@ -134,7 +139,7 @@ async fn apply_one(write: &Write, conn: &mut PgConnection) -> Result<(Written, b
             Ok((Written::Done, false))
         }
         Write::ClearLocation { user, now } => {
-            touch(conn, user, *now).await?;
+            touch(conn, user, *now, cause).await?;
             sqlx::query(
                 "UPDATE presence_users SET manual_location_type = NULL, manual_place_id = NULL, \
                  automatic_location_type = NULL, automatic_place_id = NULL \
@@ -148,12 +153,12 @@ async fn apply_one(write: &Write, conn: &mut PgConnection) -> Result<(Written, b
         }
         Write::Reset { target, now } => Ok((reset::reset(conn, target, *now).await?, false)),
         Write::SetAutomaticReplies { user, replies, now } => {
-            let followed = touch(conn, user, *now).await?;
+            let followed = touch(conn, user, *now, cause).await?;
             outlook::set_replies(conn, user, replies.as_ref()).await?;
             Ok((Written::Done, followed))
         }
         Write::AddCalendarEntry { user, entry, now } => {
-            let followed = touch(conn, user, *now).await?;
+            let followed = touch(conn, user, *now, cause).await?;
             outlook::add_entry(conn, user, entry).await?;
             Ok((Written::Done, followed))
         }
@@ -166,7 +171,7 @@ async fn apply_one(write: &Write, conn: &mut PgConnection) -> Result<(Written, b
                 return Ok((Written::Found(false), false));
             }
             let removed = outlook::remove_entry(conn, user, entry_id).await?;
-            let followed = removed && touch(conn, user, *now).await?;
+            let followed = removed && touch(conn, user, *now, cause).await?;
             Ok((Written::Found(removed), followed))
         }
         Write::PurgeExpired { now, limit } => {
@@ -266,7 +271,7 @@ async fn apply_one(write: &Write, conn: &mut PgConnection) -> Result<(Written, b
         Write::Import { .. } => Err(sqlx::Error::Protocol("imports do not nest".into())),
         Write::Announce { user, now } => {
             announce(conn, user, *now).await?;
-            listen::notify(conn, user).await?;
+            listen::notify(conn, user, None).await?;
             Ok((Written::Done, false))
         }
         // PostgreSQL's dispatcher claims and leases in one statement
@@ -343,6 +348,7 @@ async fn touch(
     conn: &mut PgConnection,
     user: &UserKey,
     now: Timestamp,
+    cause: Option<Cause>,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
         "WITH touched AS ( \
@@ -358,7 +364,7 @@ async fn touch(
     .bind(&user.user)
     .bind(to_millis(now))
     .bind(listen::CHANNEL)
-    .bind(listen::payload(user))
+    .bind(listen::payload(user, cause))
     .fetch_one(conn)
     .await
 }
@@ -383,6 +389,7 @@ async fn put_session(
     conn: &mut PgConnection,
     user: &UserKey,
     session: &Session,
+    cause: Option<Cause>,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
         "WITH touched AS ( \
@@ -406,7 +413,7 @@ async fn put_session(
     .bind(&user.user)
     .bind(to_millis(session.refreshed_at))
     .bind(listen::CHANNEL)
-    .bind(listen::payload(user))
+    .bind(listen::payload(user, cause))
     .bind(stored_session_id(&session.session_id, session.kind))
     .bind(session.availability.as_str())
     .bind(session.activity.as_str())

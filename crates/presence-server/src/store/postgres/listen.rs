@@ -10,8 +10,8 @@ use sqlx::postgres::PgListener;
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::broadcast;
 
-use crate::store::UserKey;
 use crate::store::decode::FIELD;
+use crate::store::{Cause, Change, UserKey};
 
 /// The NOTIFY channel of presence changes.
 pub const CHANNEL: &str = "presence_changes";
@@ -19,11 +19,15 @@ pub const CHANNEL: &str = "presence_changes";
 /// PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.
 const MAX_PAYLOAD: usize = 7999;
 
-/// The payload naming `user`: tenant and user id, separated by a control character (ids may
-/// not contain one). Empty, and ignored by listeners, if too long to send; streams then see the
-/// change at their next re-read.
-pub fn payload(user: &UserKey) -> String {
-    let payload = format!("{}{FIELD}{}", user.tenant, user.user);
+/// The payload naming `user` and why it changed: tenant, user id and (when not a Graph call)
+/// the cause, separated by a control character (ids may not contain one). Empty, and ignored
+/// by listeners, if too long to send; streams then see the change at their next re-read.
+pub fn payload(user: &UserKey, cause: Option<Cause>) -> String {
+    let mut payload = format!("{}{FIELD}{}", user.tenant, user.user);
+    if let Some(cause) = cause {
+        payload.push(FIELD);
+        payload.push_str(cause.as_str());
+    }
     if payload.len() > MAX_PAYLOAD {
         String::new()
     } else {
@@ -31,11 +35,15 @@ pub fn payload(user: &UserKey) -> String {
     }
 }
 
-/// Sends the change notification for `user` (at the commit of `conn`'s transaction).
-pub async fn notify(conn: &mut PgConnection, user: &UserKey) -> Result<(), sqlx::Error> {
+/// Sends the change notification for `user`, and why (at the commit of `conn`'s transaction).
+pub async fn notify(
+    conn: &mut PgConnection,
+    user: &UserKey,
+    cause: Option<Cause>,
+) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT pg_notify($1, $2)::text")
         .bind(CHANNEL)
-        .bind(payload(user))
+        .bind(payload(user, cause))
         .execute(conn)
         .await
         .map(drop)
@@ -45,7 +53,7 @@ pub async fn notify(conn: &mut PgConnection, user: &UserKey) -> Result<(), sqlx:
 /// forwards every change to `changes`.
 pub async fn spawn(
     pool: &PgPool,
-    changes: broadcast::Sender<UserKey>,
+    changes: broadcast::Sender<Change>,
 ) -> Result<tokio::task::JoinHandle<()>, sqlx::Error> {
     let mut listener = PgListener::connect_with(pool).await?;
     listener.listen(CHANNEL).await?;
@@ -53,11 +61,8 @@ pub async fn spawn(
         loop {
             match listener.recv().await {
                 Ok(notification) => {
-                    if let Some((tenant, user)) = notification.payload().split_once(FIELD) {
-                        let _ = changes.send(UserKey {
-                            tenant: tenant.to_owned(),
-                            user: user.to_owned(),
-                        });
+                    if let Some(change) = parse(notification.payload()) {
+                        let _ = changes.send(change);
                     }
                 }
                 Err(error) => {
@@ -67,4 +72,40 @@ pub async fn spawn(
             }
         }
     }))
+}
+
+/// The change a [`payload`] names.
+fn parse(payload: &str) -> Option<Change> {
+    let mut fields = payload.split(FIELD);
+    let (tenant, user) = (fields.next()?, fields.next()?);
+    Some(Change {
+        user: UserKey {
+            tenant: tenant.to_owned(),
+            user: user.to_owned(),
+        },
+        cause: fields.next().and_then(Cause::parse),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_payload_carries_the_user_and_why_it_changed() {
+        let user = UserKey {
+            tenant: "t".into(),
+            user: "u".into(),
+        };
+        for cause in [None, Some(Cause::TeamsClient), Some(Cause::Reset)] {
+            assert_eq!(
+                parse(&payload(&user, cause)),
+                Some(Change {
+                    user: user.clone(),
+                    cause
+                })
+            );
+        }
+        assert_eq!(parse(""), None, "a payload too long to send is empty");
+    }
 }

@@ -61,7 +61,7 @@ pub struct PgStore {
     /// written as one primary-key probe per id ([`read`]), and with sequential scans off no
     /// read can fall back to scanning a table because its statistics are stale.
     reads: Pool,
-    changes: broadcast::Sender<UserKey>,
+    changes: broadcast::Sender<crate::store::Change>,
     listener: Arc<tokio::task::AbortHandle>,
     /// `--database-timeout`: also bounds the health check's query.
     timeout: Duration,
@@ -141,7 +141,7 @@ impl PgStore {
         tx.commit().await
     }
 
-    pub fn changes(&self) -> broadcast::Receiver<UserKey> {
+    pub fn changes(&self) -> broadcast::Receiver<crate::store::Change> {
         self.changes.subscribe()
     }
 

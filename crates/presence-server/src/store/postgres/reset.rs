@@ -68,7 +68,7 @@ pub(super) async fn reset(
         .execute(&mut *conn)
         .await?;
         if let ResetTarget::User(key) = target {
-            super::listen::notify(conn, key).await?;
+            super::listen::notify(conn, key, Some(crate::store::Cause::Reset)).await?;
         }
         0
     } else {

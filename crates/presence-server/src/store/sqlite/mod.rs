@@ -34,7 +34,7 @@ use anyhow::Context;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use super::{StoreError, UserKey, Write, Written};
+use super::{StoreError, Write, Written};
 use crate::engine::UserState;
 
 /// Migrations embedded in the binary, applied at start-up.
@@ -217,7 +217,7 @@ impl SqliteStore {
     }
 
     /// Users whose state changes from now on, as each change commits.
-    pub fn changes(&self) -> tokio::sync::broadcast::Receiver<UserKey> {
+    pub fn changes(&self) -> tokio::sync::broadcast::Receiver<crate::store::Change> {
         self.writer.changes()
     }
 

@@ -48,7 +48,7 @@ enum Message {
 pub struct Writer {
     queue: mpsc::Sender<Message>,
     /// Users whose state a committed write changed, for live streams.
-    changes: broadcast::Sender<UserKey>,
+    changes: broadcast::Sender<crate::store::Change>,
 }
 
 /// Changes remembered for slow stream readers before they are told they lagged.
@@ -92,7 +92,7 @@ impl Writer {
     }
 
     /// A receiver of every user whose state changes from now on (after the commit).
-    pub fn changes(&self) -> broadcast::Receiver<UserKey> {
+    pub fn changes(&self) -> broadcast::Receiver<crate::store::Change> {
         self.changes.subscribe()
     }
 
@@ -165,7 +165,7 @@ impl WriterConnection {
 
 /// What the writer task hands committed writes to.
 struct Shared {
-    changes: broadcast::Sender<UserKey>,
+    changes: broadcast::Sender<crate::store::Change>,
     cache: Arc<StateCache>,
     acknowledge: Acknowledge,
     health: Arc<WriteHealth>,
@@ -285,7 +285,7 @@ async fn any_subscription(connection: &mut SqliteConnection) -> bool {
 /// Who hears of a committed write: the in-memory state (first, before the write is
 /// acknowledged) and the change feed.
 struct Feeds<'a> {
-    changes: &'a broadcast::Sender<UserKey>,
+    changes: &'a broadcast::Sender<crate::store::Change>,
     cache: &'a StateCache,
     /// The cache's ticket, taken before the batch's commit began.
     ticket: u64,
@@ -328,7 +328,10 @@ impl Feeds<'_> {
             },
         }
         if let Some(user) = write.touched_user(result) {
-            let _ = self.changes.send(user.clone());
+            let _ = self.changes.send(crate::store::Change {
+                user: user.clone(),
+                cause: write.cause(),
+            });
         }
     }
 }
