@@ -7,7 +7,8 @@
 //!   asks the server's clock, which `--clock manual` moves);
 //! - every Rust file starts with a `//!` line saying what it is for;
 //! - every path ARCHITECTURE.md names exists;
-//! - every annotated handler is in the API description (`ApiDoc`'s `paths`).
+//! - every annotated handler is in the API description (`ApiDoc`'s `paths`);
+//! - every document the code cites (`README.md`, `COMPATIBILITY.md`, …) is in the repository.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -22,7 +23,7 @@ const WALL_CLOCK: [(&str, &str); 21] = [
     ),
     ("authority/codes.rs", "authorization code lifetimes"),
     ("authority/failure.rs", "Entra's error timestamp"),
-    ("authority/tokens.rs", "token lifetimes"),
+    ("authority/mint.rs", "token lifetimes"),
     (
         "clock.rs",
         "the system clock itself, and the manual clock's start",
@@ -396,5 +397,33 @@ fn every_annotated_handler_is_in_the_api_description() {
     assert!(
         missing.is_empty(),
         "annotated handlers missing from ApiDoc's paths (openapi/mod.rs): {missing:?}"
+    );
+}
+
+#[test]
+fn documents_cited_in_the_code_are_in_the_repository() {
+    let root = workspace();
+    let mut missing = BTreeSet::new();
+    for dir in ["crates", "xtask"] {
+        for file in rust_files(&root.join(dir)) {
+            let path = root.join(dir).join(&file);
+            if path.to_string_lossy().contains("/target/") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("readable");
+            for word in text.split(|c: char| c.is_whitespace() || "()[]`'\",;".contains(c)) {
+                let word = word.trim_end_matches(['.', ':']);
+                let is_doc = word.len() > 3
+                    && word.ends_with(".md")
+                    && word.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+                if is_doc && !word.contains('/') && !root.join(word).exists() {
+                    missing.insert(format!("{word} (cited in {dir}/{})", file.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "documents cited that the repository does not have: {missing:?}"
     );
 }

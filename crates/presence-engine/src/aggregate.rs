@@ -23,7 +23,7 @@ impl EffectivePresence {
 /// Rank of an availability when sessions disagree; higher wins.
 ///
 /// Graph documents `DoNotDisturb > Busy > Available > Away`; the states it leaves out are
-/// placed next to their neighbours (DESIGN.md §2): an idle state just below its active form,
+/// placed next to their neighbours (COMPATIBILITY.md #5): an idle state just below its active form,
 /// `BeRightBack` between idle and away. The availabilities the September 2025 table added
 /// (only the control plane can set them) rank with what Teams shows for them: `Presenting`
 /// and `Focusing` as do-not-disturb, `InACall` and `InAMeeting` as busy.

@@ -1,8 +1,13 @@
-//! How long a session lives: the `expirationDuration` rules of `setPresence`.
+//! How long a session lives: the `expirationDuration` rules of `setPresence`, and those of a
+//! Teams client's session (control plane), side by side.
 
-use jiff::SignedDuration;
+use jiff::{SignedDuration, Timestamp};
 
 use super::duration::parse_duration;
+use super::session::UNTIL_REMOVED;
+
+/// Shortest lifetime a Teams client's session may be given.
+pub const MIN_CLIENT_SESSION: SignedDuration = SignedDuration::from_mins(1);
 
 /// Shortest session lifetime, and the default when none is given.
 pub const MIN_SESSION: SignedDuration = SignedDuration::from_mins(5);
@@ -28,9 +33,46 @@ pub fn session_expiration(requested: Option<&str>) -> Result<SignedDuration, Str
     }
 }
 
+/// When a Teams client's session expires, given its `expirationDuration`: never (until
+/// removed) when absent, otherwise a parsable duration of at least PT1M from `now`, capped
+/// at "until removed". A client reports its own idle states, so it is not held to Graph's
+/// PT5M..=PT4H.
+pub fn client_expiration(requested: Option<&str>, now: Timestamp) -> Result<Timestamp, String> {
+    let Some(text) = requested else {
+        return Ok(UNTIL_REMOVED);
+    };
+    let lifetime = parse_duration(text)
+        .ok()
+        .filter(|lifetime| *lifetime >= MIN_CLIENT_SESSION)
+        .ok_or_else(|| {
+            "'expirationDuration' is an ISO 8601 duration of at least PT1M.".to_owned()
+        })?;
+    Ok(now
+        .checked_add(lifetime)
+        .unwrap_or(UNTIL_REMOVED)
+        .min(UNTIL_REMOVED))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_teams_clients_session_lasts_until_removed_or_at_least_a_minute() {
+        let now = Timestamp::UNIX_EPOCH;
+        assert_eq!(client_expiration(None, now), Ok(UNTIL_REMOVED));
+        assert_eq!(
+            client_expiration(Some("PT1M"), now),
+            Ok(now + SignedDuration::from_mins(1))
+        );
+        assert_eq!(
+            client_expiration(Some("P1D"), now),
+            Ok(now + SignedDuration::from_hours(24)),
+            "not held to Graph's PT4H"
+        );
+        assert!(client_expiration(Some("PT59S"), now).is_err());
+        assert!(client_expiration(Some("soon"), now).is_err());
+    }
 
     #[test]
     fn default_and_boundaries() {

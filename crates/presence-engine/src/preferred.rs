@@ -18,7 +18,7 @@ pub const PREFERRED_PAIRS: [(Availability, Activity); 6] = [
 
 /// Shortest accepted preference lifetime.
 pub const MIN_PREFERRED: SignedDuration = SignedDuration::from_mins(5);
-/// Longest accepted preference lifetime (DESIGN.md §2; Graph documents no bound).
+/// Longest accepted preference lifetime (COMPATIBILITY.md #2; Graph documents no bound).
 pub const MAX_PREFERRED: SignedDuration = SignedDuration::from_hours(7 * 24);
 
 /// A preference as stored.

@@ -1,7 +1,7 @@
 //! The `availability` and `activity` vocabularies.
 //!
 //! Graph types both properties as plain strings; its examples and every field report use the
-//! PascalCase values of the long-standing list (see DESIGN.md §2), so that is what we emit.
+//! PascalCase values of the long-standing list (COMPATIBILITY.md #1), so that is what we emit.
 //! Input is matched ignoring ASCII case because the current Graph docs write the same values
 //! in camelCase and clients copy whichever they read.
 //!

@@ -1,17 +1,26 @@
 //! presence-server: the Microsoft Graph presence API, self-hosted and persistent.
 //!
-//! Layers, in the order a request crosses them:
-//! - [`routes`]: HTTP only (extract, call the engine and the store, map errors);
-//! - [`engine`] (the `presence-engine` crate): the pure Graph presence rules (validation,
-//!   fading, aggregation); no I/O;
-//! - [`store`]: SQLite through sqlx; the only module with SQL.
+//! The modules form layers (drawn, with each invariant, in ARCHITECTURE.md; a tidy test
+//! fails on any import circle among them), from the top:
+//! - wiring: [`app`] (middleware, routes, background tasks, signals) and [`openapi`] (the
+//!   API description `cargo xtask gen` turns into `openapi/presence.json` and the client);
+//! - surfaces: [`routes`] (Graph's API, health, `/metrics`, `/docs`), [`admin`] (the
+//!   control plane, behind the `Presence.Admin` role), [`authority`] (the Entra-shaped
+//!   issuer of tokens), [`ui`] (the dashboard), and the in-flight limit [`overload`];
+//! - state: [`state`], built once from [`config`] before the server listens;
+//! - services: [`notify`] (change notifications), [`journal`] and [`faults`] (what the control
+//!   plane records and injects), [`history`] (the change history), [`auth`] (tokens to
+//!   callers, Graph's permission table), [`signing`] (the server's key), [`streams`],
+//!   [`throttle`];
+//! - plumbing: [`http`] (bodies, strict JSON, fallbacks) and [`error`] (the Graph envelope);
+//! - storage: [`store`] (SQLite or PostgreSQL through sqlx: the only module with SQL, whose
+//!   errors stay inside it) and the [`metrics`] registry;
+//! - leaves: [`surface`] (which path is whose), [`operations`] (which operation a request
+//!   is), [`public_url`], [`clock`] (the server's presence clock), [`tls`], [`request_id`],
+//!   [`body_deadline`], [`connections`], [`data_dir`].
 //!
-//! [`admin`] is the control plane outside Graph's surface (`/admin`, behind the
-//! `Presence.Admin` role), with what it drives kept in modules of their own: [`journal`]
-//! (requests and deliveries) and [`faults`] (injected errors, latency, drops). [`auth`] turns bearer tokens into callers and applies Graph's permission table,
-//! [`error`] owns the Graph error envelope, [`request_id`] the correlation ids every response
-//! carries, [`clock`] the one source of time, and [`openapi`] the API description that
-//! `cargo xtask gen` turns into `openapi/presence.json` and the client crate.
+//! The Graph presence rules themselves are the `presence-engine` crate, re-exported as
+//! [`engine`]: pure functions of state and time, no I/O.
 
 pub mod admin;
 pub mod app;

@@ -8,8 +8,7 @@ use serde::Deserialize;
 
 use super::AdminCaller;
 use super::scope::{printable, user_key};
-use crate::engine::duration::parse_duration;
-use crate::engine::session::UNTIL_REMOVED;
+use crate::engine::expiration::client_expiration;
 use crate::engine::{Session, SessionKind};
 use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
 use crate::http::body::Body;
@@ -17,8 +16,6 @@ use crate::http::fallback::method_not_allowed;
 use crate::state::AppState;
 use crate::store::{Write, Written};
 
-/// Shortest lifetime a client session may be given.
-const MIN_LIFETIME: jiff::SignedDuration = jiff::SignedDuration::from_mins(1);
 /// Longest client id accepted.
 const MAX_CLIENT_ID: usize = 256;
 
@@ -64,23 +61,10 @@ pub async fn put_client(
     let user = user_key(&path.tid, &path.id)?;
     printable(&path.client_id, MAX_CLIENT_ID, "clientId")?;
     let now = state.clock.now();
-    let expires_at = match body.expiration_duration.as_deref() {
-        None => UNTIL_REMOVED,
-        Some(text) => {
-            let lifetime = parse_duration(text)
-                .ok()
-                .filter(|d| *d >= MIN_LIFETIME)
-                .ok_or_else(|| {
-                    GraphError::invalid_argument(
-                        "'expirationDuration' is an ISO 8601 duration of at least PT1M.",
-                    )
-                    .with_target("expirationDuration")
-                })?;
-            now.checked_add(lifetime)
-                .unwrap_or(UNTIL_REMOVED)
-                .min(UNTIL_REMOVED)
-        }
-    };
+    let expires_at =
+        client_expiration(body.expiration_duration.as_deref(), now).map_err(|message| {
+            GraphError::invalid_argument(message).with_target("expirationDuration")
+        })?;
     let session = Session {
         session_id: path.client_id.clone(),
         kind: SessionKind::Client,

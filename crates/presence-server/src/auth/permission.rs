@@ -1,5 +1,5 @@
 //! Graph's permission table for the presence operations (reference §0), and the
-//! delegated-caller rules of DESIGN.md §2.
+//! delegated-caller rules (COMPATIBILITY.md #3; README, "Identity and permissions").
 
 use presence_model::token::{
     PRESENCE_READ, PRESENCE_READ_ALL, PRESENCE_READ_WRITE, PRESENCE_READ_WRITE_ALL,

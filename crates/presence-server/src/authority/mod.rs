@@ -1,6 +1,6 @@
 //! The server as an Entra-shaped issuer of tokens, on the same listener as the API, so an app
 //! written for Graph gets its tokens from here by configuration alone: OpenID discovery
-//! ([`discovery`]), the token endpoint ([`token`], minting in [`tokens`], errors in
+//! ([`discovery`]), the token endpoint ([`token`], minting in [`mint`], errors in
 //! [`failure`]), the JWKS of the signing key ([`keys`]), and who exists ([`identities`],
 //! certificates for client assertions in [`assertion`]). Paths hang off the server's root
 //! with a tenant segment, as Entra's (`/{tenant}/oauth2/v2.0/token`); the keys are the same
@@ -18,10 +18,10 @@ pub mod guessing;
 pub mod identities;
 pub mod keys;
 pub mod memory;
+pub mod mint;
 pub mod page;
 pub mod responses;
 pub mod token;
-pub mod tokens;
 
 use actix_web::web;
 

@@ -25,8 +25,8 @@ use super::failure::Refusal;
 use super::form_body::FormBody;
 use super::guessing::Subject as Guessed;
 use super::memory::AuthorityState;
+use super::mint::{self, Grant, Subject};
 use super::responses::TokenEndpointFailures;
-use super::tokens::{self, Grant, Subject};
 use super::{assertion, codes, devices, identities};
 use crate::http::fallback::method_not_allowed;
 use crate::state::AppState;
@@ -128,7 +128,7 @@ async fn issue(
                 scopes: Vec::new(),
                 nonce: None,
             };
-            tokens::answer(
+            mint::answer(
                 state,
                 &origin,
                 &grant,
@@ -229,7 +229,7 @@ async fn issue(
         "refresh_token" => {
             let refresh =
                 field("refresh_token").ok_or_else(|| Refusal::missing("refresh_token"))?;
-            let grant = tokens::redeem_refresh(state, refresh, &client_id).await?;
+            let grant = mint::redeem_refresh(state, refresh, &client_id).await?;
             if !is_multi_tenant(tenant) && !grant.tenant.eq_ignore_ascii_case(tenant) {
                 return Err(Refusal::bad_grant(
                     "the refresh token was issued for another tenant",
@@ -314,7 +314,7 @@ async fn delegated(
             .filter(|s| **s != "offline_access" && wants(s))
             .map(|s| (*s).to_owned()),
     );
-    tokens::answer(
+    mint::answer(
         state,
         origin,
         &grant,

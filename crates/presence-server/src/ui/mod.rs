@@ -129,3 +129,48 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod vocabularies {
+    use std::collections::BTreeSet;
+
+    use crate::engine::pairs::SESSION_PAIRS;
+    use crate::engine::preferred::PREFERRED_PAIRS;
+    use presence_model::{Activity, Availability};
+
+    /// The `[availability, activity]` pairs of the dashboard's `export const NAME = [...]`.
+    fn pairs_in_format_js(name: &str) -> BTreeSet<(String, String)> {
+        let script = include_str!("assets/format.js");
+        let start = script
+            .find(&format!("export const {name} = ["))
+            .unwrap_or_else(|| panic!("format.js exports {name}"));
+        let list = &script[start..];
+        let list = &list[..list.find("];").expect("the list ends")];
+        list.lines()
+            .filter_map(|line| {
+                let line = line.trim().trim_end_matches(',');
+                let inner = line.strip_prefix('[')?.strip_suffix(']')?;
+                let (availability, activity) = inner.split_once(',')?;
+                let unquote = |s: &str| s.trim().trim_matches('"').to_owned();
+                Some((unquote(availability), unquote(activity)))
+            })
+            .collect()
+    }
+
+    fn as_text(pairs: &[(Availability, Activity)]) -> BTreeSet<(String, String)> {
+        pairs
+            .iter()
+            .map(|(availability, activity)| (availability.to_string(), activity.to_string()))
+            .collect()
+    }
+
+    /// The dashboard offers exactly the pairs the engine accepts (its copies cannot drift).
+    #[test]
+    fn the_dashboards_pairs_are_the_engines() {
+        assert_eq!(pairs_in_format_js("SESSION_PAIRS"), as_text(&SESSION_PAIRS));
+        assert_eq!(
+            pairs_in_format_js("PREFERRED_PAIRS"),
+            as_text(&PREFERRED_PAIRS)
+        );
+    }
+}
