@@ -18,6 +18,7 @@ pub mod identities;
 mod postgres;
 pub mod purge;
 mod records;
+mod shared;
 mod sqlite;
 mod write;
 

@@ -12,10 +12,12 @@ use jiff::Timestamp;
 use sqlx::PgConnection;
 
 use super::listen;
+use super::reset;
 use super::subscriptions;
-use super::{outlook, reset};
 use crate::engine::Session;
 use crate::store::codec::{stored_session_id, to_millis};
+use crate::store::shared::identities::postgres as identities;
+use crate::store::shared::outlook::postgres as outlook;
 use crate::store::{Cause, LocationLayer, UserKey, Write, Written};
 
 /// Runs the write's statements on `conn` (inside the caller's transaction, or alone when the
@@ -228,7 +230,7 @@ async fn apply_one(
             applications,
             users,
         } => {
-            super::identities::put(conn, applications, users).await?;
+            identities::put(conn, applications, users).await?;
             Ok((Written::Done, false))
         }
         Write::DeleteIdentity {
@@ -236,7 +238,7 @@ async fn apply_one(
             id,
             application,
         } => {
-            let found = super::identities::delete(conn, tenant, id, *application).await?;
+            let found = identities::delete(conn, tenant, id, *application).await?;
             Ok((Written::Found(found), false))
         }
         Write::AddSigningKey { kid, pem, now } => {

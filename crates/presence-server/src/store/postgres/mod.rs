@@ -13,11 +13,8 @@
 //! - Changes reach every instance's live streams through LISTEN/NOTIFY ([`listen`]).
 
 mod apply;
-mod counts;
 mod export;
-mod identities;
 mod listen;
-mod outlook;
 mod reach;
 mod read;
 mod reset;
@@ -36,6 +33,7 @@ use tokio::sync::broadcast;
 
 use self::reach::{Pool, Reach};
 use crate::engine::UserState;
+use crate::store::shared::{self, identities::postgres as identities};
 use crate::store::{StoreError, UserKey, Write, Written};
 
 /// Migrations embedded in the binary, applied at start-up.
@@ -227,7 +225,7 @@ impl PgStore {
         &self,
         now: jiff::Timestamp,
     ) -> Result<presence_model::ServerCounts, sqlx::Error> {
-        counts::counts(&mut *self.reads.acquire().await?, now).await
+        shared::counts::postgres::counts(&mut *self.reads.acquire().await?, now).await
     }
 
     /// Whether PostgreSQL answers within the timeout (an open connection to a server that

@@ -6,9 +6,11 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use sqlx::SqliteConnection;
 
-use super::{outlook, subscriptions};
+use super::subscriptions;
 use crate::engine::Session;
 use crate::store::codec::{stored_session_id, to_millis};
+use crate::store::shared::identities::sqlite as identities;
+use crate::store::shared::outlook::sqlite as outlook;
 use crate::store::{LocationLayer, UserKey, Write, Written};
 
 /// Runs the write's statements on `conn` (inside the caller's transaction), and, when it
@@ -201,14 +203,14 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
             applications,
             users,
         } => {
-            super::identities::put(conn, applications, users).await?;
+            identities::put(conn, applications, users).await?;
             Ok(Written::Done)
         }
         Write::DeleteIdentity {
             tenant,
             id,
             application,
-        } => super::identities::delete(conn, tenant, id, *application)
+        } => identities::delete(conn, tenant, id, *application)
             .await
             .map(Written::Found),
         Write::AddSigningKey { kid, pem, now } => {

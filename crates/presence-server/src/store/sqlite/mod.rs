@@ -12,12 +12,9 @@
 mod apply;
 mod checkpoint;
 mod compact_state;
-mod counts;
 mod exclusive;
 mod export;
-mod identities;
 mod in_memory;
-mod outlook;
 mod read;
 mod reset;
 mod signing_keys;
@@ -36,6 +33,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use super::{StoreError, Write, Written};
 use crate::engine::UserState;
+use crate::store::shared::{self, identities::sqlite as identities};
 
 /// Migrations embedded in the binary, applied at start-up.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
@@ -294,12 +292,12 @@ impl SqliteStore {
         tenant: &str,
         client_id: &str,
     ) -> Result<Option<crate::store::identities::ApplicationRecord>, sqlx::Error> {
-        identities::application(&self.read, tenant, client_id).await
+        identities::application(&mut *self.read.acquire().await?, tenant, client_id).await
     }
 
     /// Whether some tenant registered the application `client_id`.
     pub async fn application_exists(&self, client_id: &str) -> Result<bool, sqlx::Error> {
-        identities::application_exists(&self.read, client_id).await
+        identities::application_exists(&mut *self.read.acquire().await?, client_id).await
     }
 
     /// Every application of `tenant`.
@@ -307,7 +305,7 @@ impl SqliteStore {
         &self,
         tenant: &str,
     ) -> Result<Vec<crate::store::identities::ApplicationRecord>, sqlx::Error> {
-        identities::applications(&self.read, tenant).await
+        identities::applications(&mut *self.read.acquire().await?, tenant).await
     }
 
     /// Every test user of `tenant`.
@@ -315,7 +313,7 @@ impl SqliteStore {
         &self,
         tenant: &str,
     ) -> Result<Vec<crate::store::identities::UserRecord>, sqlx::Error> {
-        identities::users(&self.read, tenant).await
+        identities::users(&mut *self.read.acquire().await?, tenant).await
     }
 
     /// The authority's test user signing in as `upn`.
@@ -324,7 +322,7 @@ impl SqliteStore {
         tenant: Option<&str>,
         upn: &str,
     ) -> Result<Option<crate::store::identities::UserRecord>, sqlx::Error> {
-        identities::user_by_upn(&self.read, tenant, upn).await
+        identities::user_by_upn(&mut *self.read.acquire().await?, tenant, upn).await
     }
 
     /// The oldest signing key, as (key id, PKCS#8 PEM).
@@ -363,7 +361,7 @@ impl SqliteStore {
         &self,
         now: jiff::Timestamp,
     ) -> Result<presence_model::ServerCounts, sqlx::Error> {
-        counts::counts(&self.read, now).await
+        shared::counts::sqlite::counts(&mut *self.read.acquire().await?, now).await
     }
 
     /// Whether the database answers reads and takes writes: after a failed commit, a write
