@@ -9,6 +9,7 @@ use crate::engine::EffectivePresence;
 use crate::store::codec::to_millis;
 use crate::store::decode::{self, PENDING_COLUMNS, SUBSCRIPTION_COLUMNS};
 use crate::store::records::owing_notification;
+use crate::store::shared;
 use crate::store::{Follow, PendingNotification, SubscriptionRecord, UserKey};
 
 impl PgStore {
@@ -18,18 +19,13 @@ impl PgStore {
         application: Option<&str>,
         now: Timestamp,
     ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions \
-             WHERE tenant_id = $1 AND ($2::text IS NULL OR application_id = $2) \
-               AND expires_at > $3 \
-             ORDER BY created_at, id"
-        )))
-        .bind(tenant)
-        .bind(application)
-        .bind(to_millis(now))
-        .fetch_all(&mut *self.reads.acquire().await?)
-        .await?;
-        rows.iter().map(decode::subscription).collect()
+        shared::subscriptions::postgres::list_subscriptions(
+            &mut *self.reads.acquire().await?,
+            tenant,
+            application,
+            now,
+        )
+        .await
     }
 
     pub async fn get_subscription(
@@ -38,16 +34,13 @@ impl PgStore {
         id: &str,
         now: Timestamp,
     ) -> Result<Option<SubscriptionRecord>, sqlx::Error> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions \
-             WHERE tenant_id = $1 AND id = $2 AND expires_at > $3"
-        )))
-        .bind(tenant)
-        .bind(id)
-        .bind(to_millis(now))
-        .fetch_optional(&mut *self.reads.acquire().await?)
-        .await?;
-        row.as_ref().map(decode::subscription).transpose()
+        shared::subscriptions::postgres::get_subscription(
+            &mut *self.reads.acquire().await?,
+            tenant,
+            id,
+            now,
+        )
+        .await
     }
 
     /// Live subscriptions with a lifecycle URL that owe a `reauthorizationRequired` (see
@@ -58,31 +51,17 @@ impl PgStore {
         expiring_by: Timestamp,
         access_lapsing_by: Timestamp,
     ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions \
-             WHERE lifecycle_notification_url IS NOT NULL AND NOT reauthorization_sent \
-               AND expires_at > $1 AND (expires_at <= $2 OR access_expires_at <= $3) \
-             ORDER BY expires_at, id"
-        )))
-        .bind(to_millis(now))
-        .bind(to_millis(expiring_by))
-        .bind(to_millis(access_lapsing_by))
-        .fetch_all(&mut *self.reads.acquire().await?)
-        .await?;
-        rows.iter().map(decode::subscription).collect()
+        shared::subscriptions::postgres::reauthorization_due(
+            &mut *self.reads.acquire().await?,
+            now,
+            expiring_by,
+            access_lapsing_by,
+        )
+        .await
     }
 
     pub async fn follows(&self, now: Timestamp) -> Result<Vec<Follow>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT su.subscription_id, su.tenant_id, su.user_id, su.last_availability, \
-                    su.last_activity \
-             FROM subscription_users su JOIN subscriptions s ON s.id = su.subscription_id \
-             WHERE s.expires_at > $1",
-        )
-        .bind(to_millis(now))
-        .fetch_all(&mut *self.reads.acquire().await?)
-        .await?;
-        rows.iter().map(decode::follow).collect()
+        shared::subscriptions::postgres::follows(&mut *self.reads.acquire().await?, now).await
     }
 
     /// Claims the due head of each subscription's outbox: moves its next attempt to

@@ -33,3 +33,4 @@ use for_each_backend;
 pub(super) mod counts;
 pub(super) mod identities;
 pub(super) mod outlook;
+pub(super) mod subscriptions;

@@ -9,6 +9,7 @@ use crate::engine::EffectivePresence;
 use crate::store::codec::to_millis;
 use crate::store::decode::{self, PENDING_COLUMNS, SUBSCRIPTION_COLUMNS};
 use crate::store::records::owing_notification;
+use crate::store::shared;
 use crate::store::{Follow, PendingNotification, StoreError, SubscriptionRecord, UserKey, Write};
 
 impl SqliteStore {
@@ -20,18 +21,13 @@ impl SqliteStore {
         application: Option<&str>,
         now: Timestamp,
     ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions \
-             WHERE tenant_id = ? AND (? IS NULL OR application_id = ?) AND expires_at > ? \
-             ORDER BY created_at, id"
-        )))
-        .bind(tenant)
-        .bind(application)
-        .bind(application)
-        .bind(to_millis(now))
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter().map(decode::subscription).collect()
+        shared::subscriptions::sqlite::list_subscriptions(
+            &mut *self.read.acquire().await?,
+            tenant,
+            application,
+            now,
+        )
+        .await
     }
 
     /// One live subscription of `tenant`.
@@ -41,16 +37,13 @@ impl SqliteStore {
         id: &str,
         now: Timestamp,
     ) -> Result<Option<SubscriptionRecord>, sqlx::Error> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions \
-             WHERE tenant_id = ? AND id = ? AND expires_at > ?"
-        )))
-        .bind(tenant)
-        .bind(id)
-        .bind(to_millis(now))
-        .fetch_optional(&self.read)
-        .await?;
-        row.as_ref().map(decode::subscription).transpose()
+        shared::subscriptions::sqlite::get_subscription(
+            &mut *self.read.acquire().await?,
+            tenant,
+            id,
+            now,
+        )
+        .await
     }
 
     /// Live subscriptions with a lifecycle URL that owe a `reauthorizationRequired`: those
@@ -62,32 +55,18 @@ impl SqliteStore {
         expiring_by: Timestamp,
         access_lapsing_by: Timestamp,
     ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions \
-             WHERE lifecycle_notification_url IS NOT NULL AND reauthorization_sent = 0 \
-               AND expires_at > ? AND (expires_at <= ? OR access_expires_at <= ?) \
-             ORDER BY expires_at, id"
-        )))
-        .bind(to_millis(now))
-        .bind(to_millis(expiring_by))
-        .bind(to_millis(access_lapsing_by))
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter().map(decode::subscription).collect()
+        shared::subscriptions::sqlite::reauthorization_due(
+            &mut *self.read.acquire().await?,
+            now,
+            expiring_by,
+            access_lapsing_by,
+        )
+        .await
     }
 
     /// Every followed user of every live subscription, with what was last announced.
     pub async fn follows(&self, now: Timestamp) -> Result<Vec<Follow>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT su.subscription_id, su.tenant_id, su.user_id, su.last_availability, \
-                    su.last_activity \
-             FROM subscription_users su JOIN subscriptions s ON s.id = su.subscription_id \
-             WHERE s.expires_at > ?",
-        )
-        .bind(to_millis(now))
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter().map(decode::follow).collect()
+        shared::subscriptions::sqlite::follows(&mut *self.read.acquire().await?, now).await
     }
 
     /// Claims the due head of each subscription's outbox: reads them, then leases them
