@@ -5,8 +5,7 @@ use jiff::Timestamp;
 use super::PgStore;
 use super::read::SELECT_ALL_USERS;
 use crate::engine::UserState;
-use crate::store::codec::to_millis;
-use crate::store::decode::{self, SUBSCRIPTION_COLUMNS};
+use crate::store::decode;
 use crate::store::{SubscriptionRecord, UserKey};
 
 impl PgStore {
@@ -23,13 +22,10 @@ impl PgStore {
         &self,
         now: Timestamp,
     ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE expires_at > $1 \
-             ORDER BY tenant_id, id"
-        )))
-        .bind(to_millis(now))
-        .fetch_all(&mut *self.reads.acquire().await?)
-        .await?;
-        rows.iter().map(decode::subscription).collect()
+        crate::store::shared::subscriptions::postgres::all_subscriptions(
+            &mut *self.reads.acquire().await?,
+            now,
+        )
+        .await
     }
 }

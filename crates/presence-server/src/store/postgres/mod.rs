@@ -192,7 +192,8 @@ impl PgStore {
 
     /// The oldest signing key, as (key id, PKCS#8 PEM).
     pub async fn signing_key(&self) -> Result<Option<(String, String)>, sqlx::Error> {
-        signing_keys::oldest(&mut *self.reads.acquire().await?).await
+        crate::store::shared::signing_keys::postgres::oldest(&mut *self.reads.acquire().await?)
+            .await
     }
 
     /// Up to `limit` ids of `tenant`'s users with a row, after `after`, in order.

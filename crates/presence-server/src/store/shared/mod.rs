@@ -33,4 +33,5 @@ use for_each_backend;
 pub(super) mod counts;
 pub(super) mod identities;
 pub(super) mod outlook;
+pub(super) mod signing_keys;
 pub(super) mod subscriptions;

@@ -87,4 +87,19 @@ super::for_each_backend! {
         .await?;
         rows.iter().map(decode::follow).collect()
     }
+
+    /// Every live subscription, of every tenant, by tenant and id (`GET /admin/export`).
+    pub async fn all_subscriptions(
+        conn: &mut Conn,
+        now: Timestamp,
+    ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE expires_at > $1 \
+             ORDER BY tenant_id, id"
+        )))
+        .bind(to_millis(now))
+        .fetch_all(conn)
+        .await?;
+        rows.iter().map(decode::subscription).collect()
+    }
 }

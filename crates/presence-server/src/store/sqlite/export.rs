@@ -5,8 +5,7 @@ use jiff::Timestamp;
 use super::SqliteStore;
 use super::read::SELECT_ALL_USERS;
 use crate::engine::UserState;
-use crate::store::codec::to_millis;
-use crate::store::decode::{self, SUBSCRIPTION_COLUMNS};
+use crate::store::decode;
 use crate::store::{SubscriptionRecord, UserKey};
 
 impl SqliteStore {
@@ -21,13 +20,10 @@ impl SqliteStore {
         &self,
         now: Timestamp,
     ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE expires_at > ? \
-             ORDER BY tenant_id, id"
-        )))
-        .bind(to_millis(now))
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter().map(decode::subscription).collect()
+        crate::store::shared::subscriptions::sqlite::all_subscriptions(
+            &mut *self.read.acquire().await?,
+            now,
+        )
+        .await
     }
 }

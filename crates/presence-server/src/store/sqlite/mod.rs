@@ -327,7 +327,7 @@ impl SqliteStore {
 
     /// The oldest signing key, as (key id, PKCS#8 PEM).
     pub async fn signing_key(&self) -> Result<Option<(String, String)>, sqlx::Error> {
-        signing_keys::oldest(&self.read).await
+        shared::signing_keys::sqlite::oldest(&mut *self.read.acquire().await?).await
     }
 
     /// Up to `limit` ids of `tenant`'s users with a row, after `after`, in order.

@@ -1,16 +1,8 @@
 //! The server's signing key, kept with the data (`crate::signing`).
 
 use jiff::Timestamp;
-use sqlx::SqlitePool;
 
 use crate::store::codec::to_millis;
-
-/// The oldest signing key, as (key id, PKCS#8 PEM): the one every instance signs with.
-pub(super) async fn oldest(pool: &SqlitePool) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT kid, private_key_pem FROM signing_keys ORDER BY created_at, kid LIMIT 1")
-        .fetch_optional(pool)
-        .await
-}
 
 /// Adds a key unless there is one already: the first stored is the one every instance uses
 /// (the writer serialises racing starts).
