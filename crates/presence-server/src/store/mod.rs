@@ -49,6 +49,23 @@ macro_rules! on_backend {
     };
 }
 
+/// Runs the read `shared::$module::<backend>::$function` (SQL written once for both
+/// backends, `store/shared/`) on a read connection of whichever backend `$store` is.
+macro_rules! shared_read {
+    ($store:expr, $module:ident :: $function:ident ( $($arg:expr),* )) => {
+        match $store {
+            Store::Sqlite(store) => {
+                let mut connection = store.read_connection().await?;
+                shared::$module::sqlite::$function(&mut connection, $($arg),*).await?
+            }
+            Store::Postgres(store) => {
+                let mut connection = store.read_connection().await?;
+                shared::$module::postgres::$function(&mut connection, $($arg),*).await?
+            }
+        }
+    };
+}
+
 impl Store {
     /// Opens and migrates the database `url` names: `postgres://` or `postgresql://` for
     /// PostgreSQL (with a pool of `connections`), anything else (`sqlite:`) for SQLite (with
@@ -136,7 +153,10 @@ impl Store {
         application: Option<&str>,
         now: Timestamp,
     ) -> Result<Vec<SubscriptionRecord>, StoreError> {
-        Ok(on_backend!(self, store => store.list_subscriptions(tenant, application, now).await)?)
+        Ok(shared_read!(
+            self,
+            subscriptions::list_subscriptions(tenant, application, now)
+        ))
     }
 
     /// One live subscription of `tenant`.
@@ -146,7 +166,10 @@ impl Store {
         id: &str,
         now: Timestamp,
     ) -> Result<Option<SubscriptionRecord>, StoreError> {
-        Ok(on_backend!(self, store => store.get_subscription(tenant, id, now).await)?)
+        Ok(shared_read!(
+            self,
+            subscriptions::get_subscription(tenant, id, now)
+        ))
     }
 
     /// Live subscriptions with a lifecycle URL that owe a `reauthorizationRequired`: those
@@ -158,9 +181,10 @@ impl Store {
         expiring_by: Timestamp,
         access_lapsing_by: Timestamp,
     ) -> Result<Vec<SubscriptionRecord>, StoreError> {
-        Ok(
-            on_backend!(self, store => store.reauthorization_due(now, expiring_by, access_lapsing_by).await)?,
-        )
+        Ok(shared_read!(
+            self,
+            subscriptions::reauthorization_due(now, expiring_by, access_lapsing_by)
+        ))
     }
 
     /// The authority's application `client_id` of `tenant`, with its credentials.
@@ -172,13 +196,19 @@ impl Store {
         if !storable([tenant, client_id]) {
             return Ok(None);
         }
-        Ok(on_backend!(self, store => store.application(tenant, client_id).await)?)
+        Ok(shared_read!(
+            self,
+            identities::application(tenant, client_id)
+        ))
     }
 
     /// Whether some tenant registered the application `client_id`.
     pub async fn application_exists(&self, client_id: &str) -> Result<bool, StoreError> {
         if storable([client_id]) {
-            Ok(on_backend!(self, store => store.application_exists(client_id).await)?)
+            Ok(shared_read!(
+                self,
+                identities::application_exists(client_id)
+            ))
         } else {
             Ok(false)
         }
@@ -192,7 +222,7 @@ impl Store {
         if !storable([tenant]) {
             return Ok(Vec::new());
         }
-        Ok(on_backend!(self, store => store.applications(tenant).await)?)
+        Ok(shared_read!(self, identities::applications(tenant)))
     }
 
     /// Every test user of `tenant`, by user principal name.
@@ -200,7 +230,7 @@ impl Store {
         if !storable([tenant]) {
             return Ok(Vec::new());
         }
-        Ok(on_backend!(self, store => store.users(tenant).await)?)
+        Ok(shared_read!(self, identities::users(tenant)))
     }
 
     /// The authority's test user signing in as `upn` (any case), in `tenant` or any.
@@ -212,17 +242,17 @@ impl Store {
         if !storable([tenant.unwrap_or_default(), upn]) {
             return Ok(None);
         }
-        Ok(on_backend!(self, store => store.user_by_upn(tenant, upn).await)?)
+        Ok(shared_read!(self, identities::user_by_upn(tenant, upn)))
     }
 
     /// The server's signing key, as (key id, PKCS#8 PEM): the oldest stored.
     pub async fn signing_key(&self) -> Result<Option<(String, String)>, StoreError> {
-        Ok(on_backend!(self, store => store.signing_key().await)?)
+        Ok(shared_read!(self, signing_keys::oldest()))
     }
 
     /// Every followed user of every live subscription, with what was last announced.
     pub async fn follows(&self, now: Timestamp) -> Result<Vec<Follow>, StoreError> {
-        Ok(on_backend!(self, store => store.follows(now).await)?)
+        Ok(shared_read!(self, subscriptions::follows(now)))
     }
 
     /// The oldest undelivered notification of each subscription whose next attempt is due
@@ -257,7 +287,7 @@ impl Store {
 
     /// What the database holds, across tenants (`GET /admin/info`).
     pub async fn counts(&self, now: Timestamp) -> Result<presence_model::ServerCounts, StoreError> {
-        Ok(on_backend!(self, store => store.counts(now).await)?)
+        Ok(shared_read!(self, counts::counts(now)))
     }
 
     /// Every user with a row, of every tenant, by tenant and user (`GET /admin/export`).
@@ -270,7 +300,7 @@ impl Store {
         &self,
         now: Timestamp,
     ) -> Result<Vec<SubscriptionRecord>, StoreError> {
-        Ok(on_backend!(self, store => store.all_subscriptions(now).await)?)
+        Ok(shared_read!(self, subscriptions::all_subscriptions(now)))
     }
 
     /// `sqlite` or `postgres`.

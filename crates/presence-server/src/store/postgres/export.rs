@@ -1,12 +1,10 @@
 //! Reading everything, for `GET /admin/export`.
 
-use jiff::Timestamp;
-
 use super::PgStore;
 use super::read::SELECT_ALL_USERS;
 use crate::engine::UserState;
+use crate::store::UserKey;
 use crate::store::decode;
-use crate::store::{SubscriptionRecord, UserKey};
 
 impl PgStore {
     /// Every user with a row, of every tenant, by tenant and user.
@@ -15,17 +13,5 @@ impl PgStore {
             .fetch_all(&mut *self.reads.acquire().await?)
             .await?;
         rows.iter().map(decode::tenant_user_state).collect()
-    }
-
-    /// Every live subscription, of every tenant, by tenant and id.
-    pub async fn all_subscriptions(
-        &self,
-        now: Timestamp,
-    ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
-        crate::store::shared::subscriptions::postgres::all_subscriptions(
-            &mut *self.reads.acquire().await?,
-            now,
-        )
-        .await
     }
 }

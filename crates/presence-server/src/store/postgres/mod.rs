@@ -33,7 +33,6 @@ use tokio::sync::broadcast;
 
 use self::reach::{Pool, Reach};
 use crate::engine::UserState;
-use crate::store::shared::{self, identities::postgres as identities};
 use crate::store::{StoreError, UserKey, Write, Written};
 
 /// Migrations embedded in the binary, applied at start-up.
@@ -66,6 +65,14 @@ pub struct PgStore {
 }
 
 impl PgStore {
+    /// A connection of the read pool (through `reach`), for the reads written once for
+    /// both backends (`store::shared`).
+    pub(super) async fn read_connection(
+        &self,
+    ) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, sqlx::Error> {
+        self.reads.acquire().await
+    }
+
     /// Connects with two pools of `connections` (writes, reads), migrates (once across
     /// instances) and starts listening for changes. `timeout` bounds the health check's
     /// query.
@@ -151,51 +158,6 @@ impl PgStore {
         read::fetch_users(&mut *self.reads.acquire().await?, tenant, users).await
     }
 
-    /// The authority's application `client_id` of `tenant`.
-    pub async fn application(
-        &self,
-        tenant: &str,
-        client_id: &str,
-    ) -> Result<Option<crate::store::identities::ApplicationRecord>, sqlx::Error> {
-        identities::application(&mut *self.reads.acquire().await?, tenant, client_id).await
-    }
-
-    /// Whether some tenant registered the application `client_id`.
-    pub async fn application_exists(&self, client_id: &str) -> Result<bool, sqlx::Error> {
-        identities::application_exists(&mut *self.reads.acquire().await?, client_id).await
-    }
-
-    /// Every application of `tenant`.
-    pub async fn applications(
-        &self,
-        tenant: &str,
-    ) -> Result<Vec<crate::store::identities::ApplicationRecord>, sqlx::Error> {
-        identities::applications(&mut *self.reads.acquire().await?, tenant).await
-    }
-
-    /// Every test user of `tenant`.
-    pub async fn users(
-        &self,
-        tenant: &str,
-    ) -> Result<Vec<crate::store::identities::UserRecord>, sqlx::Error> {
-        identities::users(&mut *self.reads.acquire().await?, tenant).await
-    }
-
-    /// The authority's test user signing in as `upn`.
-    pub async fn user_by_upn(
-        &self,
-        tenant: Option<&str>,
-        upn: &str,
-    ) -> Result<Option<crate::store::identities::UserRecord>, sqlx::Error> {
-        identities::user_by_upn(&mut *self.reads.acquire().await?, tenant, upn).await
-    }
-
-    /// The oldest signing key, as (key id, PKCS#8 PEM).
-    pub async fn signing_key(&self) -> Result<Option<(String, String)>, sqlx::Error> {
-        crate::store::shared::signing_keys::postgres::oldest(&mut *self.reads.acquire().await?)
-            .await
-    }
-
     /// Up to `limit` ids of `tenant`'s users with a row, after `after`, in order.
     pub async fn user_ids(
         &self,
@@ -219,14 +181,6 @@ impl PgStore {
         sqlx::query_scalar("SELECT COUNT(*) FROM notification_outbox")
             .fetch_one(&mut *self.reads.acquire().await?)
             .await
-    }
-
-    /// What the database holds (`GET /admin/info`).
-    pub async fn counts(
-        &self,
-        now: jiff::Timestamp,
-    ) -> Result<presence_model::ServerCounts, sqlx::Error> {
-        shared::counts::postgres::counts(&mut *self.reads.acquire().await?, now).await
     }
 
     /// Whether PostgreSQL answers within the timeout (an open connection to a server that

@@ -9,61 +9,9 @@ use crate::engine::EffectivePresence;
 use crate::store::codec::to_millis;
 use crate::store::decode::{self, PENDING_COLUMNS, SUBSCRIPTION_COLUMNS};
 use crate::store::records::owing_notification;
-use crate::store::shared;
-use crate::store::{Follow, PendingNotification, SubscriptionRecord, UserKey};
+use crate::store::{PendingNotification, SubscriptionRecord, UserKey};
 
 impl PgStore {
-    pub async fn list_subscriptions(
-        &self,
-        tenant: &str,
-        application: Option<&str>,
-        now: Timestamp,
-    ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
-        shared::subscriptions::postgres::list_subscriptions(
-            &mut *self.reads.acquire().await?,
-            tenant,
-            application,
-            now,
-        )
-        .await
-    }
-
-    pub async fn get_subscription(
-        &self,
-        tenant: &str,
-        id: &str,
-        now: Timestamp,
-    ) -> Result<Option<SubscriptionRecord>, sqlx::Error> {
-        shared::subscriptions::postgres::get_subscription(
-            &mut *self.reads.acquire().await?,
-            tenant,
-            id,
-            now,
-        )
-        .await
-    }
-
-    /// Live subscriptions with a lifecycle URL that owe a `reauthorizationRequired` (see
-    /// `Store::reauthorization_due`).
-    pub async fn reauthorization_due(
-        &self,
-        now: Timestamp,
-        expiring_by: Timestamp,
-        access_lapsing_by: Timestamp,
-    ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
-        shared::subscriptions::postgres::reauthorization_due(
-            &mut *self.reads.acquire().await?,
-            now,
-            expiring_by,
-            access_lapsing_by,
-        )
-        .await
-    }
-
-    pub async fn follows(&self, now: Timestamp) -> Result<Vec<Follow>, sqlx::Error> {
-        shared::subscriptions::postgres::follows(&mut *self.reads.acquire().await?, now).await
-    }
-
     /// Claims the due head of each subscription's outbox: moves its next attempt to
     /// `lease_until` and returns it, in one statement. `SKIP LOCKED` lets instances claim at
     /// the same moment without waiting for or overlapping each other, and a claimed head is

@@ -33,7 +33,6 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use super::{StoreError, Write, Written};
 use crate::engine::UserState;
-use crate::store::shared::{self, identities::sqlite as identities};
 
 /// Migrations embedded in the binary, applied at start-up.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
@@ -104,6 +103,14 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// A connection of the read pool, for the reads written once for both backends
+    /// (`store::shared`).
+    pub(super) async fn read_connection(
+        &self,
+    ) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, sqlx::Error> {
+        self.read.acquire().await
+    }
+
     /// Opens (creating the file and its directory if needed) and migrates the database.
     pub async fn open(url: &str, state_cache_bytes: usize) -> anyhow::Result<Self> {
         let options = SqliteConnectOptions::from_str(url)
@@ -286,50 +293,6 @@ impl SqliteStore {
         Ok(std::sync::Arc::new(states.remove(user).unwrap_or_default()))
     }
 
-    /// The authority's application `client_id` of `tenant`.
-    pub async fn application(
-        &self,
-        tenant: &str,
-        client_id: &str,
-    ) -> Result<Option<crate::store::identities::ApplicationRecord>, sqlx::Error> {
-        identities::application(&mut *self.read.acquire().await?, tenant, client_id).await
-    }
-
-    /// Whether some tenant registered the application `client_id`.
-    pub async fn application_exists(&self, client_id: &str) -> Result<bool, sqlx::Error> {
-        identities::application_exists(&mut *self.read.acquire().await?, client_id).await
-    }
-
-    /// Every application of `tenant`.
-    pub async fn applications(
-        &self,
-        tenant: &str,
-    ) -> Result<Vec<crate::store::identities::ApplicationRecord>, sqlx::Error> {
-        identities::applications(&mut *self.read.acquire().await?, tenant).await
-    }
-
-    /// Every test user of `tenant`.
-    pub async fn users(
-        &self,
-        tenant: &str,
-    ) -> Result<Vec<crate::store::identities::UserRecord>, sqlx::Error> {
-        identities::users(&mut *self.read.acquire().await?, tenant).await
-    }
-
-    /// The authority's test user signing in as `upn`.
-    pub async fn user_by_upn(
-        &self,
-        tenant: Option<&str>,
-        upn: &str,
-    ) -> Result<Option<crate::store::identities::UserRecord>, sqlx::Error> {
-        identities::user_by_upn(&mut *self.read.acquire().await?, tenant, upn).await
-    }
-
-    /// The oldest signing key, as (key id, PKCS#8 PEM).
-    pub async fn signing_key(&self) -> Result<Option<(String, String)>, sqlx::Error> {
-        shared::signing_keys::sqlite::oldest(&mut *self.read.acquire().await?).await
-    }
-
     /// Up to `limit` ids of `tenant`'s users with a row, after `after`, in order.
     pub async fn user_ids(
         &self,
@@ -354,14 +317,6 @@ impl SqliteStore {
         sqlx::query_scalar("SELECT COUNT(*) FROM notification_outbox")
             .fetch_one(&self.read)
             .await
-    }
-
-    /// What the database holds (`GET /admin/info`).
-    pub async fn counts(
-        &self,
-        now: jiff::Timestamp,
-    ) -> Result<presence_model::ServerCounts, sqlx::Error> {
-        shared::counts::sqlite::counts(&mut *self.read.acquire().await?, now).await
     }
 
     /// Whether the database answers reads and takes writes: after a failed commit, a write

@@ -9,66 +9,9 @@ use crate::engine::EffectivePresence;
 use crate::store::codec::to_millis;
 use crate::store::decode::{self, PENDING_COLUMNS, SUBSCRIPTION_COLUMNS};
 use crate::store::records::owing_notification;
-use crate::store::shared;
-use crate::store::{Follow, PendingNotification, StoreError, SubscriptionRecord, UserKey, Write};
+use crate::store::{PendingNotification, StoreError, SubscriptionRecord, UserKey, Write};
 
 impl SqliteStore {
-    /// The live subscriptions of `tenant` made by `application` (all of the tenant's with
-    /// `None`), oldest first.
-    pub async fn list_subscriptions(
-        &self,
-        tenant: &str,
-        application: Option<&str>,
-        now: Timestamp,
-    ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
-        shared::subscriptions::sqlite::list_subscriptions(
-            &mut *self.read.acquire().await?,
-            tenant,
-            application,
-            now,
-        )
-        .await
-    }
-
-    /// One live subscription of `tenant`.
-    pub async fn get_subscription(
-        &self,
-        tenant: &str,
-        id: &str,
-        now: Timestamp,
-    ) -> Result<Option<SubscriptionRecord>, sqlx::Error> {
-        shared::subscriptions::sqlite::get_subscription(
-            &mut *self.read.acquire().await?,
-            tenant,
-            id,
-            now,
-        )
-        .await
-    }
-
-    /// Live subscriptions with a lifecycle URL that owe a `reauthorizationRequired`: those
-    /// that expire by `expiring_by` (server clock) or whose token's access lapses by
-    /// `access_lapsing_by` (wall clock), and were not told since their last renewal.
-    pub async fn reauthorization_due(
-        &self,
-        now: Timestamp,
-        expiring_by: Timestamp,
-        access_lapsing_by: Timestamp,
-    ) -> Result<Vec<SubscriptionRecord>, sqlx::Error> {
-        shared::subscriptions::sqlite::reauthorization_due(
-            &mut *self.read.acquire().await?,
-            now,
-            expiring_by,
-            access_lapsing_by,
-        )
-        .await
-    }
-
-    /// Every followed user of every live subscription, with what was last announced.
-    pub async fn follows(&self, now: Timestamp) -> Result<Vec<Follow>, sqlx::Error> {
-        shared::subscriptions::sqlite::follows(&mut *self.read.acquire().await?, now).await
-    }
-
     /// Claims the due head of each subscription's outbox: reads them, then leases them
     /// through the writer. Nothing else leases on a SQLite database (one instance), so what
     /// was read is what gets leased.
