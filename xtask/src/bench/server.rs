@@ -92,8 +92,13 @@ impl Running {
             .context("cannot start the server")?;
         let stderr = child.stderr.take().context("stderr is piped")?;
         let mut lines = BufReader::new(stderr).lines();
+        // Users' state may be in memory before the server listens (a small database).
+        let mut warmed_early = None;
         let origin = tokio::time::timeout(Duration::from_secs(120), async {
             while let Some(line) = lines.next_line().await? {
+                if line.contains(WARMED) {
+                    warmed_early = Some(started.elapsed());
+                }
                 if let Some(at) = line.find("listening on http://") {
                     let url = &line[at + "listening on ".len()..];
                     return Ok(url.split_whitespace().next().map(str::to_owned));
@@ -105,7 +110,7 @@ impl Running {
         .context("the server did not start in time")??
         .context("the server exited before listening")?;
         let startup = started.elapsed();
-        let (warmed_tx, warmed) = tokio::sync::watch::channel(None);
+        let (warmed_tx, warmed) = tokio::sync::watch::channel(warmed_early);
         tokio::spawn(async move {
             while let Ok(Some(line)) = lines.next_line().await {
                 if line.contains(WARMED) {
