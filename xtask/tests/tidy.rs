@@ -296,24 +296,34 @@ fn wall_clock_time_only_where_it_is_meant() {
     );
 }
 
-#[test]
-fn every_rust_file_says_what_it_is_for() {
+/// Every Rust file of the workspace's crates and xtask (build output aside), as
+/// (path relative to the workspace, text).
+fn workspace_sources() -> Vec<(String, String)> {
     let root = workspace();
-    let mut missing = Vec::new();
+    let mut sources = Vec::new();
     for dir in ["crates", "xtask"] {
         for file in rust_files(&root.join(dir)) {
             let path = root.join(dir).join(&file);
-            let text = path.to_string_lossy();
-            if text.contains("/target/") || text.ends_with("generated.rs") {
+            if path.to_string_lossy().contains("/target/") {
                 continue;
             }
-            let first = std::fs::read_to_string(&path).expect("readable");
-            let first = first.lines().next().unwrap_or_default();
-            if !first.starts_with("//!") {
-                missing.push(format!("{dir}/{}", file.display()));
-            }
+            let text = std::fs::read_to_string(&path).expect("readable");
+            sources.push((format!("{dir}/{}", file.display()), text));
         }
     }
+    sources
+}
+
+#[test]
+fn every_rust_file_says_what_it_is_for() {
+    let missing: Vec<String> = workspace_sources()
+        .into_iter()
+        .filter(|(path, text)| {
+            !path.ends_with("generated.rs")
+                && !text.lines().next().unwrap_or_default().starts_with("//!")
+        })
+        .map(|(path, _)| path)
+        .collect();
     assert!(
         missing.is_empty(),
         "files without a `//!` first line: {missing:?}"
@@ -404,21 +414,14 @@ fn every_annotated_handler_is_in_the_api_description() {
 fn documents_cited_in_the_code_are_in_the_repository() {
     let root = workspace();
     let mut missing = BTreeSet::new();
-    for dir in ["crates", "xtask"] {
-        for file in rust_files(&root.join(dir)) {
-            let path = root.join(dir).join(&file);
-            if path.to_string_lossy().contains("/target/") {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).expect("readable");
-            for word in text.split(|c: char| c.is_whitespace() || "()[]`'\",;".contains(c)) {
-                let word = word.trim_end_matches(['.', ':']);
-                let is_doc = word.len() > 3
-                    && word.ends_with(".md")
-                    && word.chars().next().is_some_and(|c| c.is_ascii_uppercase());
-                if is_doc && !word.contains('/') && !root.join(word).exists() {
-                    missing.insert(format!("{word} (cited in {dir}/{})", file.display()));
-                }
+    for (path, text) in workspace_sources() {
+        for word in text.split(|c: char| c.is_whitespace() || "()[]`'\",;".contains(c)) {
+            let word = word.trim_end_matches(['.', ':']);
+            let is_doc = word.len() > 3
+                && word.ends_with(".md")
+                && word.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+            if is_doc && !word.contains('/') && !root.join(word).exists() {
+                missing.insert(format!("{word} (cited in {path})"));
             }
         }
     }

@@ -10,11 +10,11 @@ use presence_model::{ResetOutcome, ResetScope};
 use super::AdminCaller;
 use super::scope::{tenant_id, user_key};
 use crate::error::{BodyErrorResponses, GraphError};
-use crate::history::WriteCause;
 use crate::http::body::Body;
 use crate::http::fallback::method_not_allowed;
 use crate::notify::lifecycle::{self, Notice};
 use crate::state::AppState;
+use crate::store::Cause;
 use crate::store::{ResetTarget, SubscriptionRecord, Write, Written};
 use presence_model::LifecycleEvent;
 
@@ -66,7 +66,7 @@ pub async fn reset(
         // A reset of a tenant or of everything names no user to the change feed.
         state
             .history
-            .recheck(tenant.as_deref(), Vec::new(), WriteCause::Reset);
+            .recheck(tenant.as_deref(), Vec::new(), Cause::Reset);
     }
     let Written::Reset {
         users,

@@ -22,7 +22,7 @@ use presence_model::PresenceChange;
 use tokio::sync::broadcast;
 
 use crate::engine::EffectivePresence;
-use crate::store::UserKey;
+use crate::store::{Cause, UserKey};
 
 /// Most users whose changes are kept.
 pub const MAX_USERS: usize = 10_000;
@@ -30,8 +30,6 @@ pub const MAX_USERS: usize = 10_000;
 pub const PER_USER: usize = 50;
 /// Changes a slow `/admin/events` reader may fall behind before it is told to re-read.
 const LIVE_BACKLOG: usize = 1024;
-
-pub use crate::store::Cause as WriteCause;
 
 /// What is known of one tracked user.
 #[derive(Debug)]
@@ -59,7 +57,7 @@ struct Book {
     /// Users the watch task must read again, with why: the tracked users of a tenant
     /// (`None`: of all) and named users (a reset of a tenant or of everything, an import,
     /// announce no user to the change feed).
-    rechecks: Vec<(Option<String>, Vec<UserKey>, WriteCause)>,
+    rechecks: Vec<(Option<String>, Vec<UserKey>, Cause)>,
 }
 
 /// The history, shared by the watch task (which writes it) and the admin routes.
@@ -102,7 +100,7 @@ impl History {
 
     /// Asks the watch task to read again, because of `cause`, the tracked users of `tenant`
     /// (all with `None`) and `users`: after a write that names no user to the change feed.
-    pub fn recheck(&self, tenant: Option<&str>, users: Vec<UserKey>, cause: WriteCause) {
+    pub fn recheck(&self, tenant: Option<&str>, users: Vec<UserKey>, cause: Cause) {
         self.book()
             .rechecks
             .push((tenant.map(str::to_owned), users, cause));
@@ -110,7 +108,7 @@ impl History {
     }
 
     /// The rechecks asked for since the last call: the users each covers, and why.
-    pub fn take_rechecks(&self) -> Vec<(Vec<UserKey>, WriteCause)> {
+    pub fn take_rechecks(&self) -> Vec<(Vec<UserKey>, Cause)> {
         let mut book = self.book();
         let rechecks = std::mem::take(&mut book.rechecks);
         rechecks

@@ -12,10 +12,10 @@ use serde::Deserialize;
 
 use super::AdminCaller;
 use crate::error::{BodyErrorResponses, ErrorResponses, GraphError};
-use crate::history::WriteCause;
 use crate::http::body::{Body, json_config_up_to};
 use crate::http::fallback::method_not_allowed;
 use crate::state::AppState;
+use crate::store::Cause;
 pub use import::Mode;
 
 /// Largest snapshot accepted by `POST /admin/import` (a seed of ~100,000 users).
@@ -96,6 +96,6 @@ pub async fn import_snapshot(
         })
         .take(crate::history::MAX_USERS)
         .collect();
-    state.history.recheck(None, imported, WriteCause::Import);
+    state.history.recheck(None, imported, Cause::Import);
     Ok(web::Json(plan.outcome))
 }
