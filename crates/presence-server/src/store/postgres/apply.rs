@@ -13,12 +13,15 @@ use sqlx::PgConnection;
 
 use super::listen;
 use super::reset;
-use super::subscriptions;
+use super::subscriptions as own_subscriptions;
 use crate::engine::Session;
 use crate::store::codec::{stored_session_id, to_millis};
 use crate::store::shared::identities::postgres as identities;
+use crate::store::shared::outbox::postgres as outbox;
 use crate::store::shared::outlook::postgres as outlook;
-use crate::store::{Cause, LocationLayer, UserKey, Write, Written};
+use crate::store::shared::presence::postgres as presence;
+use crate::store::shared::subscriptions::postgres as subscriptions;
+use crate::store::{Cause, UserKey, Write, Written};
 
 /// Runs the write's statements on `conn` (inside the caller's transaction, or alone when the
 /// write is a single statement: see [`is_one_statement`]). Also answers whether a
@@ -46,7 +49,7 @@ pub(super) async fn apply(
         }
         if !notify {
             for user in users {
-                subscriptions::mark_announced(conn, user, *now).await?;
+                own_subscriptions::mark_announced(conn, user, *now).await?;
             }
         }
         return Ok((Written::Done, false));
@@ -76,7 +79,7 @@ async fn apply_one(
                 return Ok((Written::SessionRemoved(false), false));
             }
             let stored = stored_session_id(session_id, *kind);
-            let removed = remove_session(conn, user, &stored, *now).await?;
+            let removed = presence::remove_session(conn, user, &stored, *now).await?;
             let followed = removed && touch(conn, user, *now, cause).await?;
             Ok((Written::SessionRemoved(removed), followed))
         }
@@ -86,32 +89,12 @@ async fn apply_one(
             now,
         } => {
             let followed = touch(conn, user, *now, cause).await?;
-            sqlx::query(
-                "UPDATE presence_users SET preferred_availability = $1, preferred_activity = $2, \
-                 preferred_expires_at = $3 WHERE tenant_id = $4 AND user_id = $5",
-            )
-            .bind(preferred.map(|p| p.availability.as_str()))
-            .bind(preferred.map(|p| p.activity.as_str()))
-            .bind(preferred.map(|p| to_millis(p.expires_at)))
-            .bind(&user.tenant)
-            .bind(&user.user)
-            .execute(conn)
-            .await?;
+            presence::set_preferred(conn, user, *preferred).await?;
             Ok((Written::Done, followed))
         }
         Write::SetStatusMessage { user, message, now } => {
             touch(conn, user, *now, cause).await?;
-            sqlx::query(
-                "UPDATE presence_users SET status_content = $1, status_expires_at = $2, \
-                 status_published_at = $3 WHERE tenant_id = $4 AND user_id = $5",
-            )
-            .bind(message.as_ref().map(|m| m.content.as_str()))
-            .bind(message.as_ref().and_then(|m| m.expires_at).map(to_millis))
-            .bind(message.as_ref().map(|m| to_millis(m.published_at)))
-            .bind(&user.tenant)
-            .bind(&user.user)
-            .execute(conn)
-            .await?;
+            presence::set_status_message(conn, user, message.as_ref()).await?;
             Ok((Written::Done, false))
         }
         Write::SetLocation {
@@ -121,36 +104,12 @@ async fn apply_one(
             now,
         } => {
             touch(conn, user, *now, cause).await?;
-            let sql = match layer {
-                LocationLayer::Manual => {
-                    "UPDATE presence_users SET manual_location_type = $1, manual_place_id = $2 \
-                     WHERE tenant_id = $3 AND user_id = $4"
-                }
-                LocationLayer::Automatic => {
-                    "UPDATE presence_users SET automatic_location_type = $1, \
-                     automatic_place_id = $2 WHERE tenant_id = $3 AND user_id = $4"
-                }
-            };
-            sqlx::query(sql)
-                .bind(location.as_ref().map(|l| l.work_location_type.as_str()))
-                .bind(location.as_ref().and_then(|l| l.place_id.as_deref()))
-                .bind(&user.tenant)
-                .bind(&user.user)
-                .execute(conn)
-                .await?;
+            presence::set_location(conn, user, *layer, location.as_ref()).await?;
             Ok((Written::Done, false))
         }
         Write::ClearLocation { user, now } => {
             touch(conn, user, *now, cause).await?;
-            sqlx::query(
-                "UPDATE presence_users SET manual_location_type = NULL, manual_place_id = NULL, \
-                 automatic_location_type = NULL, automatic_place_id = NULL \
-                 WHERE tenant_id = $1 AND user_id = $2",
-            )
-            .bind(&user.tenant)
-            .bind(&user.user)
-            .execute(conn)
-            .await?;
+            presence::clear_location(conn, user).await?;
             Ok((Written::Done, false))
         }
         Write::Reset { target, now } => Ok((reset::reset(conn, target, *now).await?, false)),
@@ -190,10 +149,10 @@ async fn apply_one(
             now,
             one_per_creator,
         } => {
-            if *one_per_creator && subscriptions::creator_has_one(conn, record, *now).await? {
+            if *one_per_creator && own_subscriptions::creator_has_one(conn, record, *now).await? {
                 return Ok((Written::Exists, false));
             }
-            subscriptions::create(conn, record, users, *now).await?;
+            own_subscriptions::create(conn, record, users, *now).await?;
             Ok((Written::Done, false))
         }
         Write::UpdateSubscription {
@@ -246,28 +205,15 @@ async fn apply_one(
             Ok((Written::Done, false))
         }
         Write::MarkReauthorizationSent { id } => {
-            let marked = sqlx::query(
-                "UPDATE subscriptions SET reauthorization_sent = true \
-                 WHERE id = $1 AND NOT reauthorization_sent",
-            )
-            .bind(id)
-            .execute(conn)
-            .await?;
-            Ok((Written::Found(marked.rows_affected() > 0), false))
+            let marked = subscriptions::mark_reauthorization_sent(conn, id).await?;
+            Ok((Written::Found(marked), false))
         }
         Write::DeleteSubscription { tenant, id } => {
-            let deleted = sqlx::query("DELETE FROM subscriptions WHERE tenant_id = $1 AND id = $2")
-                .bind(tenant)
-                .bind(id)
-                .execute(conn)
-                .await?;
-            Ok((Written::Found(deleted.rows_affected() > 0), false))
+            let deleted = subscriptions::delete_subscription(conn, tenant, id).await?;
+            Ok((Written::Found(deleted), false))
         }
         Write::DropExpiredSubscriptions { now } => {
-            sqlx::query("DELETE FROM subscriptions WHERE expires_at <= $1")
-                .bind(to_millis(*now))
-                .execute(conn)
-                .await?;
+            subscriptions::drop_expired(conn, *now).await?;
             Ok((Written::Done, false))
         }
         Write::Import { .. } => Err(sqlx::Error::Protocol("imports do not nest".into())),
@@ -295,28 +241,14 @@ async fn apply_one(
             Ok((Written::Done, false))
         }
         Write::Delivered { outbox_id } => {
-            sqlx::query("DELETE FROM notification_outbox WHERE id = $1")
-                .bind(outbox_id)
-                .execute(conn)
-                .await?;
+            outbox::remove_notification(conn, *outbox_id).await?;
             Ok((Written::Done, false))
         }
         Write::DeliveryFailed {
             outbox_id,
             retry_at,
         } => {
-            let query = match retry_at {
-                Some(at) => sqlx::query(
-                    "UPDATE notification_outbox SET attempts = attempts + 1, \
-                     next_attempt_at = $1 WHERE id = $2",
-                )
-                .bind(to_millis(*at))
-                .bind(outbox_id),
-                None => {
-                    sqlx::query("DELETE FROM notification_outbox WHERE id = $1").bind(outbox_id)
-                }
-            };
-            query.execute(conn).await?;
+            outbox::delivery_failed(conn, *outbox_id, *retry_at).await?;
             Ok((Written::Done, false))
         }
     }
@@ -337,7 +269,7 @@ pub(super) async fn announce(
     now: Timestamp,
 ) -> Result<(), sqlx::Error> {
     if lock_user(conn, user).await? {
-        subscriptions::announce(conn, user, now).await?;
+        own_subscriptions::announce(conn, user, now).await?;
     }
     Ok(())
 }
@@ -422,26 +354,6 @@ async fn put_session(
     .bind(to_millis(session.expires_at))
     .fetch_one(conn)
     .await
-}
-
-/// Deletes the session; true when it was still live at `now` (an expired leftover is
-/// deleted too, but counts as absent).
-async fn remove_session(
-    conn: &mut PgConnection,
-    user: &UserKey,
-    session_id: &str,
-    now: Timestamp,
-) -> Result<bool, sqlx::Error> {
-    let expires_at: Option<i64> = sqlx::query_scalar(
-        "DELETE FROM presence_sessions \
-         WHERE tenant_id = $1 AND user_id = $2 AND session_id = $3 RETURNING expires_at",
-    )
-    .bind(&user.tenant)
-    .bind(&user.user)
-    .bind(session_id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(expires_at.is_some_and(|at| at > to_millis(now)))
 }
 
 /// The purge after its `candidates` (tenant, user, stored session id): lock their users,

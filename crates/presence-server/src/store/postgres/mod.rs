@@ -13,7 +13,6 @@
 //! - Changes reach every instance's live streams through LISTEN/NOTIFY ([`listen`]).
 
 mod apply;
-mod export;
 mod listen;
 mod reach;
 mod read;

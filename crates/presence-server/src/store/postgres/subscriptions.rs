@@ -7,8 +7,9 @@ use super::PgStore;
 use super::read::fetch_users;
 use crate::engine::EffectivePresence;
 use crate::store::codec::to_millis;
-use crate::store::decode::{self, PENDING_COLUMNS, SUBSCRIPTION_COLUMNS};
+use crate::store::decode::{self, PENDING_COLUMNS};
 use crate::store::records::owing_notification;
+use crate::store::shared::subscriptions::postgres as shared;
 use crate::store::{PendingNotification, SubscriptionRecord, UserKey};
 
 impl PgStore {
@@ -51,32 +52,7 @@ pub(super) async fn create(
     users: &[String],
     now: Timestamp,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO subscriptions ({SUBSCRIPTION_COLUMNS}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
-    )))
-    .bind(&record.id)
-    .bind(&record.tenant)
-    .bind(&record.application_id)
-    .bind(&record.creator_id)
-    .bind(&record.resource)
-    .bind(&record.notification_url)
-    .bind(&record.lifecycle_notification_url)
-    .bind(&record.client_state)
-    .bind(to_millis(record.expires_at))
-    .bind(to_millis(record.created_at))
-    .bind(record.encryption.is_some())
-    .bind(record.encryption.as_ref().map(|e| e.certificate.as_str()))
-    .bind(
-        record
-            .encryption
-            .as_ref()
-            .map(|e| e.certificate_id.as_str()),
-    )
-    .bind(record.access_expires_at.map(to_millis))
-    .bind(record.reauthorization_sent)
-    .execute(&mut *conn)
-    .await?;
+    shared::insert_subscription(&mut *conn, record).await?;
     plan_reads_for_now(conn).await?;
     let states = fetch_users(&mut *conn, &record.tenant, users).await?;
     let (mut availabilities, mut activities) = (Vec::new(), Vec::new());
@@ -103,10 +79,6 @@ pub(super) async fn create(
     Ok(())
 }
 
-/// Writes a notification for every live subscription following `user` whose last announced
-/// presence differs from the user's presence at `now`. The caller holds the user's row lock,
-/// so concurrent announcers of the same user take turns and the later one sees the earlier
-/// one's `last_*`: each change is announced once.
 /// Records `user`'s presence at `now` as announced to every follower, owing nothing: what a
 /// quiet import changed is not notified.
 pub(super) async fn mark_announced(
@@ -119,34 +91,19 @@ pub(super) async fn mark_announced(
     let presence = states
         .get(&user.user)
         .map_or(EffectivePresence::OFFLINE, |state| state.presence_at(now));
-    sqlx::query(
-        "UPDATE subscription_users SET last_availability = $1, last_activity = $2 \
-         WHERE tenant_id = $3 AND user_id = $4",
-    )
-    .bind(presence.availability.as_str())
-    .bind(presence.activity.as_str())
-    .bind(&user.tenant)
-    .bind(&user.user)
-    .execute(conn)
-    .await
-    .map(drop)
+    shared::set_announced(conn, user, presence).await
 }
 
+/// Writes a notification for every live subscription following `user` whose last announced
+/// presence differs from the user's presence at `now`. The caller holds the user's row lock,
+/// so concurrent announcers of the same user take turns and the later one sees the earlier
+/// one's `last_*`: each change is announced once.
 pub(super) async fn announce(
     conn: &mut PgConnection,
     user: &UserKey,
     now: Timestamp,
 ) -> Result<u32, sqlx::Error> {
-    let follows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT su.subscription_id, su.last_availability, su.last_activity \
-         FROM subscription_users su JOIN subscriptions s ON s.id = su.subscription_id \
-         WHERE su.tenant_id = $1 AND su.user_id = $2 AND s.expires_at > $3",
-    )
-    .bind(&user.tenant)
-    .bind(&user.user)
-    .bind(to_millis(now))
-    .fetch_all(&mut *conn)
-    .await?;
+    let follows = shared::followers(&mut *conn, user, now).await?;
     if follows.is_empty() {
         return Ok(0);
     }
@@ -215,43 +172,5 @@ pub(super) async fn creator_has_one(
         .bind(key)
         .execute(&mut *conn)
         .await?;
-    let found: Option<i32> = sqlx::query_scalar(
-        "SELECT 1 FROM subscriptions WHERE tenant_id = $1 AND application_id = $2 \
-           AND creator_id = $3 AND expires_at > $4 LIMIT 1",
-    )
-    .bind(&record.tenant)
-    .bind(&record.application_id)
-    .bind(&record.creator_id)
-    .bind(to_millis(now))
-    .fetch_optional(conn)
-    .await?;
-    Ok(found.is_some())
-}
-
-/// Renews, moves and reauthorizes a live subscription (whichever of `expires_at` and
-/// `notification_url` is given), recording the new token's access and clearing the
-/// `reauthorizationRequired` mark; answers whether it existed.
-pub(super) async fn renew(
-    conn: &mut PgConnection,
-    (tenant, id): (&str, &str),
-    expires_at: Option<Timestamp>,
-    notification_url: Option<&str>,
-    access_expires_at: Option<Timestamp>,
-    now: Timestamp,
-) -> Result<bool, sqlx::Error> {
-    let updated = sqlx::query(
-        "UPDATE subscriptions SET expires_at = COALESCE($1, expires_at), \
-           notification_url = COALESCE($2, notification_url), \
-           access_expires_at = $3, reauthorization_sent = false \
-         WHERE tenant_id = $4 AND id = $5 AND expires_at > $6",
-    )
-    .bind(expires_at.map(to_millis))
-    .bind(notification_url)
-    .bind(access_expires_at.map(to_millis))
-    .bind(tenant)
-    .bind(id)
-    .bind(to_millis(now))
-    .execute(conn)
-    .await?;
-    Ok(updated.rows_affected() > 0)
+    shared::creator_has_one(conn, record, now).await
 }

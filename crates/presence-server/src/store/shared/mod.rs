@@ -32,6 +32,10 @@ use for_each_backend;
 
 pub(super) mod counts;
 pub(super) mod identities;
+pub(super) mod outbox;
 pub(super) mod outlook;
+pub(super) mod presence;
+pub(super) mod reset;
 pub(super) mod signing_keys;
 pub(super) mod subscriptions;
+pub(super) mod users;

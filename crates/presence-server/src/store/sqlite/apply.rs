@@ -6,12 +6,16 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use sqlx::SqliteConnection;
 
-use super::subscriptions;
+use super::subscriptions as own_subscriptions;
 use crate::engine::Session;
 use crate::store::codec::{stored_session_id, to_millis};
 use crate::store::shared::identities::sqlite as identities;
+use crate::store::shared::outbox::sqlite as outbox;
 use crate::store::shared::outlook::sqlite as outlook;
-use crate::store::{LocationLayer, UserKey, Write, Written};
+use crate::store::shared::presence::sqlite as presence;
+use crate::store::shared::reset::sqlite as reset;
+use crate::store::shared::subscriptions::sqlite as subscriptions;
+use crate::store::{UserKey, Write, Written};
 
 /// Runs the write's statements on `conn` (inside the caller's transaction), and, when it
 /// changed a user's presence and subscriptions may exist, writes the notifications its
@@ -33,7 +37,7 @@ pub(super) async fn apply(
         }
         if !notify && subscriptions_may_exist {
             for user in users {
-                subscriptions::mark_announced(conn, user, *now).await?;
+                own_subscriptions::mark_announced(conn, user, *now).await?;
             }
         }
         return Ok(Written::Done);
@@ -49,7 +53,7 @@ async fn apply_one(
 ) -> Result<Written, sqlx::Error> {
     let written = apply_change(write, conn).await?;
     if subscriptions_may_exist && let Some((user, now)) = write.changed_user(written) {
-        subscriptions::announce(conn, user, now).await?;
+        own_subscriptions::announce(conn, user, now).await?;
     }
     Ok(written)
 }
@@ -68,7 +72,8 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
             now,
         } => {
             let removed =
-                remove_session(conn, user, &stored_session_id(session_id, *kind), *now).await?;
+                presence::remove_session(conn, user, &stored_session_id(session_id, *kind), *now)
+                    .await?;
             if removed {
                 touch(conn, user, *now).await?;
             }
@@ -80,32 +85,12 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
             now,
         } => {
             touch(conn, user, *now).await?;
-            sqlx::query(
-                "UPDATE presence_users SET preferred_availability = ?, preferred_activity = ?, \
-                 preferred_expires_at = ? WHERE tenant_id = ? AND user_id = ?",
-            )
-            .bind(preferred.map(|p| p.availability.as_str()))
-            .bind(preferred.map(|p| p.activity.as_str()))
-            .bind(preferred.map(|p| to_millis(p.expires_at)))
-            .bind(&user.tenant)
-            .bind(&user.user)
-            .execute(conn)
-            .await?;
+            presence::set_preferred(conn, user, *preferred).await?;
             Ok(Written::Done)
         }
         Write::SetStatusMessage { user, message, now } => {
             touch(conn, user, *now).await?;
-            sqlx::query(
-                "UPDATE presence_users SET status_content = ?, status_expires_at = ?, \
-                 status_published_at = ? WHERE tenant_id = ? AND user_id = ?",
-            )
-            .bind(message.as_ref().map(|m| m.content.as_str()))
-            .bind(message.as_ref().and_then(|m| m.expires_at).map(to_millis))
-            .bind(message.as_ref().map(|m| to_millis(m.published_at)))
-            .bind(&user.tenant)
-            .bind(&user.user)
-            .execute(conn)
-            .await?;
+            presence::set_status_message(conn, user, message.as_ref()).await?;
             Ok(Written::Done)
         }
         Write::SetLocation {
@@ -115,23 +100,7 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
             now,
         } => {
             touch(conn, user, *now).await?;
-            let sql = match layer {
-                LocationLayer::Manual => {
-                    "UPDATE presence_users SET manual_location_type = ?, manual_place_id = ? \
-                     WHERE tenant_id = ? AND user_id = ?"
-                }
-                LocationLayer::Automatic => {
-                    "UPDATE presence_users SET automatic_location_type = ?, \
-                     automatic_place_id = ? WHERE tenant_id = ? AND user_id = ?"
-                }
-            };
-            sqlx::query(sql)
-                .bind(location.as_ref().map(|l| l.work_location_type.as_str()))
-                .bind(location.as_ref().and_then(|l| l.place_id.as_deref()))
-                .bind(&user.tenant)
-                .bind(&user.user)
-                .execute(conn)
-                .await?;
+            presence::set_location(conn, user, *layer, location.as_ref()).await?;
             Ok(Written::Done)
         }
         Write::PurgeExpired { .. } | Write::PurgeSessions { .. } => {
@@ -140,7 +109,7 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
                 u32::try_from(users.len()).unwrap_or(u32::MAX),
             ))
         }
-        Write::Reset { target, now } => super::reset::reset(conn, target, *now).await,
+        Write::Reset { target, now } => reset::reset(conn, target, *now).await,
         Write::SetAutomaticReplies { user, replies, now } => {
             touch(conn, user, *now).await?;
             outlook::set_replies(conn, user, replies.as_ref()).await?;
@@ -171,7 +140,7 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
             if *one_per_creator && subscriptions::creator_has_one(conn, record, *now).await? {
                 return Ok(Written::Exists);
             }
-            subscriptions::create(conn, record, users, *now).await?;
+            own_subscriptions::create(conn, record, users, *now).await?;
             Ok(Written::Done)
         }
         Write::UpdateSubscription {
@@ -217,29 +186,16 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
             super::signing_keys::add(conn, kid, pem, *now).await?;
             Ok(Written::Done)
         }
-        Write::MarkReauthorizationSent { id } => {
-            let marked = sqlx::query(
-                "UPDATE subscriptions SET reauthorization_sent = 1 \
-                 WHERE id = ? AND reauthorization_sent = 0",
-            )
-            .bind(id)
-            .execute(conn)
-            .await?;
-            Ok(Written::Found(marked.rows_affected() > 0))
-        }
+        Write::MarkReauthorizationSent { id } => subscriptions::mark_reauthorization_sent(conn, id)
+            .await
+            .map(Written::Found),
         Write::DeleteSubscription { tenant, id } => {
-            let deleted = sqlx::query("DELETE FROM subscriptions WHERE tenant_id = ? AND id = ?")
-                .bind(tenant)
-                .bind(id)
-                .execute(conn)
-                .await?;
-            Ok(Written::Found(deleted.rows_affected() > 0))
+            subscriptions::delete_subscription(conn, tenant, id)
+                .await
+                .map(Written::Found)
         }
         Write::DropExpiredSubscriptions { now } => {
-            sqlx::query("DELETE FROM subscriptions WHERE expires_at <= ?")
-                .bind(to_millis(*now))
-                .execute(conn)
-                .await?;
+            subscriptions::drop_expired(conn, *now).await?;
             Ok(Written::Done)
         }
         Write::Announce { .. } => Ok(Written::Done),
@@ -263,39 +219,19 @@ async fn apply_change(write: &Write, conn: &mut SqliteConnection) -> Result<Writ
             Ok(Written::Done)
         }
         Write::Delivered { outbox_id } => {
-            sqlx::query("DELETE FROM notification_outbox WHERE id = ?")
-                .bind(outbox_id)
-                .execute(conn)
-                .await?;
+            outbox::remove_notification(conn, *outbox_id).await?;
             Ok(Written::Done)
         }
         Write::DeliveryFailed {
             outbox_id,
             retry_at,
         } => {
-            let query = match retry_at {
-                Some(at) => sqlx::query(
-                    "UPDATE notification_outbox SET attempts = attempts + 1, \
-                     next_attempt_at = ? WHERE id = ?",
-                )
-                .bind(to_millis(*at))
-                .bind(outbox_id),
-                None => sqlx::query("DELETE FROM notification_outbox WHERE id = ?").bind(outbox_id),
-            };
-            query.execute(conn).await?;
+            outbox::delivery_failed(conn, *outbox_id, *retry_at).await?;
             Ok(Written::Done)
         }
         Write::ClearLocation { user, now } => {
             touch(conn, user, *now).await?;
-            sqlx::query(
-                "UPDATE presence_users SET manual_location_type = NULL, manual_place_id = NULL, \
-                 automatic_location_type = NULL, automatic_place_id = NULL \
-                 WHERE tenant_id = ? AND user_id = ?",
-            )
-            .bind(&user.tenant)
-            .bind(&user.user)
-            .execute(conn)
-            .await?;
+            presence::clear_location(conn, user).await?;
             Ok(Written::Done)
         }
     }
@@ -455,26 +391,6 @@ pub(super) async fn remove_sessions(
         users.build().execute(&mut *conn).await?;
     }
     Ok(live)
-}
-
-/// Deletes the session; true when it was still live at `now` (an expired leftover is
-/// deleted too, but counts as absent).
-async fn remove_session(
-    conn: &mut SqliteConnection,
-    user: &UserKey,
-    session_id: &str,
-    now: Timestamp,
-) -> Result<bool, sqlx::Error> {
-    let expires_at: Option<i64> = sqlx::query_scalar(
-        "DELETE FROM presence_sessions \
-         WHERE tenant_id = ? AND user_id = ? AND session_id = ? RETURNING expires_at",
-    )
-    .bind(&user.tenant)
-    .bind(&user.user)
-    .bind(session_id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(expires_at.is_some_and(|at| at > to_millis(now)))
 }
 
 /// Creates the user's row if needed and records a change at `now`, keeping `changed_at`

@@ -4,40 +4,13 @@ use std::collections::HashMap;
 
 use crate::engine::UserState;
 use crate::store::decode::user_state;
+use crate::store::shared::users::user_columns;
 
-/// One row per user: the user's columns, and all the user's sessions (and calendar entries)
-/// folded into one text column each (see [`crate::store::decode`] for the separators). One query and one row per user,
-/// whatever the number of sessions: a read is a single round trip to the database thread,
-/// and rows, the costly part of decoding, stay few.
-macro_rules! user_columns {
-    () => {
-        "u.tenant_id, u.user_id, u.changed_at, u.preferred_availability, \
-    u.preferred_activity, u.preferred_expires_at, u.status_content, u.status_expires_at, \
-    u.status_published_at, u.manual_location_type, u.manual_place_id, \
-    u.automatic_location_type, u.automatic_place_id, \
-    u.replies_on, u.replies_message, u.replies_start, u.replies_end, \
-    (SELECT group_concat(c.entry_id || char(31) || c.start_at || char(31) || c.end_at \
-        || char(31) || c.show_as || char(31) || COALESCE(c.subject, ''), char(30)) \
-     FROM calendar_entries c WHERE c.tenant_id = u.tenant_id AND c.user_id = u.user_id) \
-    AS calendar, \
-    (SELECT group_concat(s.session_id || char(31) || s.availability || char(31) || s.activity \
-        || char(31) || s.refreshed_at || char(31) || s.expires_at, char(30)) \
-     FROM presence_sessions s WHERE s.tenant_id = u.tenant_id AND s.user_id = u.user_id) \
-    AS sessions"
-    };
-}
-
+/// The named users of a tenant, the ids bound once as a JSON array whatever their number.
 const SELECT_USERS: &str = concat!(
     "SELECT ",
     user_columns!(),
     " FROM presence_users u WHERE u.tenant_id = ? AND u.user_id IN (SELECT value FROM json_each(?))"
-);
-
-/// Every user with a row, of every tenant (for exports), by tenant and user.
-pub(super) const SELECT_ALL_USERS: &str = concat!(
-    "SELECT ",
-    user_columns!(),
-    " FROM presence_users u ORDER BY u.tenant_id, u.user_id"
 );
 
 /// A page of users after (`tenant`, `user`), in key order: what warms the in-memory state.

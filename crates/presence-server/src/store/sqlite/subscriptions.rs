@@ -7,8 +7,9 @@ use super::SqliteStore;
 use super::read::fetch_users;
 use crate::engine::EffectivePresence;
 use crate::store::codec::to_millis;
-use crate::store::decode::{self, PENDING_COLUMNS, SUBSCRIPTION_COLUMNS};
+use crate::store::decode::{self, PENDING_COLUMNS};
 use crate::store::records::owing_notification;
+use crate::store::shared::subscriptions::sqlite as shared;
 use crate::store::{PendingNotification, StoreError, SubscriptionRecord, UserKey, Write};
 
 impl SqliteStore {
@@ -61,32 +62,7 @@ pub(super) async fn create(
     users: &[String],
     now: Timestamp,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO subscriptions ({SUBSCRIPTION_COLUMNS}) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    )))
-    .bind(&record.id)
-    .bind(&record.tenant)
-    .bind(&record.application_id)
-    .bind(&record.creator_id)
-    .bind(&record.resource)
-    .bind(&record.notification_url)
-    .bind(&record.lifecycle_notification_url)
-    .bind(&record.client_state)
-    .bind(to_millis(record.expires_at))
-    .bind(to_millis(record.created_at))
-    .bind(record.encryption.is_some())
-    .bind(record.encryption.as_ref().map(|e| e.certificate.as_str()))
-    .bind(
-        record
-            .encryption
-            .as_ref()
-            .map(|e| e.certificate_id.as_str()),
-    )
-    .bind(record.access_expires_at.map(to_millis))
-    .bind(record.reauthorization_sent)
-    .execute(&mut *conn)
-    .await?;
+    shared::insert_subscription(&mut *conn, record).await?;
     let states = fetch_users(&mut *conn, &record.tenant, users).await?;
     for user in users {
         let presence = states
@@ -108,9 +84,6 @@ pub(super) async fn create(
     Ok(())
 }
 
-/// Writes a notification for every live subscription following `user` whose last announced
-/// presence differs from the user's presence at `now`. Returns how many were written. Costs
-/// one indexed lookup when nobody follows the user.
 /// Records `user`'s presence at `now` as announced to every follower, owing nothing: what a
 /// quiet import changed is not notified.
 pub(super) async fn mark_announced(
@@ -123,34 +96,18 @@ pub(super) async fn mark_announced(
     let presence = states
         .get(&user.user)
         .map_or(EffectivePresence::OFFLINE, |state| state.presence_at(now));
-    sqlx::query(
-        "UPDATE subscription_users SET last_availability = ?, last_activity = ? \
-         WHERE tenant_id = ? AND user_id = ?",
-    )
-    .bind(presence.availability.as_str())
-    .bind(presence.activity.as_str())
-    .bind(&user.tenant)
-    .bind(&user.user)
-    .execute(conn)
-    .await
-    .map(drop)
+    shared::set_announced(conn, user, presence).await
 }
 
+/// Writes a notification for every live subscription following `user` whose last announced
+/// presence differs from the user's presence at `now`. Returns how many were written. Costs
+/// one indexed lookup when nobody follows the user.
 pub(super) async fn announce(
     conn: &mut SqliteConnection,
     user: &UserKey,
     now: Timestamp,
 ) -> Result<u32, sqlx::Error> {
-    let follows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT su.subscription_id, su.last_availability, su.last_activity \
-         FROM subscription_users su JOIN subscriptions s ON s.id = su.subscription_id \
-         WHERE su.tenant_id = ? AND su.user_id = ? AND s.expires_at > ?",
-    )
-    .bind(&user.tenant)
-    .bind(&user.user)
-    .bind(to_millis(now))
-    .fetch_all(&mut *conn)
-    .await?;
+    let follows = shared::followers(&mut *conn, user, now).await?;
     if follows.is_empty() {
         return Ok(0);
     }
@@ -190,53 +147,4 @@ pub(super) async fn announce(
         written += 1;
     }
     Ok(written)
-}
-
-/// Whether the creator of `record` already has a live subscription of the same application
-/// in its tenant (Graph's one-per-user-per-application limit). The writer is the only one to
-/// write, so nothing can slip in between this check and the insert.
-pub(super) async fn creator_has_one(
-    conn: &mut SqliteConnection,
-    record: &SubscriptionRecord,
-    now: Timestamp,
-) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM subscriptions WHERE tenant_id = ? AND application_id = ? \
-           AND creator_id = ? AND expires_at > ? LIMIT 1",
-    )
-    .bind(&record.tenant)
-    .bind(&record.application_id)
-    .bind(&record.creator_id)
-    .bind(to_millis(now))
-    .fetch_optional(conn)
-    .await?;
-    Ok(found.is_some())
-}
-
-/// Renews, moves and reauthorizes a live subscription (whichever of `expires_at` and
-/// `notification_url` is given), recording the new token's access and clearing the
-/// `reauthorizationRequired` mark; answers whether it existed.
-pub(super) async fn renew(
-    conn: &mut SqliteConnection,
-    (tenant, id): (&str, &str),
-    expires_at: Option<Timestamp>,
-    notification_url: Option<&str>,
-    access_expires_at: Option<Timestamp>,
-    now: Timestamp,
-) -> Result<bool, sqlx::Error> {
-    let updated = sqlx::query(
-        "UPDATE subscriptions SET expires_at = COALESCE(?, expires_at), \
-           notification_url = COALESCE(?, notification_url), \
-           access_expires_at = ?, reauthorization_sent = 0 \
-         WHERE tenant_id = ? AND id = ? AND expires_at > ?",
-    )
-    .bind(expires_at.map(to_millis))
-    .bind(notification_url)
-    .bind(access_expires_at.map(to_millis))
-    .bind(tenant)
-    .bind(id)
-    .bind(to_millis(now))
-    .execute(conn)
-    .await?;
-    Ok(updated.rows_affected() > 0)
 }
