@@ -138,6 +138,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     info!(max_connections, workers, "client connections capped");
     let connections = web::Data::new(crate::connections::Connections::new(max_connections));
     let public = web::Data::from(public);
+    let cors = web::Data::new(crate::cors::CorsPolicy::new(&config.cors_origins));
     let counted = connections.clone();
     let mut server = HttpServer::new(move || {
         App::new()
@@ -145,7 +146,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             .app_data(body_deadline.clone())
             .app_data(connections.clone())
             .app_data(public.clone())
-            // The last `wrap` is the outermost: ids first, then the journal (so shed requests
+            .app_data(cors.clone())
+            // The last `wrap` is the outermost: CORS, then ids, then the journal (so shed requests
             // are journaled too), the in-flight limit (which verifies the token), the fault
             // rules (which match on that caller), and the body deadline nearest the handler.
             .wrap(from_fn(body_deadline::enforce))
@@ -156,6 +158,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             .wrap(from_fn(request_id::assign))
             .wrap(from_fn(crate::connections::shed_keep_alive))
             .wrap(from_fn(routes::docs::headers))
+            // Outermost: preflights are answered before anything else, and every answer to a
+            // browser on another origin, whichever layer made it, carries the CORS headers.
+            .wrap(from_fn(crate::cors::handle))
             .configure(configure.clone())
             .default_service(web::to(crate::http::fallback::not_found))
     })

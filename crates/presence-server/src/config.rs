@@ -130,6 +130,18 @@ pub struct Config {
     )]
     pub trusted_proxies: Vec<ipnet::IpNet>,
 
+    /// Origins of browser apps allowed to call Graph's API and the authority's endpoints
+    /// (CORS): `scheme://host[:port]`, repeatable or comma-separated. Without it any origin
+    /// may (answered `*`, as Graph does). The control plane, the dashboard and the sign-in
+    /// pages stay same-origin whatever this says.
+    #[arg(
+        long = "cors-origins",
+        env = "PRESENCE_CORS_ORIGINS",
+        value_delimiter = ',',
+        value_parser = crate::cors::parse_origin
+    )]
+    pub cors_origins: Vec<String>,
+
     /// How the authority's sign-in pages (`/authorize`, `/devicelogin`) sign a test user in:
     /// `password` asks for the user's password, as Entra does; `auto` signs `login_hint` in
     /// at once, without one (an emulator convenience for unattended tests: anyone who can

@@ -6,7 +6,8 @@
 //!   API description `cargo xtask gen` turns into `openapi/presence.json` and the client);
 //! - surfaces: [`routes`] (Graph's API, health, `/metrics`, `/docs`), [`admin`] (the
 //!   control plane, behind the `Presence.Admin` role), [`authority`] (the Entra-shaped
-//!   issuer of tokens), [`ui`] (the dashboard), and the in-flight limit [`overload`];
+//!   issuer of tokens), [`ui`] (the dashboard), the in-flight limit [`overload`] and
+//!   [`cors`] (which browser origins may call Graph and the authority);
 //! - state: [`state`], built once from [`config`] before the server listens;
 //! - services: [`notify`] (change notifications), [`journal`] and [`faults`] (what the control
 //!   plane records and injects), [`history`] (the change history), [`auth`] (tokens to
@@ -30,6 +31,7 @@ pub mod body_deadline;
 pub mod clock;
 pub mod config;
 pub mod connections;
+pub mod cors;
 pub mod data_dir;
 /// The Graph presence rules (the `presence-engine` crate).
 pub use presence_engine as engine;

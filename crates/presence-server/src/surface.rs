@@ -64,6 +64,18 @@ pub fn is_health(path: &str) -> bool {
     of(path) == Surface::Health
 }
 
+/// Whether browser apps on other origins may call `path` (CORS, `crate::cors`): Graph's
+/// API, and the authority's endpoints that MSAL.js fetches (discovery, keys, token, device
+/// code). The sign-in pages (`/authorize`, `/devicelogin`) are navigated to, not fetched,
+/// and stay same-origin with the control plane, the dashboard and the rest.
+pub fn cross_origin(path: &str) -> bool {
+    match of(path) {
+        Surface::Graph => true,
+        Surface::Authority => !(path == "/devicelogin" || path.ends_with("/oauth2/v2.0/authorize")),
+        _ => false,
+    }
+}
+
 /// Whether a path template of the API description hangs off the server's root rather than a
 /// Graph version (`openapi`'s path-level server `/`). The document writes Graph's paths
 /// without their version (its server is `/v1.0`), so here anything that is not another
@@ -121,6 +133,29 @@ mod tests {
             ("/v1.0x/users", Surface::Other),
         ] {
             assert_eq!(of(path), surface, "{path}");
+        }
+        for path in [
+            "/v1.0/users/x/presence",
+            "/beta/$batch",
+            "/v1.0/$metadata",
+            "/t/v2.0/.well-known/openid-configuration",
+            "/common/discovery/instance",
+            "/t/discovery/v2.0/keys",
+            "/t/oauth2/v2.0/token",
+            "/t/oauth2/v2.0/devicecode",
+        ] {
+            assert!(cross_origin(path), "{path} answers other origins");
+        }
+        for path in [
+            "/t/oauth2/v2.0/authorize",
+            "/devicelogin",
+            "/admin/info",
+            "/ui/",
+            "/metrics",
+            "/openapi.json",
+            "/livez",
+        ] {
+            assert!(!cross_origin(path), "{path} stays same-origin");
         }
         assert!(outside_the_api("/admin/journal"));
         assert!(!outside_the_api("/v1.0/me/presence"));

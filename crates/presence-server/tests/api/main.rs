@@ -10,6 +10,7 @@ mod auth;
 mod authority;
 mod batch;
 mod connections;
+mod cors;
 mod dashboard;
 mod durability;
 mod errors;
