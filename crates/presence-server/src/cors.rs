@@ -66,10 +66,7 @@ impl CorsPolicy {
         };
         let origin_text = origin.to_str().ok()?;
         let normalised = parse_origin(origin_text).ok()?;
-        origins
-            .iter()
-            .any(|allowed| *allowed == normalised)
-            .then(|| origin.clone())
+        origins.contains(&normalised).then(|| origin.clone())
     }
 
     fn echoes(&self) -> bool {
