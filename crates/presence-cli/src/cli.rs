@@ -116,6 +116,16 @@ pub enum Command {
     Users(UsersCommand),
     /// Mint a development access token signed with the server's secret.
     Token(TokenArgs),
+    /// The well-known development identities every server has (unless started with
+    /// --no-default-identities): tenant, confidential app and secret, public client, test
+    /// users and passwords, with the authority host, the Graph URL and the CA to trust.
+    DevIdentities {
+        /// JSON for tools: {"tenantId", "clientId", "clientSecret", "publicClientId",
+        /// "users": [{"id", "userPrincipalName", "password"}], "authorityHost", "graphUrl",
+        /// "caPath"}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]

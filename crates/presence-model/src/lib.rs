@@ -11,6 +11,7 @@
 pub mod admin;
 mod authority;
 mod batch;
+pub mod dev_identities;
 mod error;
 pub mod input_schemas;
 mod location;

@@ -84,6 +84,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         tls.is_some(),
         config.trusted_proxies.clone(),
     ));
+    if !config.no_default_identities {
+        crate::authority::dev_identities::install(&store).await?;
+        if crate::authority::dev_identities::exposed(config.listen) {
+            warn!(
+                listen = %config.listen,
+                "the published development identities are on, and this server may be reached \
+                 from other machines: start it with --no-default-identities unless that is meant"
+            );
+        }
+    }
     if let Some(path) = &config.identities {
         let (applications, users) = crate::authority::identities::load_file(&store, path).await?;
         info!(applications, users, file = %path.display(), "identities loaded for the authority");

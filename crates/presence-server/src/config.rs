@@ -45,6 +45,13 @@ pub struct Config {
     #[arg(long, env = "PRESENCE_IDENTITIES")]
     pub identities: Option<PathBuf>,
 
+    /// Leave out the well-known development identities (a tenant, a confidential app, a
+    /// public client and two test users whose secret and passwords are published: README,
+    /// `presencectl dev-identities`), which every server otherwise has, whatever else is
+    /// registered. For servers that others can reach.
+    #[arg(long, env = "PRESENCE_NO_DEFAULT_IDENTITIES")]
+    pub no_default_identities: bool,
+
     /// Directory for the embedded database and the generated token secret; created on first
     /// start. Default: `presence-data` (with --in-memory: none, nothing is written).
     #[arg(long, env = "PRESENCE_DATA_DIR")]
@@ -138,7 +145,7 @@ pub struct Config {
         long = "cors-origins",
         env = "PRESENCE_CORS_ORIGINS",
         value_delimiter = ',',
-        value_parser = crate::cors::parse_origin
+        value_parser = parse_origin
     )]
     pub cors_origins: Vec<String>,
 
@@ -414,6 +421,21 @@ pub enum Shape {
     /// itself only in a rich notification's encrypted content), so an app's parser meets
     /// what production sends.
     Graph,
+}
+
+/// `--cors-origins`: an origin, `scheme://host[:port]` (the default port left out, as
+/// browsers send it), compared without regard to case.
+pub fn parse_origin(text: &str) -> Result<String, String> {
+    let url = url::Url::parse(text).map_err(|e| format!("{text:?} is not an origin: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!("{text:?} is not an http or https origin"));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(format!(
+            "{text:?}: an origin is scheme://host[:port], without a path"
+        ));
+    }
+    Ok(url.origin().ascii_serialization())
 }
 
 #[cfg(test)]

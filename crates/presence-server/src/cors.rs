@@ -30,6 +30,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, ResponseError, web};
 
+use crate::config::parse_origin;
 use crate::error::GraphError;
 use crate::surface::{self, Surface};
 
@@ -72,21 +73,6 @@ impl CorsPolicy {
     fn echoes(&self) -> bool {
         self.origins.is_some()
     }
-}
-
-/// `--cors-origins`: an origin, `scheme://host[:port]` (the default port left out, as
-/// browsers send it), compared without regard to case.
-pub fn parse_origin(text: &str) -> Result<String, String> {
-    let url = url::Url::parse(text).map_err(|e| format!("{text:?} is not an origin: {e}"))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(format!("{text:?} is not an http or https origin"));
-    }
-    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-        return Err(format!(
-            "{text:?}: an origin is scheme://host[:port], without a path"
-        ));
-    }
-    Ok(url.origin().ascii_serialization())
 }
 
 /// Middleware, the outermost: answers preflights and marks answers to allowed origins.

@@ -1,6 +1,7 @@
 //! One function per subcommand; each uses only the generated client.
 
 mod admin;
+mod dev_identities;
 mod faults;
 mod identities;
 mod journal;
@@ -23,6 +24,10 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     if let Command::Token(args) = &cli.command {
         return token::run(args);
     }
+    if let Command::DevIdentities { json } = &cli.command {
+        dev_identities::run(&cli, *json, format);
+        return Ok(());
+    }
     if let Command::Completions { shell } = &cli.command {
         let mut command = <Cli as clap::CommandFactory>::command();
         clap_complete::generate(*shell, &mut command, "presencectl", &mut std::io::stdout());
@@ -42,6 +47,6 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Admin(command) => admin::run(&connection, command, format).await,
         Command::Apps(command) => identities::apps(&connection, command, format).await,
         Command::Users(command) => identities::users(&connection, command, format).await,
-        Command::Token(_) | Command::Completions { .. } => Ok(()),
+        Command::Token(_) | Command::Completions { .. } | Command::DevIdentities { .. } => Ok(()),
     }
 }

@@ -38,6 +38,14 @@ pub async fn load_file(store: &Store, path: &Path) -> anyhow::Result<(usize, usi
 
 /// The records of `identities`, checked, with every secret and password hashed (blocking).
 fn records(identities: &Identities) -> anyhow::Result<(Vec<ApplicationRecord>, Vec<UserRecord>)> {
+    records_hashed_by(identities, hash)
+}
+
+/// [`records`], each secret and password hashed by `hash`.
+pub(super) fn records_hashed_by(
+    identities: &Identities,
+    hash: impl Fn(&str) -> anyhow::Result<String>,
+) -> anyhow::Result<(Vec<ApplicationRecord>, Vec<UserRecord>)> {
     let (mut applications, mut users) = (Vec::new(), Vec::new());
     for (t, tenant) in identities.tenants.iter().enumerate() {
         let tenant_id = id(&tenant.id).with_context(|| format!("tenants[{t}].id"))?;

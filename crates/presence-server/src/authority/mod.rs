@@ -10,6 +10,7 @@
 pub mod assertion;
 pub mod authorize;
 pub mod codes;
+pub mod dev_identities;
 pub mod devices;
 pub mod discovery;
 pub mod failure;

@@ -12,6 +12,7 @@ mod batch;
 mod connections;
 mod cors;
 mod dashboard;
+mod dev_identities;
 mod durability;
 mod errors;
 mod events;
