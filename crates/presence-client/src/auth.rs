@@ -29,17 +29,29 @@ pub fn connect(
     ca_pem: Option<&[u8]>,
 ) -> Result<Client, BuildError> {
     crate::install_crypto_provider();
-    let mut builder = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30));
+    let mut headers = reqwest::header::HeaderMap::new();
     if let Some(token) = token {
         let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.trim()))
             .map_err(|_| BuildError::InvalidToken)?;
-        let mut headers = reqwest::header::HeaderMap::new();
         headers.insert(reqwest::header::AUTHORIZATION, value);
-        builder = builder.default_headers(headers);
     }
-    if let Some(pem) = ca_pem {
-        let certificate = reqwest::Certificate::from_pem(pem).map_err(BuildError::Certificate)?;
-        builder = builder.add_root_certificate(certificate);
-    }
-    Ok(Client::new_with_client(base_url, builder.build()?))
+    let certificate = ca_pem
+        .map(|pem| reqwest::Certificate::from_pem(pem).map_err(BuildError::Certificate))
+        .transpose()?;
+    let builder = || {
+        reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .default_headers(headers.clone())
+    };
+    let with_system_roots = match &certificate {
+        Some(certificate) => builder().tls_certs_merge([certificate.clone()]),
+        None => builder(),
+    };
+    let http = match with_system_roots.build() {
+        Ok(http) => http,
+        // The system has no CA certificates (a minimal container): the server's own CA, or
+        // over plain HTTP none, is all a client of a local server needs.
+        Err(_) => builder().tls_certs_only(certificate).build()?,
+    };
+    Ok(Client::new_with_client(base_url, http))
 }

@@ -149,6 +149,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let connections = web::Data::new(crate::connections::Connections::new(max_connections));
     let public = web::Data::from(public);
     let cors = web::Data::new(crate::cors::CorsPolicy::new(&config.cors_origins));
+    let readiness = web::Data::new(routes::health::Readiness::default());
+    let ready = readiness.clone();
     let counted = connections.clone();
     let mut server = HttpServer::new(move || {
         App::new()
@@ -157,6 +159,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             .app_data(connections.clone())
             .app_data(public.clone())
             .app_data(cors.clone())
+            .app_data(readiness.clone())
             // The last `wrap` is the outermost: CORS, then ids, then the journal (so shed requests
             // are journaled too), the in-flight limit (which verifies the token), the fault
             // rules (which match on that caller), and the body deadline nearest the handler.
@@ -211,12 +214,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
              NODE_EXTRA_CA_CERTS={ca} (Node), presencectl --ca-cert {ca}"
         );
     }
-    if let Some(addr) = server.addrs().first() {
+    let server_addr = server.addrs().first().copied();
+    if let Some(addr) = server_addr {
         let _ = batch_target
             .self_url
-            .set(format!("{scheme}://{}", loopback(*addr)));
+            .set(format!("{scheme}://{}", loopback(addr)));
     }
     let server = server.run();
+    if let Some(addr) = server_addr {
+        announce_ready(&ready, &format!("{scheme}://{}", loopback(addr)));
+    }
     let handle = server.handle();
     actix_web::rt::spawn(async move {
         signals.received().await;
@@ -261,6 +268,19 @@ async fn export_on_exit(
             }
         }
     }
+}
+
+/// The stable start signal: `/readyz` answers 200 from now on, and one line on standard
+/// output, `presence ready: <base URL>`, tells a wait strategy (Testcontainers, a test
+/// fixture, a script) that every listener is bound and the state is loaded. Its wording is
+/// a promise (README): logs go to standard error and may change. A closed standard output
+/// loses the line, nothing else.
+fn announce_ready(readiness: &routes::health::Readiness, base_url: &str) {
+    use std::io::Write;
+    readiness.set();
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "presence ready: {base_url}");
+    let _ = stdout.flush();
 }
 
 /// `addr` as this machine reaches it: a wildcard address becomes loopback.

@@ -149,6 +149,12 @@ pub struct Config {
     )]
     pub cors_origins: Vec<String>,
 
+    /// Log lines on standard error: `text` (coloured only on a terminal) or `json` (one
+    /// object a line, for log collectors). The start signal is on standard output whatever
+    /// this says (`presence ready: <base URL>`).
+    #[arg(long, env = "PRESENCE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
     /// How the authority's sign-in pages (`/authorize`, `/devicelogin`) sign a test user in:
     /// `password` asks for the user's password, as Entra does; `auto` signs `login_hint` in
     /// at once, without one (an emulator convenience for unattended tests: anyone who can
@@ -287,6 +293,17 @@ pub enum ClockMode {
     System,
     /// A clock that only moves through the admin endpoint (for testing apps against us).
     Manual,
+}
+
+/// `--log-format`: how log lines (standard error) are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One line of text per event, coloured only on a terminal (and never with `NO_COLOR`).
+    #[default]
+    Text,
+    /// One JSON object per line (`timestamp`, `level`, `target`, `fields`), for log
+    /// collectors.
+    Json,
 }
 
 /// `--sign-in`: what signs a test user in on the authority's pages.

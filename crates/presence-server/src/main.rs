@@ -2,6 +2,7 @@
 
 use clap::Parser;
 use presence_server::Config;
+use presence_server::config::LogFormat;
 use tracing_subscriber::EnvFilter;
 
 /// mimalloc instead of glibc's allocator: a request allocates and frees many small values on
@@ -22,20 +23,30 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn serve() -> anyhow::Result<()> {
+    let config = Config::parse();
+    logging(config.log_format);
+    presence_server::tls::install_crypto_provider();
+    presence_server::serve(config).await
+}
+
+/// Log lines on standard error, as `--log-format` says: colour codes only on a terminal and
+/// never with `NO_COLOR` set (<https://no-color.org>), so a log collector or a file gets
+/// plain text.
+fn logging(format: LogFormat) {
     use std::io::IsTerminal;
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("PRESENCE_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
-        )
+    let filter = EnvFilter::try_from_env("PRESENCE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let colour = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
         .with_writer(|| LossyStderr)
         // A log line that cannot be written is lost, never reported: the report itself
         // (`eprintln!`) would panic on a closed pipe, in whatever task was logging.
-        .log_internal_errors(false)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
-    presence_server::tls::install_crypto_provider();
-    let config = Config::parse();
-    presence_server::serve(config).await
+        .log_internal_errors(false);
+    match format {
+        LogFormat::Text => builder.with_ansi(colour).init(),
+        LogFormat::Json => builder.json().with_ansi(false).init(),
+    }
 }
 
 /// Standard error, where a failed write (the reader of the log has gone: a closed pipe) is

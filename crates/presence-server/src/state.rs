@@ -81,7 +81,7 @@ impl AppState {
             verifier.public_keys.push(public_key);
         }
         let targets = config.notification_targets;
-        let http = outbound::client(targets);
+        let http = outbound::client(targets)?;
         let journal = Arc::new(Journal::new(
             usize::try_from(config.journal).unwrap_or(usize::MAX),
             config.journal_bodies,
@@ -104,9 +104,10 @@ impl AppState {
         };
         let batch_http = match tls {
             Some(served) => batch_client_over_tls(served.ca_path.as_deref())?,
-            None => reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()?,
+            None => crate::tls::client_roots::trusting_only(
+                || reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()),
+                Vec::new(),
+            )?,
         };
         Ok(Self {
             store,
@@ -153,10 +154,11 @@ fn clock(mode: ClockMode) -> (SharedClock, Option<Arc<ManualClock>>) {
 /// the operator's certificate (which need not name the loopback address), any certificate:
 /// it only ever connects to the loopback socket this process listens on.
 fn batch_client_over_tls(ca: Option<&std::path::Path>) -> anyhow::Result<reqwest::Client> {
-    let builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
-    let builder = match ca {
-        Some(ca) => crate::tls::trusting(builder, ca)?,
-        None => builder.tls_danger_accept_invalid_certs(true),
-    };
-    Ok(builder.build()?)
+    let builder = || reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+    match ca {
+        Some(ca) => {
+            crate::tls::client_roots::trusting_only(builder, vec![crate::tls::certificate(ca)?])
+        }
+        None => Ok(builder().tls_danger_accept_invalid_certs(true).build()?),
+    }
 }

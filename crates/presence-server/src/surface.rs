@@ -19,7 +19,7 @@ pub enum Surface {
     /// discovery documents, and the device sign-in page `/devicelogin`. Its requests carry
     /// secrets and passwords that a journal must never keep.
     Authority,
-    /// `/livez` and `/healthz`: never shed.
+    /// `/livez`, `/readyz` and `/healthz`: never shed.
     Health,
     /// `/metrics`.
     Metrics,
@@ -41,7 +41,7 @@ pub fn of(path: &str) -> Surface {
     match first {
         _ if is_versioned(first) => Surface::Graph,
         "admin" => Surface::Admin,
-        "livez" | "healthz" => Surface::Health,
+        "livez" | "healthz" | "readyz" => Surface::Health,
         "metrics" => Surface::Metrics,
         "openapi.json" | "docs" => Surface::Docs,
         "ui" => Surface::Ui,
@@ -125,6 +125,7 @@ mod tests {
             ("/devicelogin", Surface::Authority),
             ("/livez", Surface::Health),
             ("/healthz", Surface::Health),
+            ("/readyz", Surface::Health),
             ("/metrics", Surface::Metrics),
             ("/openapi.json", Surface::Docs),
             ("/docs/", Surface::Docs),

@@ -24,18 +24,15 @@ pub const MAX_ANSWER_BYTES: usize = 4 * 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The client every handshake and delivery uses.
-pub fn client(policy: TargetPolicy) -> reqwest::Client {
-    let builder = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(CONNECT_TIMEOUT);
-    let builder = match policy {
-        TargetPolicy::Any => builder,
-        TargetPolicy::Public => builder.dns_resolver(Arc::new(PublicOnly)),
-    };
-    builder.build().unwrap_or_else(|error| {
-        // Building fails only when the TLS backend cannot start; no TLS backend is compiled in.
-        tracing::error!(%error, "cannot build the outgoing HTTP client; using the default");
-        reqwest::Client::new()
+pub fn client(policy: TargetPolicy) -> anyhow::Result<reqwest::Client> {
+    crate::tls::client_roots::with_system_or_built_in_roots(|| {
+        let builder = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(CONNECT_TIMEOUT);
+        match policy {
+            TargetPolicy::Any => builder,
+            TargetPolicy::Public => builder.dns_resolver(Arc::new(PublicOnly)),
+        }
     })
 }
 

@@ -46,6 +46,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, document: Option<serde_json::Valu
         web::resource("/livez")
             .get(health::livez)
             .default_service(fallback::method_not_allowed("GET")),
+    )
+    .service(
+        web::resource("/readyz")
+            .get(health::readyz)
+            .default_service(fallback::method_not_allowed("GET")),
     );
     cfg.service(
         web::resource("/metrics")

@@ -7,6 +7,7 @@
 //! build): every binary calls [`install_crypto_provider`] before it makes a client or a
 //! server.
 
+pub mod client_roots;
 pub mod local_ca;
 
 use std::path::{Path, PathBuf};
@@ -76,14 +77,9 @@ fn read_key(path: &Path) -> anyhow::Result<PrivateKeyDer<'static>> {
         .with_context(|| format!("{} is not a PEM private key", path.display()))
 }
 
-/// A reqwest client builder that trusts `ca` (PEM) besides the system's roots.
-pub fn trusting(
-    builder: reqwest::ClientBuilder,
-    ca: &Path,
-) -> anyhow::Result<reqwest::ClientBuilder> {
-    install_crypto_provider();
+/// The certificate in `ca` (PEM), for a client that trusts it.
+pub fn certificate(ca: &Path) -> anyhow::Result<reqwest::Certificate> {
     let pem = std::fs::read(ca).with_context(|| format!("cannot read {}", ca.display()))?;
-    let certificate = reqwest::Certificate::from_pem(&pem)
-        .with_context(|| format!("{} is not a PEM certificate", ca.display()))?;
-    Ok(builder.add_root_certificate(certificate))
+    reqwest::Certificate::from_pem(&pem)
+        .with_context(|| format!("{} is not a PEM certificate", ca.display()))
 }

@@ -37,6 +37,7 @@ mod routing;
 mod schemathesis;
 mod sdk_compat;
 mod sessions;
+mod start_up;
 mod status_message;
 mod stopping;
 mod storage_faults;
