@@ -9,6 +9,7 @@ mod admin;
 mod auth;
 mod authority;
 mod batch;
+mod browser_app;
 mod connections;
 mod cors;
 mod dashboard;
