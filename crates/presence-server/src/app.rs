@@ -208,6 +208,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         info!("dashboard: {scheme}://{}/ui/", loopback(*addr));
     }
     if let Some(ca) = tls.as_ref().and_then(|served| served.ca_path.as_ref()) {
+        // Absolute: the hint is pasted into an app's own folder.
+        let ca = std::path::absolute(ca).unwrap_or_else(|_| ca.clone());
         let ca = ca.display();
         info!(
             "clients trust the local CA {ca}: SSL_CERT_FILE={ca} REQUESTS_CA_BUNDLE={ca} (Python), \

@@ -12,6 +12,10 @@ export default async function setup({ provide }) {
   );
   const url = await new Promise((resolve, reject) => {
     server.once("exit", (code) => reject(new Error(`presence-server exited (${code})`)));
+    // Not found (not on PATH, PRESENCE_SERVER wrong): say so, rather than exit silently.
+    server.once("error", (error) =>
+      reject(new Error(`cannot start presence-server (put it on PATH or set PRESENCE_SERVER): ${error.message}`)),
+    );
     createInterface({ input: server.stderr }).on("line", (line) => {
       const found = line.match(/listening on (http:\/\/\S+)/);
       if (found) resolve(found[1]);
