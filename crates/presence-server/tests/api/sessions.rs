@@ -201,3 +201,30 @@ async fn sequence_number_increases_with_every_change() {
         );
     }
 }
+
+/// python-o365 2.1.10 sends `expirationDuration` misspelt as `expirationDutaion`: Graph
+/// ignores properties it does not know, and so do we, or that client breaks (#25). The
+/// misspelt property is ignored (the default expiry applies), not refused.
+#[tokio::test]
+async fn unknown_body_properties_are_ignored_as_graph_does() {
+    let server = TestServer::start().await;
+    let answer = server
+        .http()
+        .post(server.url(&format!("/v1.0/users/{USER}/presence/setPresence")))
+        .json(&serde_json::json!({
+            "sessionId": APP,
+            "availability": "Busy",
+            "activity": "InACall",
+            "expirationDutaion": "PT1H",
+            "somethingElse": {"nested": [1, 2]},
+        }))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(answer.status(), 200, "{:?}", answer.text().await);
+    let now = presence(&server.client(), USER).await;
+    assert_eq!(
+        (now.availability, now.activity),
+        (Availability::Busy, Activity::InACall)
+    );
+}
