@@ -3,5 +3,6 @@
 pub mod bench;
 pub mod client;
 pub mod codegen;
+pub mod dist;
 pub mod postgres;
 pub mod test;

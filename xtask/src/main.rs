@@ -6,6 +6,7 @@
 //!   (The test suite runs the same check: see `tests/generated_files_are_fresh.rs`.)
 //! - `cargo xtask test`: the whole test suite on SQLite, then on a throwaway PostgreSQL
 //!   cluster (see `test`);
+//! - `cargo xtask dist [--image]`: what users install (see `dist`);
 //! - `cargo xtask bench`: the load benchmark (see `bench`).
 
 use clap::{Parser, Subcommand};
@@ -25,6 +26,13 @@ enum Task {
         /// Change nothing; exit non-zero if a committed file differs from what gen would write.
         #[arg(long)]
         check: bool,
+    },
+    /// What users install, from one release build: the binaries, the wheel and the npm
+    /// tarball in target/dist/, and with --image the container image (podman).
+    Dist {
+        /// Also build the container image `localhost/presence:VERSION`.
+        #[arg(long)]
+        image: bool,
     },
     /// The whole test suite, on SQLite and then on a throwaway PostgreSQL cluster.
     Test {
@@ -49,6 +57,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Task::Bench(args) => xtask::bench::run(&args),
+        Task::Dist { image } => xtask::dist::run(image),
         Task::Test { args } => xtask::test::run(&args),
         Task::Gen { check: true } => {
             let stale = xtask::codegen::stale()?;

@@ -1,6 +1,8 @@
 //! `cargo xtask test`: the whole test suite, once per storage backend.
 //!
-//! 1. `cargo test --workspace` as is: every server the tests start uses SQLite.
+//! 0. `cargo xtask dist` (with the image when podman is there): what users install;
+//! 1. `cargo test --workspace` as is: every server the tests start uses SQLite, and the
+//!    artifacts of step 0 are tested as installed (`PRESENCE_DIST`);
 //! 2. The same command again with `PRESENCE_TEST_POSTGRES` pointing at a throwaway PostgreSQL
 //!    cluster ([`crate::postgres::Cluster`]): every server gets a fresh database on it, and
 //!    the tests that need two instances on one database run for real.
@@ -26,8 +28,13 @@ const POSTGRES_ENV: &str = "PRESENCE_TEST_POSTGRES";
 /// Runs both passes; fails if either fails.
 pub fn run(extra: &[String]) -> anyhow::Result<()> {
     outlive_ctrl_c()?;
+    // What users install, built first and tested as installed in the SQLite pass (the
+    // artifacts do not depend on the backend). Without podman the image is left out, and its
+    // test says why it fails.
+    eprintln!("== artifacts (cargo xtask dist)");
+    crate::dist::run(crate::dist::podman())?;
     eprintln!("== tests on SQLite");
-    let mut passes = vec![("SQLite", cargo_test(extra, None)?)];
+    let mut passes = vec![("SQLite", cargo_test(extra, None, true)?)];
     match Cluster::binaries() {
         None => {
             let message = "PostgreSQL's server binaries (initdb, pg_ctl) were not found: install \
@@ -42,7 +49,10 @@ pub fn run(extra: &[String]) -> anyhow::Result<()> {
             eprintln!("== tests on PostgreSQL ({})", bin.display());
             // Many servers run at once (each test starts its own, each with a pool).
             let cluster = Cluster::start(&bin, &["max_connections=300"])?;
-            passes.push(("PostgreSQL", cargo_test(extra, Some(&cluster.admin_url()))?));
+            passes.push((
+                "PostgreSQL",
+                cargo_test(extra, Some(&cluster.admin_url()), false)?,
+            ));
         }
     }
     summarise(&passes);
@@ -120,7 +130,9 @@ pub fn cargo() -> Command {
     command
 }
 
-fn cargo_test(extra: &[String], postgres: Option<&str>) -> anyhow::Result<Pass> {
+/// `cargo test --workspace`, on PostgreSQL when `postgres` names a cluster, testing the
+/// artifacts of `target/dist` when `artifacts`.
+fn cargo_test(extra: &[String], postgres: Option<&str>, artifacts: bool) -> anyhow::Result<Pass> {
     let mut command = cargo();
     command
         .args(["test", "--workspace", "--no-fail-fast", "--"])
@@ -132,6 +144,10 @@ fn cargo_test(extra: &[String], postgres: Option<&str>) -> anyhow::Result<Pass> 
     match postgres {
         Some(url) => command.env(POSTGRES_ENV, url),
         None => command.env_remove(POSTGRES_ENV),
+    };
+    match artifacts {
+        true => command.env("PRESENCE_DIST", crate::dist::dist_dir()),
+        false => command.env_remove("PRESENCE_DIST"),
     };
     let mut child = command.spawn().context("cannot run cargo test")?;
     let failures = Arc::new(Mutex::new(Vec::new()));

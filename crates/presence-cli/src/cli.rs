@@ -116,6 +116,10 @@ pub enum Command {
     Users(UsersCommand),
     /// Mint a development access token signed with the server's secret.
     Token(TokenArgs),
+    /// Exit 0 when the server answers `GET /livez` with 200 (a container's health check):
+    /// --url as given, then, for an `http` URL, the same address over `https` trusting the
+    /// server's local CA, so one check serves a server started with or without --tls.
+    Alive,
     /// The well-known development identities every server has (unless started with
     /// --no-default-identities): tenant, confidential app and secret, public client, test
     /// users and passwords, with the authority host, the Graph URL and the CA to trust.
@@ -601,7 +605,8 @@ pub struct TokenArgs {
     /// The HS256 secret. Default: the one the server keeps in its data directory.
     #[arg(long, env = "PRESENCE_JWT_SECRET", hide_env_values = true)]
     pub secret: Option<String>,
-    /// The server's data directory (where it keeps `jwt-secret`).
-    #[arg(long, env = "PRESENCE_DATA_DIR", default_value = "presence-data")]
-    pub data_dir: PathBuf,
+    /// The server's data directory (where it keeps `jwt-secret`); default: the global
+    /// --server-data-dir (`PRESENCE_DATA_DIR`, else `presence-data`).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
 }

@@ -1,6 +1,7 @@
 //! One function per subcommand; each uses only the generated client.
 
 mod admin;
+mod alive;
 mod dev_identities;
 mod faults;
 mod identities;
@@ -22,7 +23,10 @@ use crate::output;
 pub async fn run(cli: Cli) -> Result<(), Failure> {
     let format = output::format(cli.output);
     if let Command::Token(args) = &cli.command {
-        return token::run(args);
+        return token::run(args, &cli.server_data_dir);
+    }
+    if let Command::Alive = &cli.command {
+        return alive::run(&cli).await;
     }
     if let Command::DevIdentities { json } = &cli.command {
         dev_identities::run(&cli, *json, format);
@@ -47,6 +51,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Admin(command) => admin::run(&connection, command, format).await,
         Command::Apps(command) => identities::apps(&connection, command, format).await,
         Command::Users(command) => identities::users(&connection, command, format).await,
-        Command::Token(_) | Command::Completions { .. } | Command::DevIdentities { .. } => Ok(()),
+        Command::Token(_)
+        | Command::Completions { .. }
+        | Command::DevIdentities { .. }
+        | Command::Alive => Ok(()),
     }
 }

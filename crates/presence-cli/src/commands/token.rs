@@ -6,10 +6,12 @@ use crate::cli::TokenArgs;
 use crate::failure::Failure;
 use crate::token::{TokenRequest, mint, secret_from_data_dir};
 
-pub fn run(args: &TokenArgs) -> Result<(), Failure> {
+/// `server_data_dir`: the global `--server-data-dir`, used unless the command's own
+/// `--data-dir` is given.
+pub fn run(args: &TokenArgs, server_data_dir: &std::path::Path) -> Result<(), Failure> {
     let secret = match &args.secret {
         Some(secret) => secret.clone(),
-        None => secret_from_data_dir(&args.data_dir)?,
+        None => secret_from_data_dir(args.data_dir.as_deref().unwrap_or(server_data_dir))?,
     };
     let delegated = args.user.is_some();
     let request = TokenRequest {

@@ -6,6 +6,7 @@
 //! is the slow part of a build on two cores.
 
 mod admin;
+mod artifacts;
 mod auth;
 mod authority;
 mod batch;

@@ -1,0 +1,13 @@
+"""The well-known development identities every server has (README, "Development identities";
+`presencectl dev-identities --json` prints the same, checked by the suite)."""
+
+TENANT_ID = "7e57da7a-0000-4000-8000-000000000001"
+CLIENT_ID = "7e57da7a-0000-4000-8000-000000000002"
+CLIENT_SECRET = "presence-dev-secret"
+PUBLIC_CLIENT_ID = "7e57da7a-0000-4000-8000-000000000003"
+USERS = (
+    {"id": "7e57da7a-0000-4000-8000-0000000000a1", "userPrincipalName": "adele@presence.test",
+     "password": "adele-dev-password"},
+    {"id": "7e57da7a-0000-4000-8000-0000000000a2", "userPrincipalName": "alex@presence.test",
+     "password": "alex-dev-password"},
+)
