@@ -78,7 +78,7 @@ async fn the_image_serves_the_python_sdk_over_https_as_a_user_and_keeps_its_stat
     );
     let image = super::image();
     let tag = format!("presence-test-{}", std::process::id());
-    let mut guard = Podman {
+    let guard = Podman {
         containers: vec![format!("{tag}-tls"), format!("{tag}-http")],
         volume: format!("{tag}-data"),
     };
