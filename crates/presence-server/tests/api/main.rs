@@ -25,6 +25,7 @@ mod instances;
 mod js_sdk_compat;
 mod json_batch;
 mod lifecycle;
+mod linearizability;
 mod location;
 mod metrics;
 mod node;

@@ -1,6 +1,7 @@
 //! The npm tarball, installed into a scratch project as a user would (`npm install` of the
-//! file beside Vitest and the official libraries), then Vitest with its global setup and a
-//! test using @azure/identity and @microsoft/microsoft-graph-client (packaging/npm-example/).
+//! file beside Vitest, Jest and the official libraries), then Vitest with its global setup and
+//! a test using @azure/identity and @microsoft/microsoft-graph-client, Jest with its global
+//! setup and teardown, and the Testcontainers module (packaging/npm-example/).
 
 use super::{artifact, dist, docker_api, image, run};
 use crate::python::workspace_root;
@@ -13,6 +14,8 @@ async fn the_npm_package_installs_and_its_vitest_setup_serves_the_official_libra
     for file in [
         "vitest.config.mjs",
         "presence.test.mjs",
+        "jest.config.cjs",
+        "presence.jest.cjs",
         "container_check.mjs",
     ] {
         std::fs::copy(
@@ -36,6 +39,7 @@ async fn the_npm_package_installs_and_its_vitest_setup_serves_the_official_libra
                 "@azure/identity@4.13.0",
                 "@microsoft/microsoft-graph-client@3.0.7",
                 "testcontainers@11.14.0",
+                "jest@29.7.0",
             ])
             .current_dir(project.path()),
         "npm install the tarball",
@@ -61,6 +65,23 @@ async fn the_npm_package_installs_and_its_vitest_setup_serves_the_official_libra
     )
     .await;
     assert!(output.contains("2 passed"), "{output}");
+    // Jest, with the package's global setup and teardown (Jest reports on stderr).
+    let output = tokio::process::Command::new("npx")
+        .args(["--no-install", "jest", "--ci"])
+        .env("NO_COLOR", "1")
+        .env_remove("NODE_EXTRA_CA_CERTS")
+        .current_dir(project.path())
+        .output()
+        .await
+        .expect("jest runs");
+    let report = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "jest failed ({}):\n{}\n{report}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert!(report.contains("1 passed"), "{report}");
 
     // presence-emulator/testcontainers against podman's Docker-compatible API.
     let api = docker_api().await;
