@@ -12,7 +12,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use presence_test_support::{Backend, TestServer, backend};
+use presence_test_support::{Backend, TestServer, backend, database_url_for};
 use serde_json::json;
 
 /// One session id for every writer, so the user's presence is exactly the last value
@@ -253,9 +253,15 @@ async fn record(
                 let call = start.elapsed();
                 let kind = match next(5) {
                     0 | 1 => {
+                        // A read that got no answer (a killed instance, PostgreSQL out of
+                        // reach: 503) saw nothing, and is left out of the history.
                         let answer = http.get(&presence).send().await;
-                        let Ok(answer) = answer else { continue };
-                        let body: serde_json::Value = answer.json().await.unwrap_or_default();
+                        let Ok(answer) = answer.and_then(|a| a.error_for_status()) else {
+                            continue;
+                        };
+                        let Ok(body) = answer.json::<serde_json::Value>().await else {
+                            continue;
+                        };
                         Kind::Read(format!(
                             "{}/{}",
                             body["availability"].as_str().unwrap_or("?"),
@@ -344,7 +350,7 @@ async fn the_history_stays_linearizable_when_an_instance_is_killed() {
     }
     let (a, b) = TestServer::start_pair(&["--auth", "none"]).await;
     let origins = vec![a.origin.clone(), b.origin.clone()];
-    let users: Vec<String> = (1..=2)
+    let users: Vec<String> = (1..=3)
         .map(|n| format!("00000000-0000-4000-8000-00000000001{n}"))
         .collect();
     let history: Arc<std::sync::Mutex<Vec<Operation>>> = Arc::default();
@@ -369,4 +375,75 @@ async fn the_history_stays_linearizable_when_an_instance_is_killed() {
         history.len()
     );
     check(&history, users.len());
+}
+
+#[tokio::test]
+async fn the_history_stays_linearizable_when_postgresql_goes_away_and_comes_back() {
+    if backend() != Backend::Postgres {
+        eprintln!("needs PostgreSQL (PRESENCE_TEST_POSTGRES)");
+        return;
+    }
+    // Both instances reach PostgreSQL through a proxy the test cuts (every connection
+    // closed, new ones refused) and restores, as a restart of PostgreSQL looks to them.
+    let (a_dir, b_dir) = (
+        tempfile::tempdir().expect("a temporary directory"),
+        tempfile::tempdir().expect("a temporary directory"),
+    );
+    let direct = database_url_for(a_dir.path()).await;
+    let (scheme_user, rest) = direct.split_once('@').expect("user@host");
+    let (host_port, name) = rest.split_once('/').expect("host:port/name");
+    let proxy = crate::postgres_down::Proxy::start(host_port.to_owned()).await;
+    let via_proxy = format!("{scheme_user}@{}/{name}", proxy.addr);
+    let start = |dir: std::path::PathBuf| {
+        let url = via_proxy.clone();
+        async move {
+            let data = dir.display().to_string();
+            TestServer::start_bare(
+                &dir,
+                &[
+                    "--auth",
+                    "none",
+                    "--data-dir",
+                    &data,
+                    "--database-url",
+                    &url,
+                ],
+            )
+            .await
+        }
+    };
+    let (a, b) = tokio::join!(start(a_dir.path().into()), start(b_dir.path().into()));
+    let origins = vec![a.origin.clone(), b.origin.clone()];
+    let users: Vec<String> = (1..=3)
+        .map(|n| format!("00000000-0000-4000-8000-00000000002{n}"))
+        .collect();
+    let history: Arc<std::sync::Mutex<Vec<Operation>>> = Arc::default();
+    let recording = tokio::spawn({
+        let (users, history) = (users.clone(), history.clone());
+        async move { record(origins, &users, 6, 40, history).await }
+    });
+    let made = || history.lock().expect("the history").len();
+    while made() < 60 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    proxy.cut();
+    let cut_at = made();
+    // Out of reach while the clients make 30 more attempts (answered 503 within about the
+    // database timeout, or left out when no answer came).
+    while made() < cut_at + 30 && !recording.is_finished() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    proxy.restore().await;
+    let history = recording.await.expect("recorded");
+    let failed = history
+        .iter()
+        .filter(|o| matches!(o.kind, Kind::MaybeWrite(_)))
+        .count();
+    assert!(failed > 0, "some writes met the outage");
+    eprintln!(
+        "{} operations, {failed} writes of unknown outcome",
+        history.len()
+    );
+    check(&history, users.len());
+    drop((a, b));
 }

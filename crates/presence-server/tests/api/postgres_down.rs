@@ -14,14 +14,14 @@ use presence_test_support::{Backend, TestServer, backend, database_url_for};
 
 /// A TCP proxy to PostgreSQL that can be cut (every connection closed, new ones refused)
 /// and restored on the same port.
-struct Proxy {
-    addr: SocketAddr,
+pub(crate) struct Proxy {
+    pub(crate) addr: SocketAddr,
     upstream: String,
     running: Arc<Mutex<Option<tokio::task::AbortHandle>>>,
 }
 
 impl Proxy {
-    async fn start(upstream: String) -> Self {
+    pub(crate) async fn start(upstream: String) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
         let addr = listener.local_addr().expect("an address");
         let proxy = Self {
@@ -51,14 +51,14 @@ impl Proxy {
     }
 
     /// PostgreSQL is gone: connections are cut, new ones refused.
-    fn cut(&self) {
+    pub(crate) fn cut(&self) {
         if let Some(task) = self.running.lock().expect("not poisoned").take() {
             task.abort();
         }
     }
 
     /// PostgreSQL is back on the same address.
-    async fn restore(&self) {
+    pub(crate) async fn restore(&self) {
         let listener = loop {
             // The aborted task lets go of the port as it unwinds.
             match TcpListener::bind(self.addr).await {
