@@ -11,6 +11,7 @@
 //! announcing, delivering) happens once per change.
 
 mod codec;
+mod compact_state;
 mod decode;
 mod error;
 pub mod health;
@@ -19,6 +20,7 @@ mod postgres;
 pub mod purge;
 mod records;
 mod shared;
+pub mod state_cache;
 mod sqlite;
 mod write;
 
@@ -80,7 +82,7 @@ impl Store {
     ) -> anyhow::Result<Self> {
         if is_postgres(url) {
             Ok(Store::Postgres(
-                postgres::PgStore::open(url, connections, timeout).await?,
+                postgres::PgStore::open(url, connections, timeout, state_cache_bytes).await?,
             ))
         } else {
             Ok(Store::Sqlite(

@@ -376,8 +376,11 @@ macro_rules! purge_candidates {
            GROUP BY tenant_id, user_id), \
          recorded AS ( \
            UPDATE presence_users u SET changed_at = GREATEST(u.changed_at, e.at) \
-           FROM expiries e WHERE u.tenant_id = e.tenant_id AND u.user_id = e.user_id) \
-         SELECT COUNT(*) FROM purged"
+           FROM expiries e WHERE u.tenant_id = e.tenant_id AND u.user_id = e.user_id), \
+         notified AS ( \
+           SELECT pg_notify('presence_changes', e.tenant_id || chr(31) || e.user_id) \
+           FROM expiries e) \
+         SELECT COUNT(*) FROM purged WHERE (SELECT COUNT(*) FROM notified) >= 0"
     };
 }
 

@@ -3,12 +3,22 @@
 //! rollback), and every instance LISTENs and forwards what it hears to its own live streams.
 //! An instance's own changes come back the same way, so streams see one ordering.
 //!
+//! The same notifications keep the instance's memory of users' state exact: each one
+//! forgets the user it names (an empty one, everyone), and the read fence
+//! ([`super::fence`]) travels on the same connection.
+//!
 //! Notifications are not durable: while the listening connection reconnects, changes are
-//! missed. Streams re-read their users every second anyway, so they catch up within it.
+//! missed. The memory is then emptied and reads ask the database until a fence proves the
+//! connection is back; streams re-read their users every second anyway.
+
+use std::sync::Arc;
 
 use sqlx::postgres::PgListener;
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::broadcast;
+
+use super::fence::Fence;
+use crate::store::state_cache::StateCache;
 
 use crate::store::decode::FIELD;
 use crate::store::{Cause, Change, UserKey};
@@ -49,29 +59,57 @@ pub async fn notify(
         .map(drop)
 }
 
-/// Starts listening (before returning, so no change committed after `open` is missed) and
-/// forwards every change to `changes`.
+/// Starts listening (before returning, so no change committed after `open` is missed):
+/// forgets each changed user's state in `cache`, forwards every change to `changes`, and
+/// passes this instance's fences ([`super::fence`]). A lost connection is reported to the
+/// fence (which empties the memory: what was sent meanwhile is gone), then re-established.
 pub async fn spawn(
     pool: &PgPool,
     changes: broadcast::Sender<Change>,
+    cache: Arc<StateCache>,
+    fence: Arc<Fence>,
 ) -> Result<tokio::task::JoinHandle<()>, sqlx::Error> {
     let mut listener = PgListener::connect_with(pool).await?;
-    listener.listen(CHANNEL).await?;
+    listener
+        .listen_all([CHANNEL, super::fence::CHANNEL])
+        .await?;
     Ok(tokio::spawn(async move {
         loop {
-            match listener.recv().await {
-                Ok(notification) => {
-                    if let Some(change) = parse(notification.payload()) {
+            match listener.try_recv().await {
+                Ok(Some(notification)) if notification.channel() == super::fence::CHANNEL => {
+                    fence.arrived(notification.payload(), &cache);
+                }
+                Ok(Some(notification)) => match parse(notification.payload()) {
+                    Some(change) => {
+                        cache.invalidate(&change.user.tenant, &change.user.user);
                         let _ = changes.send(change);
                     }
+                    // A change of users the payload does not name (a reset of a tenant or
+                    // of everything, a payload too long to send): forget everyone.
+                    None => cache.invalidate_all(),
+                },
+                Ok(None) => {
+                    tracing::warn!("the connection listening for changes was lost; reconnecting");
+                    fence.lost(&cache);
                 }
                 Err(error) => {
+                    fence.lost(&cache);
                     tracing::warn!(%error, "listening for other instances' changes failed; retrying");
                     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
                 }
             }
         }
     }))
+}
+
+/// Sends the notification that users the payload cannot name changed (a reset of a tenant
+/// or of everything): every instance forgets every user's state in memory.
+pub async fn notify_everyone(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_notify($1, '')::text")
+        .bind(CHANNEL)
+        .execute(conn)
+        .await
+        .map(drop)
 }
 
 /// The change a [`payload`] names.

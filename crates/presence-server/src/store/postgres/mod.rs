@@ -13,6 +13,7 @@
 //! - Changes reach every instance's live streams through LISTEN/NOTIFY ([`listen`]).
 
 mod apply;
+mod fence;
 mod listen;
 mod reach;
 mod read;
@@ -59,6 +60,11 @@ pub struct PgStore {
     reads: Pool,
     changes: broadcast::Sender<crate::store::Change>,
     listener: Arc<tokio::task::AbortHandle>,
+    /// Users' state in memory, kept exact by the change notifications ([`listen`]) and read
+    /// only behind a fence ([`fence`]), so reads stay linearizable across instances.
+    cache: Arc<crate::store::state_cache::StateCache>,
+    fence: Arc<fence::Fence>,
+    fence_sender: Arc<tokio::task::AbortHandle>,
     /// `--database-timeout`: also bounds the health check's query.
     timeout: Duration,
 }
@@ -74,8 +80,14 @@ impl PgStore {
 
     /// Connects with two pools of `connections` (writes, reads), migrates (once across
     /// instances) and starts listening for changes. `timeout` bounds the health check's
-    /// query.
-    pub async fn open(url: &str, connections: u32, timeout: Duration) -> anyhow::Result<Self> {
+    /// query, and how long a read waits for its fence; users' state is kept in memory up to
+    /// about `state_cache_bytes`.
+    pub async fn open(
+        url: &str,
+        connections: u32,
+        timeout: Duration,
+        state_cache_bytes: usize,
+    ) -> anyhow::Result<Self> {
         let options = PgConnectOptions::from_str(url)
             .context("invalid PostgreSQL URL")?
             .application_name("presence-server");
@@ -99,15 +111,25 @@ impl PgStore {
         .await
         .context("cannot connect to PostgreSQL")?;
         let (changes, _) = broadcast::channel(CHANGE_BACKLOG);
-        let listener = listen::spawn(&writes, changes.clone())
+        let cache = Arc::new(crate::store::state_cache::StateCache::new(state_cache_bytes));
+        let fence = Arc::new(fence::Fence::new(timeout));
+        let listener = listen::spawn(&writes, changes.clone(), cache.clone(), fence.clone())
             .await
             .context("cannot LISTEN for changes")?;
         let reach = Reach::new(options, timeout);
+        let reads = Pool::new(reads, reach.clone());
+        let fence_sender = tokio::spawn({
+            let (fence, reads) = (fence.clone(), reads.clone());
+            async move { fence.send_forever(reads).await }
+        });
         Ok(Self {
-            writes: Pool::new(writes, reach.clone()),
-            reads: Pool::new(reads, reach),
+            writes: Pool::new(writes, reach),
+            reads,
             changes,
             listener: Arc::new(listener.abort_handle()),
+            cache,
+            fence,
+            fence_sender: Arc::new(fence_sender.abort_handle()),
             timeout,
         })
     }
@@ -149,12 +171,41 @@ impl PgStore {
         self.changes.subscribe()
     }
 
+    /// The state of each of `users`, from memory once a fence has passed ([`fence`]), else
+    /// from the database (keeping nothing: without a fence, what memory holds is not known
+    /// to be current).
     pub async fn load_users(
         &self,
         tenant: &str,
         users: &[String],
     ) -> Result<HashMap<String, UserState>, sqlx::Error> {
-        read::fetch_users(&mut *self.reads.acquire().await?, tenant, users).await
+        if !self.fence.pass().await {
+            return read::fetch_users(&mut *self.reads.acquire().await?, tenant, users).await;
+        }
+        let mut found = HashMap::with_capacity(users.len());
+        let mut missing = Vec::new();
+        for user in users {
+            match self.cache.get_owned(tenant, user) {
+                Some(state) => {
+                    found.insert(user.clone(), state);
+                }
+                None => missing.push(user.clone()),
+            }
+        }
+        if missing.is_empty() {
+            return Ok(found);
+        }
+        // Taken before the database is read: a change heard after this refuses the fill.
+        let began = self.cache.began();
+        let mut loaded =
+            read::fetch_users(&mut *self.reads.acquire().await?, tenant, &missing).await?;
+        for user in missing {
+            // A user without a row has no state: that is kept too.
+            let state = loaded.remove(&user).unwrap_or_default();
+            self.cache.fill(tenant, &user, state.clone(), began);
+            found.insert(user, state);
+        }
+        Ok(found)
     }
 
     /// Up to `limit` ids of `tenant`'s users with a row, after `after`, in order.
@@ -199,6 +250,7 @@ impl PgStore {
     /// Waits for the connections in use to be returned, then closes them all.
     pub async fn close(&self) {
         self.listener.abort();
+        self.fence_sender.abort();
         self.reads.inner().close().await;
         self.writes.inner().close().await;
     }

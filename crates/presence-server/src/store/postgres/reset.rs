@@ -24,8 +24,12 @@ pub(super) async fn reset(
     .execute(&mut *conn)
     .await?;
     let written = shared::reset(conn, target, now).await?;
-    if let ResetTarget::User(key) = target {
-        super::listen::notify(conn, key, Some(crate::store::Cause::Reset)).await?;
+    match target {
+        ResetTarget::User(key) => {
+            super::listen::notify(conn, key, Some(crate::store::Cause::Reset)).await?;
+        }
+        // The users are not named: every instance forgets them all.
+        _ => super::listen::notify_everyone(conn).await?,
     }
     Ok(written)
 }

@@ -11,12 +11,10 @@
 
 mod apply;
 mod checkpoint;
-mod compact_state;
 mod exclusive;
 mod in_memory;
 mod read;
 mod signing_keys;
-pub mod state_cache;
 mod subscriptions;
 mod wal_sync;
 mod writer;
@@ -55,7 +53,7 @@ const WARM_PAGE: u32 = 500;
 /// after a start, reads of a large database would otherwise miss until each user was read
 /// once. Each page takes the invalidation counter before it reads, like any fill, so a
 /// write committed meanwhile is never overwritten by what the page read before it.
-async fn warm(read: SqlitePool, cache: std::sync::Arc<state_cache::StateCache>) {
+async fn warm(read: SqlitePool, cache: std::sync::Arc<crate::store::state_cache::StateCache>) {
     let started = std::time::Instant::now();
     let (mut tenant, mut user) = (String::new(), String::new());
     let mut warmed = 0usize;
@@ -91,7 +89,7 @@ async fn warm(read: SqlitePool, cache: std::sync::Arc<state_cache::StateCache>) 
 pub struct SqliteStore {
     read: SqlitePool,
     /// Users' state in memory; the writer invalidates what it commits.
-    cache: std::sync::Arc<state_cache::StateCache>,
+    cache: std::sync::Arc<crate::store::state_cache::StateCache>,
     writer: writer::Writer,
     /// Whether writes commit just now (`/healthz`).
     health: std::sync::Arc<crate::store::health::WriteHealth>,
@@ -183,7 +181,7 @@ impl SqliteStore {
             .await
             .context("cannot open read connections to the database")?;
         let checkpoints = tokio::spawn(checkpoint::run(checkpointer, CHECKPOINT_EVERY));
-        let cache = std::sync::Arc::new(state_cache::StateCache::new(state_cache_bytes));
+        let cache = std::sync::Arc::new(crate::store::state_cache::StateCache::new(state_cache_bytes));
         // Filled in the background, so the server is ready at once and reads made meanwhile
         // simply miss.
         tokio::spawn(warm(read.clone(), cache.clone()));

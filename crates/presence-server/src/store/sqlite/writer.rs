@@ -24,7 +24,7 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 
 use std::sync::Arc;
 
-use super::state_cache::StateCache;
+use crate::store::state_cache::StateCache;
 use super::wal_sync::{Acknowledge, Answer};
 use crate::store::health::WriteHealth;
 use crate::store::write::CacheEffect;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 
-use super::super::state_cache::StateCache;
+use crate::store::state_cache::StateCache;
 use super::super::wal_sync::Acknowledge;
 use super::Writer;
 use crate::engine::{Session, SessionKind};
