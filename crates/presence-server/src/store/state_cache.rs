@@ -1,11 +1,13 @@
-//! The users' state in memory, on the embedded backend: reads are answered from here
-//! without a trip to SQLite's connection thread (which cost a read most of its time: two
-//! thread hand-offs per query), and a miss reads the database and fills it.
+//! The users' state in memory, for both backends: reads are answered from here without a
+//! trip to the database (on SQLite, to its connection thread, which cost a read most of its
+//! time: two thread hand-offs per query; on PostgreSQL, a round trip), and a miss reads the
+//! database and fills it.
 //!
-//! Why it can be exact: one SQLite file serves one instance, and every write goes through
-//! the one writer task, which invalidates what it wrote after the commit and before it
-//! acknowledges. So a read that starts after a write was acknowledged never sees the state
-//! from before it.
+//! Why it can be exact on SQLite: one SQLite file serves one instance, and every write goes
+//! through the one writer task, which invalidates what it wrote after the commit and before
+//! it acknowledges. So a read that starts after a write was acknowledged never sees the state
+//! from before it. On PostgreSQL, other instances write too: the change notifications
+//! invalidate, and reads consult this only behind a fence (`postgres::fence`).
 //!
 //! The race it must close: a read that missed, read the database before a commit, and fills
 //! after the writer invalidated. Each invalidation takes a number from a counter and leaves
