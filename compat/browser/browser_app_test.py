@@ -25,7 +25,11 @@ import tempfile
 import threading
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -107,8 +111,13 @@ def wait(driver, condition, what, timeout=30.0):
 
 
 def text(driver, element_id):
-    found = driver.find_elements(By.ID, element_id)
-    return found[0].text if found else ""
+    """The element's text, or "" while it is not there (the page may be navigating away
+    between finding the element and reading it: the redirect to the sign-in page)."""
+    try:
+        found = driver.find_elements(By.ID, element_id)
+        return found[0].text if found else ""
+    except (StaleElementReferenceException, NoSuchElementException):
+        return ""
 
 
 def main():
