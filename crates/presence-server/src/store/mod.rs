@@ -20,8 +20,8 @@ mod postgres;
 pub mod purge;
 mod records;
 mod shared;
-pub mod state_cache;
 mod sqlite;
+pub mod state_cache;
 mod write;
 
 use std::collections::HashMap;

@@ -35,8 +35,17 @@ async fn every_acknowledged_write_survives_kill_9() {
             }
         }));
     }
-    // Let writes flow, then kill the server in the middle of them.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Let writes flow until more than 100 were acknowledged (waiting for that, not for a
+    // fixed time: a busy machine acknowledged only 88 in 1.5 s once), then kill the server in
+    // the middle of them.
+    let started = std::time::Instant::now();
+    while acknowledged.lock().expect("not poisoned").len() <= 100 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "writes are not acknowledged"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     server.kill().await;
     for writer in writers {
         writer.await.expect("writer task");

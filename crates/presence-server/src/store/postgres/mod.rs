@@ -111,7 +111,9 @@ impl PgStore {
         .await
         .context("cannot connect to PostgreSQL")?;
         let (changes, _) = broadcast::channel(CHANGE_BACKLOG);
-        let cache = Arc::new(crate::store::state_cache::StateCache::new(state_cache_bytes));
+        let cache = Arc::new(crate::store::state_cache::StateCache::new(
+            state_cache_bytes,
+        ));
         let fence = Arc::new(fence::Fence::new(timeout));
         let listener = listen::spawn(&writes, changes.clone(), cache.clone(), fence.clone())
             .await

@@ -54,9 +54,10 @@ mod tests {
         }
         let dir = tempfile::tempdir().expect("a temporary directory");
         let url = database_url_for(dir.path()).await;
-        let store = super::super::PgStore::open(&url, 1, std::time::Duration::from_secs(10), 1 << 20)
-            .await
-            .expect("opened");
+        let store =
+            super::super::PgStore::open(&url, 1, std::time::Duration::from_secs(10), 1 << 20)
+                .await
+                .expect("opened");
         let mut connection = store.reads.acquire().await.expect("a read connection");
         sqlx::query("ANALYZE presence_users, presence_sessions")
             .execute(&mut *connection)

@@ -181,7 +181,9 @@ impl SqliteStore {
             .await
             .context("cannot open read connections to the database")?;
         let checkpoints = tokio::spawn(checkpoint::run(checkpointer, CHECKPOINT_EVERY));
-        let cache = std::sync::Arc::new(crate::store::state_cache::StateCache::new(state_cache_bytes));
+        let cache = std::sync::Arc::new(crate::store::state_cache::StateCache::new(
+            state_cache_bytes,
+        ));
         // Filled in the background, so the server is ready at once and reads made meanwhile
         // simply miss.
         tokio::spawn(warm(read.clone(), cache.clone()));

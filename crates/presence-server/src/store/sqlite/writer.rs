@@ -24,9 +24,9 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 
 use std::sync::Arc;
 
-use crate::store::state_cache::StateCache;
 use super::wal_sync::{Acknowledge, Answer};
 use crate::store::health::WriteHealth;
+use crate::store::state_cache::StateCache;
 use crate::store::write::CacheEffect;
 use crate::store::{StoreError, UserKey, Write, Written};
 

@@ -8,11 +8,11 @@ use std::sync::Arc;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 
-use crate::store::state_cache::StateCache;
 use super::super::wal_sync::Acknowledge;
 use super::Writer;
 use crate::engine::{Session, SessionKind};
 use crate::store::health::WriteHealth;
+use crate::store::state_cache::StateCache;
 use crate::store::{Failure, UserKey, Write};
 use presence_model::{Activity, Availability};
 
