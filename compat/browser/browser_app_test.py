@@ -16,21 +16,19 @@ store); that changes nothing about CORS, which the page checks by failing to rea
 Exits non-zero at the first failure.
 """
 
-import functools
 import http.server
 import json
 import os
 import sys
-import tempfile
 import threading
 
-from selenium import webdriver
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ui"))
+import chromium  # noqa: E402  (compat/ui/chromium.py, shared with the dashboard's test)
 from selenium.common.exceptions import (
     NoSuchElementException,
     StaleElementReferenceException,
     TimeoutException,
 )
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -82,24 +80,7 @@ class Page(http.server.BaseHTTPRequestHandler):
 
 
 def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = os.environ.get("PRESENCE_CHROMIUM", "/usr/bin/chromium")
-    for flag in [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--ignore-certificate-errors",
-        f"--user-data-dir={tempfile.mkdtemp(prefix='presence-spa-')}",
-    ]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = Service(executable_path=os.environ.get("PRESENCE_CHROMEDRIVER", "/usr/bin/chromedriver"))
-    return webdriver.Chrome(service=service, options=options)
+    return chromium.start(["--ignore-certificate-errors"])
 
 
 def wait(driver, condition, what, timeout=30.0):

@@ -18,18 +18,16 @@ import json
 from datetime import datetime, timedelta
 import os
 import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
 
-from selenium import webdriver
+import chromium
 from selenium.common.exceptions import (
     NoSuchElementException,
     StaleElementReferenceException,
     TimeoutException,
 )
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -67,24 +65,7 @@ def set_presence(user, availability, activity, minutes=60):
 
 
 def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = os.environ.get("PRESENCE_CHROMIUM", "/usr/bin/chromium")
-    for flag in [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1280,800",
-        f"--user-data-dir={tempfile.mkdtemp(prefix='presence-ui-')}",
-    ]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    service = Service(executable_path=os.environ.get("PRESENCE_CHROMEDRIVER", "/usr/bin/chromedriver"))
-    return webdriver.Chrome(service=service, options=options)
+    return chromium.start(["--window-size=1280,800"], logs=("browser", "performance"))
 
 
 def wait(driver, condition, what, timeout=5.0):

@@ -56,3 +56,25 @@ def test_each_test_starts_from_a_reset_state(presence):
         got = await graph_for(presence).users.by_user_id(ADELE).presence.get()
         assert got.availability == "Offline", "the previous test's presence is gone"
     asyncio.run(scenario())
+
+
+
+def test_a_manual_clock_moves_and_a_snapshot_replaces_the_state():
+    """PresenceServer's other controls, on a server of its own."""
+    import datetime
+    import pathlib
+
+    from presence_emulator import PresenceServer
+
+    def instant(text):
+        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    seed = pathlib.Path(__file__).parents[3] / "examples/testing/seed.json"  # the README's seed
+    with PresenceServer(clock="manual") as server:
+        before = instant(server._admin("GET", "/admin/clock", None)["now"])
+        after = instant(server.advance_clock("PT6M")["now"])
+        assert after - before == datetime.timedelta(minutes=6)
+        server.import_snapshot(seed)
+        exported = server._admin("GET", "/admin/export", None)
+        users = [u["id"] for t in exported["tenants"] for u in t["users"]]
+        assert "fa8bf3dc-eca7-46b7-bad1-db199b62afc3" in users

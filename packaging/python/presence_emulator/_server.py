@@ -44,11 +44,7 @@ class PresenceServer:
         self.seed = os.fspath(seed) if seed is not None else None
         self.clock = clock
         self.start_timeout = start_timeout
-        self.tenant_id = _identities.TENANT_ID
-        self.client_id = _identities.CLIENT_ID
-        self.client_secret = _identities.CLIENT_SECRET
-        self.public_client_id = _identities.PUBLIC_CLIENT_ID
-        self.users = [dict(user) for user in _identities.USERS]
+        _identities.attach(self)
         self.base_url = None
         self._process = None
         self._dir = None
@@ -149,8 +145,9 @@ class PresenceServer:
         return self._admin("POST", "/admin/clock/advance", {"by": by})
 
     def _admin(self, method, path, body):
+        data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(
-            self.base_url + path, data=json.dumps(body).encode(), method=method,
+            self.base_url + path, data=data, method=method,
             headers={"Authorization": f"Bearer {self._admin_token}",
                      "Content-Type": "application/json"})
         context = ssl.create_default_context(cafile=self.ca_path) if self.tls else None

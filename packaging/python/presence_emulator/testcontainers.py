@@ -28,11 +28,7 @@ class PresenceContainer(DockerContainer):
         self.with_exposed_ports(PORT)
         if tls:
             self.with_command("--tls")
-        self.tenant_id = _identities.TENANT_ID
-        self.client_id = _identities.CLIENT_ID
-        self.client_secret = _identities.CLIENT_SECRET
-        self.public_client_id = _identities.PUBLIC_CLIENT_ID
-        self.users = [dict(user) for user in _identities.USERS]
+        _identities.attach(self)
         self.ca_path = None
 
     def start(self):

@@ -155,6 +155,48 @@ impl StateCache {
         used >= self.budget_per_shard * SHARDS / 100 * 95
     }
 
+    /// Whether nothing can be kept (`--state-cache-mb 0`).
+    pub fn is_off(&self) -> bool {
+        self.budget_per_shard == 0
+    }
+
+    /// The states of `users` held here, and the users that are not.
+    pub fn lookup(
+        &self,
+        tenant: &str,
+        users: &[String],
+    ) -> (HashMap<String, UserState>, Vec<String>) {
+        let mut found = HashMap::with_capacity(users.len());
+        let mut missing = Vec::new();
+        for user in users {
+            match self.get_owned(tenant, user) {
+                Some(state) => {
+                    found.insert(user.clone(), state);
+                }
+                None => missing.push(user.clone()),
+            }
+        }
+        (found, missing)
+    }
+
+    /// Adds to `found` each of `missing` as `loaded` (read from the database by a read that
+    /// began at `began`) has it, and fills it; a user without a row has no state, which is
+    /// kept too.
+    pub fn fill_missing(
+        &self,
+        tenant: &str,
+        found: &mut HashMap<String, UserState>,
+        missing: Vec<String>,
+        mut loaded: HashMap<String, UserState>,
+        began: u64,
+    ) {
+        for user in missing {
+            let state = loaded.remove(&user).unwrap_or_default();
+            self.fill(tenant, &user, state.clone(), began);
+            found.insert(user, state);
+        }
+    }
+
     /// The counter's value, taken before reading the database for a fill.
     pub fn began(&self) -> u64 {
         self.counter.load(Ordering::SeqCst)

@@ -181,32 +181,19 @@ impl PgStore {
         tenant: &str,
         users: &[String],
     ) -> Result<HashMap<String, UserState>, sqlx::Error> {
-        if !self.fence.pass().await {
+        // With nothing kept in memory, a fence would buy nothing.
+        if self.cache.is_off() || !self.fence.pass().await {
             return read::fetch_users(&mut *self.reads.acquire().await?, tenant, users).await;
         }
-        let mut found = HashMap::with_capacity(users.len());
-        let mut missing = Vec::new();
-        for user in users {
-            match self.cache.get_owned(tenant, user) {
-                Some(state) => {
-                    found.insert(user.clone(), state);
-                }
-                None => missing.push(user.clone()),
-            }
-        }
+        let (mut found, missing) = self.cache.lookup(tenant, users);
         if missing.is_empty() {
             return Ok(found);
         }
         // Taken before the database is read: a change heard after this refuses the fill.
         let began = self.cache.began();
-        let mut loaded =
-            read::fetch_users(&mut *self.reads.acquire().await?, tenant, &missing).await?;
-        for user in missing {
-            // A user without a row has no state: that is kept too.
-            let state = loaded.remove(&user).unwrap_or_default();
-            self.cache.fill(tenant, &user, state.clone(), began);
-            found.insert(user, state);
-        }
+        let loaded = read::fetch_users(&mut *self.reads.acquire().await?, tenant, &missing).await?;
+        self.cache
+            .fill_missing(tenant, &mut found, missing, loaded, began);
         Ok(found)
     }
 

@@ -224,43 +224,20 @@ impl SqliteStore {
         self.writer.changes()
     }
 
-    /// The states of `users` held in memory, and the users that are not.
-    fn in_memory(
-        &self,
-        tenant: &str,
-        users: &[String],
-    ) -> (HashMap<String, UserState>, Vec<String>) {
-        let mut found = HashMap::with_capacity(users.len());
-        let mut missing = Vec::new();
-        for user in users {
-            match self.cache.get_owned(tenant, user) {
-                Some(state) => {
-                    found.insert(user.clone(), state);
-                }
-                None => missing.push(user.clone()),
-            }
-        }
-        (found, missing)
-    }
-
     /// The state of each of `users` that has any, keyed by user id.
     pub async fn load_users(
         &self,
         tenant: &str,
         users: &[String],
     ) -> Result<HashMap<String, UserState>, sqlx::Error> {
-        let (mut found, missing) = self.in_memory(tenant, users);
+        let (mut found, missing) = self.cache.lookup(tenant, users);
         if missing.is_empty() {
             return Ok(found);
         }
         let began = self.cache.began();
-        let mut loaded = read::fetch_users(&self.read, tenant, &missing).await?;
-        for user in missing {
-            // A user without a row has no state: that is cached too.
-            let state = loaded.remove(&user).unwrap_or_default();
-            self.cache.fill(tenant, &user, state.clone(), began);
-            found.insert(user, state);
-        }
+        let loaded = read::fetch_users(&self.read, tenant, &missing).await?;
+        self.cache
+            .fill_missing(tenant, &mut found, missing, loaded, began);
         Ok(found)
     }
 
@@ -270,7 +247,7 @@ impl SqliteStore {
         tenant: &str,
         users: &[String],
     ) -> Result<HashMap<String, UserState>, sqlx::Error> {
-        let (mut found, missing) = self.in_memory(tenant, users);
+        let (mut found, missing) = self.cache.lookup(tenant, users);
         if !missing.is_empty() {
             found.extend(read::fetch_users(&self.read, tenant, &missing).await?);
         }

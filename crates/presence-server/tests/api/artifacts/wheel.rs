@@ -58,7 +58,7 @@ async fn the_wheel_installs_and_its_pytest_fixtures_serve_the_official_sdks() {
         "the example pytest project",
     )
     .await;
-    assert!(output.contains("3 passed"), "{output}");
+    assert!(output.contains("4 passed"), "{output}");
 
     // presence_emulator.testcontainers against podman's Docker-compatible API.
     let api = docker_api().await;
