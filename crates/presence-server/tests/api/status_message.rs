@@ -126,6 +126,18 @@ async fn invalid_status_messages_are_refused_with_their_property() {
         assert_eq!(envelope["error"]["code"], "InvalidArgument", "{envelope}");
         assert_eq!(envelope["error"]["target"], target, "{envelope}");
     }
+    // U+0000 is refused on both backends alike (PostgreSQL cannot store it: it was a 500).
+    let nul = json!({"statusMessage": {"message": {"content": "a\u{0}b", "contentType": "text"}}});
+    let response = http.post(&url).json(&nul).send().await.expect("answers");
+    assert_eq!(response.status(), 400);
+    let envelope: Value = response.json().await.expect("JSON");
+    assert_eq!(envelope["error"]["code"], "BadRequest", "{envelope}");
+    assert!(
+        envelope["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("U+0000") && m.contains("'content'")),
+        "{envelope}"
+    );
     // Lower-case "text", as the Python SDK sends it, is accepted.
     let ok = http
         .post(&url)

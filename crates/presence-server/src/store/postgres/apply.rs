@@ -356,6 +356,108 @@ async fn put_session(
     .await
 }
 
+/// A session write of a batch: the user, the session, and why.
+type PutRow<'a> = (&'a UserKey, &'a Session, Option<Cause>);
+
+/// A run of session writes to distinct users, gathered by the batcher
+/// ([`batch`](super::batch)) to be written in one statement ([`Puts::flush`]).
+#[derive(Default)]
+pub(super) struct Puts<'a> {
+    rows: Vec<PutRow<'a>>,
+    /// Where each row's outcome goes among the batch's.
+    slots: Vec<usize>,
+}
+
+impl<'a> Puts<'a> {
+    /// The user of the last row gathered.
+    pub(super) fn last_user(&self) -> Option<&'a UserKey> {
+        self.rows.last().map(|row| row.0)
+    }
+
+    pub(super) fn push(
+        &mut self,
+        user: &'a UserKey,
+        session: &'a Session,
+        cause: Option<Cause>,
+        slot: usize,
+    ) {
+        self.rows.push((user, session, cause));
+        self.slots.push(slot);
+    }
+
+    /// Writes the rows gathered, each as [`put_session`] would, in one statement, and puts
+    /// whether a subscription follows each row's user into its slot of `outcomes`.
+    pub(super) async fn write(
+        &self,
+        conn: &mut PgConnection,
+        outcomes: &mut [(Written, bool)],
+    ) -> Result<(), sqlx::Error> {
+        let followed = put_sessions(conn, &self.rows).await?;
+        for (slot, followed) in self.slots.iter().zip(followed) {
+            if let Some(outcome) = outcomes.get_mut(*slot) {
+                *outcome = (Written::Done, followed);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// [`put_session`] for many users at once (each at most once: one statement cannot update
+/// a row twice), locking their rows in the order given. Answers, in that order, whether a
+/// subscription follows each user.
+async fn put_sessions(
+    conn: &mut PgConnection,
+    rows: &[PutRow<'_>],
+) -> Result<Vec<bool>, sqlx::Error> {
+    let column =
+        |pick: &dyn Fn(&PutRow<'_>) -> String| -> Vec<String> { rows.iter().map(pick).collect() };
+    let millis = |pick: fn(&Session) -> Timestamp| -> Vec<i64> {
+        rows.iter().map(|row| to_millis(pick(row.1))).collect()
+    };
+    sqlx::query_scalar(
+        "WITH input AS ( \
+           SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], \
+             $6::text[], $7::int8[]) WITH ORDINALITY \
+             AS i(tenant_id, user_id, at, session_id, availability, activity, expires_at, n)), \
+         touched AS ( \
+           INSERT INTO presence_users (tenant_id, user_id, changed_at) \
+           SELECT tenant_id, user_id, at FROM input ORDER BY n \
+           ON CONFLICT (tenant_id, user_id) DO UPDATE SET \
+             changed_at = GREATEST(EXCLUDED.changed_at, presence_users.changed_at + 1) \
+           RETURNING tenant_id, user_id), \
+         notified AS (SELECT pg_notify($8, payload) FROM unnest($9::text[]) AS payload), \
+         stored AS ( \
+           INSERT INTO presence_sessions (tenant_id, user_id, session_id, availability, \
+             activity, refreshed_at, expires_at) \
+           SELECT i.tenant_id, i.user_id, i.session_id, i.availability, i.activity, i.at, \
+             i.expires_at \
+           FROM input i JOIN touched t ON t.tenant_id = i.tenant_id AND t.user_id = i.user_id \
+           ORDER BY i.n \
+           ON CONFLICT (tenant_id, user_id, session_id) DO UPDATE SET \
+             availability = EXCLUDED.availability, activity = EXCLUDED.activity, \
+             refreshed_at = EXCLUDED.refreshed_at, expires_at = EXCLUDED.expires_at \
+           RETURNING 1) \
+         SELECT EXISTS (SELECT 1 FROM subscription_users s \
+           WHERE s.tenant_id = i.tenant_id AND s.user_id = i.user_id) \
+         FROM input i \
+         WHERE (SELECT COUNT(*) FROM notified) >= 0 AND (SELECT COUNT(*) FROM stored) >= 0 \
+         ORDER BY i.n",
+    )
+    .bind(column(&|row| row.0.tenant.clone()))
+    .bind(column(&|row| row.0.user.clone()))
+    .bind(millis(|session| session.refreshed_at))
+    .bind(column(&|row| {
+        stored_session_id(&row.1.session_id, row.1.kind).into_owned()
+    }))
+    .bind(column(&|row| row.1.availability.as_str().to_owned()))
+    .bind(column(&|row| row.1.activity.as_str().to_owned()))
+    .bind(millis(|session| session.expires_at))
+    .bind(listen::CHANNEL)
+    .bind(listen::payloads(rows.iter().map(|row| (row.0, row.2))))
+    .fetch_all(conn)
+    .await
+}
+
 /// The purge after its `candidates` (tenant, user, stored session id): lock their users,
 /// delete those still expired at `$1`, record each expiry as a change of its user, count.
 macro_rules! purge_candidates {

@@ -20,7 +20,7 @@ use tokio::sync::broadcast;
 use super::fence::Fence;
 use crate::store::state_cache::StateCache;
 
-use crate::store::decode::FIELD;
+use crate::store::decode::{FIELD, RECORD};
 use crate::store::{Cause, Change, UserKey};
 
 /// The NOTIFY channel of presence changes.
@@ -43,6 +43,30 @@ pub fn payload(user: &UserKey, cause: Option<Cause>) -> String {
     } else {
         payload
     }
+}
+
+/// The payloads naming the changes of many users: [`payload`]s joined by a record separator,
+/// as few as fit PostgreSQL's limit. One notification per batch rather than per user: each
+/// one is a message every instance's listening connection receives and parses.
+pub fn payloads<'a>(
+    changes: impl IntoIterator<Item = (&'a UserKey, Option<Cause>)>,
+) -> Vec<String> {
+    let mut payloads: Vec<String> = Vec::new();
+    for (user, cause) in changes {
+        let one = payload(user, cause);
+        match payloads.last_mut() {
+            Some(last)
+                if !one.is_empty()
+                    && !last.is_empty()
+                    && last.len() + 1 + one.len() <= MAX_PAYLOAD =>
+            {
+                last.push(RECORD);
+                last.push_str(&one);
+            }
+            _ => payloads.push(one),
+        }
+    }
+    payloads
 }
 
 /// Sends the change notification for `user`, and why (at the commit of `conn`'s transaction).
@@ -79,15 +103,20 @@ pub async fn spawn(
                 Ok(Some(notification)) if notification.channel() == super::fence::CHANNEL => {
                     fence.arrived(notification.payload(), &cache);
                 }
-                Ok(Some(notification)) => match parse(notification.payload()) {
-                    Some(change) => {
-                        cache.invalidate(&change.user.tenant, &change.user.user);
-                        let _ = changes.send(change);
+                Ok(Some(notification)) => {
+                    for record in notification.payload().split(RECORD) {
+                        match parse(record) {
+                            Some(change) => {
+                                cache.invalidate(&change.user.tenant, &change.user.user);
+                                let _ = changes.send(change);
+                            }
+                            // A change of users the payload does not name (a reset of a
+                            // tenant or of everything, a payload too long to send): forget
+                            // everyone.
+                            None => cache.invalidate_all(),
+                        }
                     }
-                    // A change of users the payload does not name (a reset of a tenant or
-                    // of everything, a payload too long to send): forget everyone.
-                    None => cache.invalidate_all(),
-                },
+                }
                 Ok(None) => {
                     tracing::warn!("the connection listening for changes was lost; reconnecting");
                     fence.lost(&cache);
@@ -145,5 +174,44 @@ mod tests {
             );
         }
         assert_eq!(parse(""), None, "a payload too long to send is empty");
+    }
+
+    #[test]
+    fn many_changes_share_payloads_within_the_limit() {
+        let users: Vec<UserKey> = (0..500)
+            .map(|n| UserKey {
+                tenant: "tenant".into(),
+                user: format!("user-{n:040}"),
+            })
+            .collect();
+        let payloads = payloads(users.iter().map(|user| (user, Some(Cause::TeamsClient))));
+        assert!(payloads.len() > 1, "500 changes do not fit one payload");
+        assert!(payloads.iter().all(|p| p.len() <= MAX_PAYLOAD));
+        let heard: Vec<Change> = payloads
+            .iter()
+            .flat_map(|p| p.split(RECORD).map(parse))
+            .map(|change| change.expect("each record names a user"))
+            .collect();
+        assert_eq!(heard.len(), users.len());
+        assert!(
+            heard
+                .iter()
+                .zip(&users)
+                .all(|(change, user)| change.user == *user
+                    && change.cause == Some(Cause::TeamsClient))
+        );
+        let long = UserKey {
+            tenant: "t".into(),
+            user: "u".repeat(MAX_PAYLOAD),
+        };
+        assert_eq!(
+            payloads_of(&[&users[0], &long, &users[1]]),
+            3,
+            "a change too long to name is sent alone, empty"
+        );
+    }
+
+    fn payloads_of(users: &[&UserKey]) -> usize {
+        payloads(users.iter().map(|user| (*user, None))).len()
     }
 }

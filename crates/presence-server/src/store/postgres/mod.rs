@@ -1,8 +1,10 @@
 //! The shared backend: one PostgreSQL database behind any number of server instances.
 //!
-//! - Each write is its own transaction on a pooled connection; PostgreSQL's own group commit
-//!   shares fsyncs between concurrent commits. Writes to one user are serialised by the
-//!   user's row lock ([`apply`]); writes to different users run in parallel.
+//! - Writes to one user each are gathered into shared transactions by the instance's
+//!   batcher ([`batch`]: PostgreSQL serialises the commits of transactions that NOTIFY, so
+//!   one commit per write would cap them at about a thousand per second); any other write is
+//!   its own transaction on a pooled connection. Writes to one user are serialised across
+//!   instances by the user's row lock ([`apply`]).
 //! - A write that loses a deadlock or a serialisation check is retried whole: nothing of it
 //!   was committed, and it was not acknowledged.
 //! - A write to a followed user is followed by its announcement (the outbox rows) in a second
@@ -13,6 +15,7 @@
 //! - Changes reach every instance's live streams through LISTEN/NOTIFY ([`listen`]).
 
 mod apply;
+mod batch;
 mod fence;
 mod listen;
 mod reach;
@@ -65,6 +68,9 @@ pub struct PgStore {
     cache: Arc<crate::store::state_cache::StateCache>,
     fence: Arc<fence::Fence>,
     fence_sender: Arc<tokio::task::AbortHandle>,
+    /// Gathers concurrent writes to single users into shared transactions.
+    batcher: batch::Batcher,
+    batcher_task: Arc<tokio::task::AbortHandle>,
     /// `--database-timeout`: also bounds the health check's query.
     timeout: Duration,
 }
@@ -124,8 +130,12 @@ impl PgStore {
             let (fence, reads) = (fence.clone(), reads.clone());
             async move { fence.send_forever(reads).await }
         });
+        let writes = Pool::new(writes, reach);
+        let (batcher, batcher_task) = batch::Batcher::spawn(writes.clone());
         Ok(Self {
-            writes: Pool::new(writes, reach),
+            writes,
+            batcher,
+            batcher_task: Arc::new(batcher_task),
             reads,
             changes,
             listener: Arc::new(listener.abort_handle()),
@@ -136,11 +146,17 @@ impl PgStore {
         })
     }
 
-    /// Applies one write in its own transaction; resolves once it is committed. When the
-    /// write changed a followed user's presence, the notifications owed are written next, in
-    /// a transaction of their own (if that fails, the scanner writes them within a scan).
+    /// Applies one write (in a batch, when it changes one user: [`batch`]); resolves once
+    /// it is committed. When the write changed a followed user's presence, the notifications
+    /// owed are written next, in a transaction of their own (if that fails, the scanner
+    /// writes them within a scan).
     pub async fn write(&self, write: Write) -> Result<Written, StoreError> {
-        let (written, followed) = retrying(|| self.change(&write)).await?;
+        let (write, (written, followed)) = if batch::user_of(&write).is_some() {
+            self.batcher.submit(write).await?
+        } else {
+            let outcome = retrying(|| self.change(&write)).await?;
+            (Box::new(write), outcome)
+        };
         if followed
             && let Some((user, now)) = write.changed_user(written)
             && let Err(error) = retrying(|| self.announce(user, now)).await
@@ -240,6 +256,7 @@ impl PgStore {
     pub async fn close(&self) {
         self.listener.abort();
         self.fence_sender.abort();
+        self.batcher_task.abort();
         self.reads.inner().close().await;
         self.writes.inner().close().await;
     }
