@@ -458,6 +458,131 @@ async fn put_sessions(
     .await
 }
 
+/// A session removal of a batch: the user, the stored session id, when, and why.
+type RemoveRow<'a> = (&'a UserKey, String, Timestamp, Option<Cause>);
+
+/// A run of session removals of distinct users, gathered by the batcher
+/// ([`batch`](super::batch)) to be applied in two statements ([`Removals::write`]) rather
+/// than three per removal.
+#[derive(Default)]
+pub(super) struct Removals<'a> {
+    rows: Vec<RemoveRow<'a>>,
+    /// Where each row's outcome goes among the batch's.
+    slots: Vec<usize>,
+}
+
+impl<'a> Removals<'a> {
+    /// The user of the last row gathered.
+    pub(super) fn last_user(&self) -> Option<&'a UserKey> {
+        self.rows.last().map(|row| row.0)
+    }
+
+    pub(super) fn push(&mut self, write: &'a Write, slot: usize) {
+        if let Write::RemoveSession {
+            user,
+            session_id,
+            kind,
+            now,
+        } = write
+        {
+            let stored = stored_session_id(session_id, *kind).into_owned();
+            self.rows.push((user, stored, *now, write.cause()));
+            self.slots.push(slot);
+        }
+    }
+
+    /// Removes the sessions gathered, each as [`Write::RemoveSession`] alone would: the
+    /// users' rows are locked (in the order given, users without one are left alone), the
+    /// sessions deleted, and each user whose removed session was live touched and notified.
+    /// Puts each outcome into its slot of `outcomes`.
+    pub(super) async fn write(
+        &self,
+        conn: &mut PgConnection,
+        outcomes: &mut [(Written, bool)],
+    ) -> Result<(), sqlx::Error> {
+        let tenants: Vec<&str> = self.rows.iter().map(|r| r.0.tenant.as_str()).collect();
+        let users: Vec<&str> = self.rows.iter().map(|r| r.0.user.as_str()).collect();
+        let sessions: Vec<&str> = self.rows.iter().map(|r| r.1.as_str()).collect();
+        let deleted: Vec<(i64, i64)> = sqlx::query_as(
+            "WITH input AS ( \
+               SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY \
+                 AS i(tenant_id, user_id, session_id, n)), \
+             locked AS ( \
+               SELECT u.tenant_id, u.user_id FROM presence_users u JOIN input i \
+                 ON u.tenant_id = i.tenant_id AND u.user_id = i.user_id \
+               ORDER BY i.n FOR UPDATE OF u) \
+             DELETE FROM presence_sessions s USING input i, locked l \
+             WHERE s.tenant_id = i.tenant_id AND s.user_id = i.user_id \
+               AND s.session_id = i.session_id \
+               AND l.tenant_id = i.tenant_id AND l.user_id = i.user_id \
+             RETURNING i.n, s.expires_at",
+        )
+        .bind(&tenants)
+        .bind(&users)
+        .bind(&sessions)
+        .fetch_all(&mut *conn)
+        .await?;
+        // Live: the session had not expired at the removal's `now` (`n` counts from 1).
+        let mut live = vec![false; self.rows.len()];
+        for (n, expires_at) in deleted {
+            let index = usize::try_from(n - 1).unwrap_or(usize::MAX);
+            if let (Some(place), Some(row)) = (live.get_mut(index), self.rows.get(index)) {
+                *place = expires_at > to_millis(row.2);
+            }
+        }
+        let touched: Vec<&RemoveRow<'_>> = self
+            .rows
+            .iter()
+            .zip(&live)
+            .filter_map(|(row, live)| live.then_some(row))
+            .collect();
+        let mut followed = Vec::new();
+        if !touched.is_empty() {
+            followed = sqlx::query_scalar(
+                "WITH input AS ( \
+                   SELECT * FROM unnest($1::text[], $2::text[], $3::int8[]) WITH ORDINALITY \
+                     AS i(tenant_id, user_id, at, n)), \
+                 touched AS ( \
+                   UPDATE presence_users u \
+                   SET changed_at = GREATEST(i.at, u.changed_at + 1) FROM input i \
+                   WHERE u.tenant_id = i.tenant_id AND u.user_id = i.user_id RETURNING 1), \
+                 notified AS (SELECT pg_notify($4, payload) FROM unnest($5::text[]) AS payload) \
+                 SELECT EXISTS (SELECT 1 FROM subscription_users s \
+                   WHERE s.tenant_id = i.tenant_id AND s.user_id = i.user_id) \
+                 FROM input i \
+                 WHERE (SELECT COUNT(*) FROM touched) >= 0 \
+                   AND (SELECT COUNT(*) FROM notified) >= 0 \
+                 ORDER BY i.n",
+            )
+            .bind(
+                touched
+                    .iter()
+                    .map(|r| r.0.tenant.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(
+                touched
+                    .iter()
+                    .map(|r| r.0.user.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(touched.iter().map(|r| to_millis(r.2)).collect::<Vec<_>>())
+            .bind(listen::CHANNEL)
+            .bind(listen::payloads(touched.iter().map(|r| (r.0, r.3))))
+            .fetch_all(&mut *conn)
+            .await?;
+        }
+        let mut followed = followed.into_iter();
+        for (slot, live) in self.slots.iter().zip(live) {
+            let follows = live && followed.next().unwrap_or(false);
+            if let Some(outcome) = outcomes.get_mut(*slot) {
+                *outcome = (Written::SessionRemoved(live), follows);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The purge after its `candidates` (tenant, user, stored session id): lock their users,
 /// delete those still expired at `$1`, record each expiry as a change of its user, count.
 macro_rules! purge_candidates {

@@ -16,8 +16,9 @@
 //!   order and batches do not deadlock each other. Writes of one batch are all unacknowledged
 //!   and so concurrent: any order of them is a valid one.
 //! - **Multi-row statements:** a run of session writes to distinct users is one statement
-//!   ([`apply::put_sessions`](super::apply::put_sessions)); any other write runs its own
-//!   statements in the batch's transaction.
+//!   ([`apply::Puts`](super::apply::Puts)), a run of session removals two
+//!   ([`apply::Removals`](super::apply::Removals)); any other write runs its own statements
+//!   in the batch's transaction.
 //! - **Acknowledgement:** each write is answered only after its batch committed. If a batch
 //!   fails for a reason of one of its writes (an error PostgreSQL gave a statement), each
 //!   write is tried again alone, so one bad write cannot fail the others; if PostgreSQL could
@@ -194,12 +195,15 @@ async fn transaction(pool: &Pool, writes: &[&Write]) -> Result<Vec<Outcome>, sql
 enum Step<'a> {
     /// A run of session writes to distinct users: one statement.
     Puts(apply::Puts<'a>),
+    /// A run of session removals of distinct users: two statements.
+    Removals(apply::Removals<'a>),
     /// The write at this place of the batch, on its own.
     One(usize, &'a Write),
 }
 
-/// The steps of `writes` (sorted by user): consecutive session writes become one step, as
-/// long as their users are distinct (one statement cannot update a row twice).
+/// The steps of `writes` (sorted by user): consecutive session writes, and consecutive
+/// session removals, become one step each, as long as their users are distinct (one
+/// statement cannot update a row twice).
 fn plan<'a>(writes: &[&'a Write]) -> Vec<Step<'a>> {
     let mut steps = Vec::new();
     for (slot, write) in writes.iter().copied().enumerate() {
@@ -217,6 +221,19 @@ fn plan<'a>(writes: &[&'a Write]) -> Vec<Step<'a>> {
             }
             continue;
         }
+        if let Write::RemoveSession { user, .. } = write {
+            match steps.last_mut() {
+                Some(Step::Removals(run)) if run.last_user() != Some(user) => {
+                    run.push(write, slot);
+                }
+                _ => {
+                    let mut run = apply::Removals::default();
+                    run.push(write, slot);
+                    steps.push(Step::Removals(run));
+                }
+            }
+            continue;
+        }
         steps.push(Step::One(slot, write));
     }
     steps
@@ -226,6 +243,7 @@ impl Step<'_> {
     fn is_one_statement(&self) -> bool {
         match self {
             Step::Puts(_) => true,
+            Step::Removals(_) => false,
             Step::One(_, write) => apply::is_one_statement(write),
         }
     }
@@ -238,6 +256,7 @@ impl Step<'_> {
     ) -> Result<(), sqlx::Error> {
         match self {
             Step::Puts(puts) => puts.write(conn, outcomes).await,
+            Step::Removals(run) => run.write(conn, outcomes).await,
             Step::One(slot, write) => {
                 let outcome = apply::apply(write, conn).await?;
                 if let Some(place) = outcomes.get_mut(*slot) {
@@ -285,6 +304,15 @@ mod tests {
         }
     }
 
+    fn remove(user: UserKey, session: &str, now: Timestamp) -> Write {
+        Write::RemoveSession {
+            user,
+            session_id: session.into(),
+            kind: SessionKind::Application,
+            now,
+        }
+    }
+
     fn status(user: UserKey, content: &str, now: Timestamp) -> Write {
         Write::SetStatusMessage {
             user,
@@ -308,6 +336,9 @@ mod tests {
             put(user(2), "a", Availability::Available, now),
             status(user(2), "x", now),
             put(user(3), "a", Availability::Available, now),
+            remove(user(3), "a", now),
+            remove(user(4), "a", now),
+            remove(user(4), "b", now),
         ];
         let writes: Vec<&Write> = writes.iter().collect();
         let steps = plan(&writes);
@@ -315,6 +346,9 @@ mod tests {
             .iter()
             .map(|step| match step {
                 Step::Puts(puts) => format!("puts ending {:?}", puts.last_user().map(|u| &u.user)),
+                Step::Removals(run) => {
+                    format!("removals ending {:?}", run.last_user().map(|u| &u.user))
+                }
                 Step::One(slot, _) => format!("one {slot}"),
             })
             .collect();
@@ -324,7 +358,9 @@ mod tests {
                 "puts ending Some(\"u1\")",
                 "puts ending Some(\"u2\")",
                 "one 3",
-                "puts ending Some(\"u3\")"
+                "puts ending Some(\"u3\")",
+                "removals ending Some(\"u4\")",
+                "removals ending Some(\"u4\")"
             ]
         );
     }
@@ -396,11 +432,30 @@ mod tests {
             "{transactions} transactions for {} writes",
             users * sessions
         );
+        // Removals together: each user's "s0" (user 0's twice: one finds it, one does not), a
+        // session nobody has, and a user without a row.
+        let mut removals: Vec<Write> = (0..users).map(|n| remove(user(n), "s0", now)).collect();
+        removals.push(remove(user(0), "s0", now));
+        removals.push(remove(user(1), "never", now));
+        removals.push(remove(user(users + 1), "s0", now));
+        let mut running = tokio::task::JoinSet::new();
+        for write in removals {
+            let store = store.clone();
+            running.spawn(async move { store.write(write).await });
+        }
+        let removed = running
+            .join_all()
+            .await
+            .into_iter()
+            .map(|result| result.expect("removed"))
+            .filter(|written| *written == Written::SessionRemoved(true))
+            .count();
+        assert_eq!(removed, users, "each live session is removed once");
         let ids: Vec<String> = (0..users).map(|n| user(n).user).collect();
         let states = store.load_users("t", &ids).await.expect("read");
         for id in &ids {
             let state = &states[id];
-            assert_eq!(state.sessions.len(), sessions, "{id}");
+            assert_eq!(state.sessions.len(), sessions - 1, "{id}");
             assert!(
                 state
                     .sessions
