@@ -172,6 +172,42 @@ impl Report {
             at_least(d, "setPresence (new sessions)", "setPresence (new)", 0.15);
             at_least(d, "setPresence (refresh)", "setPresence (refresh)", 0.15);
         }
+        for d in self
+            .datasets
+            .iter()
+            .filter(|d| d.target.starts_with("PostgreSQL") && d.target.contains("1 instance"))
+        {
+            // Issue 29.
+            if let Some(bulk) = find(d, "bulk read of 100 (getPresencesByUserId)") {
+                targets.push((
+                    format!(
+                        "{}: bulk read of 100 ≥ 3,000 req/s ({:.0} req/s)",
+                        d.name, bulk.throughput
+                    ),
+                    bulk.throughput >= 3000.0,
+                ));
+            }
+            // Two instances on the same data: each instance's cost, not PostgreSQL's, should
+            // bound reads (issue 29).
+            let data = &d.dataset;
+            let two = self
+                .datasets
+                .iter()
+                .find(|o| o.target.contains("2 instances") && o.dataset == *data);
+            if let (Some(one), Some(two)) = (
+                find(d, "GET presence"),
+                two.and_then(|two| find(two, "GET presence")),
+            ) {
+                let times = two.throughput / one.throughput;
+                targets.push((
+                    format!(
+                        "PostgreSQL, {data}: GET presence on 2 instances ≥ 1.5 × on 1 ({:.0} / {:.0} req/s = {times:.2} ×)",
+                        two.throughput, one.throughput
+                    ),
+                    times >= 1.5,
+                ));
+            }
+        }
         for d in self.datasets.iter().filter(|d| d.target == "SQLite") {
             if let Some(bulk) = find(d, "bulk read of 100 (getPresencesByUserId)") {
                 targets.push((
