@@ -42,7 +42,7 @@ pub struct Running {
     warmed: tokio::sync::watch::Receiver<Option<Duration>>,
 }
 
-/// What the SQLite store logs once it has read users' state into memory after a start.
+/// What the store (either backend) logs once it has read users' state into memory after a start.
 const WARMED: &str = "users' state read into memory";
 
 impl Running {
@@ -81,7 +81,8 @@ impl Running {
         let mut child = command
             .env(
                 "PRESENCE_LOG",
-                "warn,presence_server::app=info,presence_server::store::sqlite=info",
+                "warn,presence_server::app=info,presence_server::store::sqlite=info,\
+                 presence_server::store::warm=info",
             )
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
@@ -126,8 +127,8 @@ impl Running {
         })
     }
 
-    /// From spawning the process to its log line saying users' state is in memory (SQLite
-    /// only), waiting up to `limit` for it.
+    /// From spawning the process to its log line saying users' state is in memory (either
+    /// backend), waiting up to `limit` for it.
     pub async fn warmed(&self, limit: Duration) -> Option<Duration> {
         let mut warmed = self.warmed.clone();
         tokio::time::timeout(limit, warmed.wait_for(Option::is_some))

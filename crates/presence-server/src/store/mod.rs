@@ -22,6 +22,7 @@ mod records;
 mod shared;
 mod sqlite;
 pub mod state_cache;
+mod warm;
 mod write;
 
 use std::collections::HashMap;
@@ -133,18 +134,16 @@ impl Store {
         Ok(on_backend!(self, store => store.load_users(tenant, users).await)?)
     }
 
-    /// As [`Store::load_users`], except that on SQLite what is read from the database is
-    /// not kept in memory: for a reader that passes over every written user once (the
-    /// change history), which would otherwise push out the users clients read.
+    /// As [`Store::load_users`], except that what is read from the database is not kept in
+    /// memory: for a reader that passes over every written user once (the change history),
+    /// which would otherwise push out the users clients read. On PostgreSQL it reads the
+    /// database without a fence (the users it reads were just forgotten anyway).
     pub async fn peek_users(
         &self,
         tenant: &str,
         users: &[String],
     ) -> Result<HashMap<String, UserState>, StoreError> {
-        match self {
-            Store::Sqlite(store) => Ok(store.peek_users(tenant, users).await?),
-            Store::Postgres(store) => Ok(store.load_users(tenant, users).await?),
-        }
+        Ok(on_backend!(self, store => store.peek_users(tenant, users).await)?)
     }
 
     /// The live subscriptions of `tenant` made by `application` (all of the tenant's with

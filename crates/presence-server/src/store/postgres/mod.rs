@@ -71,6 +71,8 @@ pub struct PgStore {
     /// Gathers concurrent writes to single users into shared transactions.
     batcher: batch::Batcher,
     batcher_task: Arc<tokio::task::AbortHandle>,
+    /// Reads users into memory after the start ([`crate::store::warm`]).
+    warming: Arc<tokio::task::AbortHandle>,
     /// `--database-timeout`: also bounds the health check's query.
     timeout: Duration,
 }
@@ -132,10 +134,12 @@ impl PgStore {
         });
         let writes = Pool::new(writes, reach);
         let (batcher, batcher_task) = batch::Batcher::spawn(writes.clone());
+        let warming = tokio::spawn(warm(reads.clone(), cache.clone(), fence.clone()));
         Ok(Self {
             writes,
             batcher,
             batcher_task: Arc::new(batcher_task),
+            warming: Arc::new(warming.abort_handle()),
             reads,
             changes,
             listener: Arc::new(listener.abort_handle()),
@@ -213,6 +217,18 @@ impl PgStore {
         Ok(found)
     }
 
+    /// The state of each of `users`, from the database, keeping nothing: for the change
+    /// history, which reads users just changed (so just forgotten by memory). A query is as
+    /// current as a fence would make memory, without the fence's NOTIFY, which waits for the
+    /// same commit lock as the writes ([`batch`]).
+    pub async fn peek_users(
+        &self,
+        tenant: &str,
+        users: &[String],
+    ) -> Result<HashMap<String, UserState>, sqlx::Error> {
+        read::fetch_users(&mut *self.reads.acquire().await?, tenant, users).await
+    }
+
     /// Up to `limit` ids of `tenant`'s users with a row, after `after`, in order.
     pub async fn user_ids(
         &self,
@@ -257,9 +273,40 @@ impl PgStore {
         self.listener.abort();
         self.fence_sender.abort();
         self.batcher_task.abort();
+        self.warming.abort();
         self.reads.inner().close().await;
         self.writes.inner().close().await;
     }
+}
+
+/// Reads users into memory in the background ([`crate::store::warm`]), each page only once
+/// a fence has passed: while the instance is known to hear every change, so that one
+/// committed after the page's read is heard and refuses the fill.
+async fn warm(
+    reads: Pool,
+    cache: Arc<crate::store::state_cache::StateCache>,
+    fence: Arc<fence::Fence>,
+) {
+    crate::store::warm::warm(cache.clone(), |after| {
+        let (reads, cache, fence) = (reads.clone(), cache.clone(), fence.clone());
+        async move {
+            if !fence.pass().await {
+                return None;
+            }
+            let began = cache.began();
+            let mut connection = reads.acquire().await.ok()?;
+            let page = crate::store::shared::users::postgres::users_after(
+                &mut connection,
+                &after.tenant,
+                &after.user,
+                crate::store::warm::PAGE,
+            )
+            .await
+            .ok()?;
+            Some((began, page))
+        }
+    })
+    .await;
 }
 
 /// Runs `attempt` until it succeeds, fails for good, or has lost [`RETRIES`] lock conflicts.
@@ -290,4 +337,64 @@ fn is_transient(error: &sqlx::Error) -> bool {
         .as_database_error()
         .and_then(|e| e.code())
         .is_some_and(|code| code == "40P01" || code == "40001")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use presence_test_support::{Backend, backend, database_url_for};
+
+    use super::*;
+
+    /// After a start, users' state is read into memory in the background, behind a fence;
+    /// a change another instance commits afterwards is still what a read sees.
+    #[tokio::test]
+    async fn a_start_reads_the_users_state_into_memory_in_the_background() {
+        if backend() != Backend::Postgres {
+            eprintln!("needs PostgreSQL (PRESENCE_TEST_POSTGRES)");
+            return;
+        }
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let url = database_url_for(dir.path()).await;
+        let open = || PgStore::open(&url, 2, Duration::from_secs(10), 1 << 20);
+        let first = open().await.expect("opened");
+        let clear = |user: &str| Write::SetStatusMessage {
+            user: UserKey {
+                tenant: "t".into(),
+                user: user.into(),
+            },
+            message: None,
+            now: jiff::Timestamp::now(),
+        };
+        for user in ["a", "b", "c"] {
+            first.write(clear(user)).await.expect("written");
+        }
+        let second = open().await.expect("opened again");
+        let mut warmed = false;
+        for _ in 0..250 {
+            warmed = ["a", "b", "c"]
+                .iter()
+                .all(|user| second.cache.get("t", user).is_some());
+            if warmed {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(warmed, "every user is in memory without being read");
+        first.write(clear("b")).await.expect("written again");
+        let changed_at = |store: &PgStore| {
+            let store = store.clone();
+            async move {
+                store
+                    .load_users("t", &["b".to_owned()])
+                    .await
+                    .expect("read")["b"]
+                    .changed_at
+            }
+        };
+        assert_eq!(changed_at(&second).await, changed_at(&first).await);
+        first.close().await;
+        second.close().await;
+    }
 }

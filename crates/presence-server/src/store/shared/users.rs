@@ -39,7 +39,31 @@ const SELECT_ALL_USERS: &str = concat!(
     " FROM presence_users u ORDER BY u.tenant_id, u.user_id"
 );
 
+/// A page of users after (`tenant`, `user`), in key order: what warms the in-memory state.
+const SELECT_USERS_AFTER: &str = concat!(
+    "SELECT ",
+    user_columns!(),
+    " FROM presence_users u WHERE (u.tenant_id, u.user_id) > ($1, $2) \
+     ORDER BY u.tenant_id, u.user_id LIMIT $3"
+);
+
 super::for_each_backend! {
+    /// Up to `limit` users after (`tenant`, `user`) in key order, with their tenant.
+    pub async fn users_after(
+        conn: &mut Conn,
+        tenant: &str,
+        user: &str,
+        limit: u32,
+    ) -> Result<Vec<(UserKey, UserState)>, sqlx::Error> {
+        let rows = sqlx::query(SELECT_USERS_AFTER)
+            .bind(tenant)
+            .bind(user)
+            .bind(i64::from(limit))
+            .fetch_all(conn)
+            .await?;
+        rows.iter().map(decode::tenant_user_state).collect()
+    }
+
     /// Every user with a row, of every tenant, by tenant and user (`GET /admin/export`).
     pub async fn all_users(conn: &mut Conn) -> Result<Vec<(UserKey, UserState)>, sqlx::Error> {
         let rows = sqlx::query(SELECT_ALL_USERS).fetch_all(conn).await?;

@@ -46,42 +46,25 @@ const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 /// How many connections serve reads concurrently.
 const READ_CONNECTIONS: u32 = 4;
 
-/// Users read per page while warming the in-memory state.
-const WARM_PAGE: u32 = 500;
-
-/// Reads users in key order into the in-memory state until it is full or every user is in:
-/// after a start, reads of a large database would otherwise miss until each user was read
-/// once. Each page takes the invalidation counter before it reads, like any fill, so a
-/// write committed meanwhile is never overwritten by what the page read before it.
+/// Reads users into the in-memory state in the background ([`crate::store::warm`]).
 async fn warm(read: SqlitePool, cache: std::sync::Arc<crate::store::state_cache::StateCache>) {
-    let started = std::time::Instant::now();
-    let (mut tenant, mut user) = (String::new(), String::new());
-    let mut warmed = 0usize;
-    while !cache.is_full() {
-        let began = cache.began();
-        let Ok(page) = read::users_after(&read, &tenant, &user, WARM_PAGE).await else {
-            return;
-        };
-        let Some((last_tenant, last_user, _)) = page.last() else {
-            break;
-        };
-        (tenant, user) = (last_tenant.clone(), last_user.clone());
-        let last_page = page.len() < WARM_PAGE as usize;
-        for (tenant, user, state) in page {
-            cache.fill(&tenant, &user, state, began);
-            warmed += 1;
+    crate::store::warm::warm(cache.clone(), |after| {
+        let (read, cache) = (read.clone(), cache.clone());
+        async move {
+            let began = cache.began();
+            let mut connection = read.acquire().await.ok()?;
+            let page = crate::store::shared::users::sqlite::users_after(
+                &mut connection,
+                &after.tenant,
+                &after.user,
+                crate::store::warm::PAGE,
+            )
+            .await
+            .ok()?;
+            Some((began, page))
         }
-        if last_page {
-            break;
-        }
-    }
-    if warmed > 0 {
-        tracing::info!(
-            users = warmed,
-            seconds = started.elapsed().as_secs_f64(),
-            "users' state read into memory"
-        );
-    }
+    })
+    .await;
 }
 
 /// Handle to the database; cheap to clone.

@@ -13,36 +13,6 @@ const SELECT_USERS: &str = concat!(
     " FROM presence_users u WHERE u.tenant_id = ? AND u.user_id IN (SELECT value FROM json_each(?))"
 );
 
-/// A page of users after (`tenant`, `user`), in key order: what warms the in-memory state.
-const SELECT_USERS_AFTER: &str = concat!(
-    "SELECT ",
-    user_columns!(),
-    " FROM presence_users u WHERE (u.tenant_id, u.user_id) > (?, ?) \
-     ORDER BY u.tenant_id, u.user_id LIMIT ?"
-);
-
-/// Up to `limit` users after (`tenant`, `user`) in key order, with the tenant of each.
-pub(super) async fn users_after(
-    pool: &sqlx::SqlitePool,
-    tenant: &str,
-    user: &str,
-    limit: u32,
-) -> Result<Vec<(String, String, UserState)>, sqlx::Error> {
-    let rows = sqlx::query(SELECT_USERS_AFTER)
-        .bind(tenant)
-        .bind(user)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?;
-    rows.iter()
-        .map(|row| {
-            let tenant: String = sqlx::Row::try_get(row, "tenant_id")?;
-            let (user, state) = user_state(row)?;
-            Ok((tenant, user, state))
-        })
-        .collect()
-}
-
 /// The state of each of `users` that has any, keyed by user id, on any connection (the
 /// writer uses it inside its transactions). One query whatever the number of users: the ids
 /// travel as one JSON array.
