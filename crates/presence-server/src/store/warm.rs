@@ -21,15 +21,16 @@ use crate::store::state_cache::StateCache;
 /// Users read per page.
 pub const PAGE: u32 = 500;
 
-/// A page's read: the counter taken before it, and the users after the given key.
-pub type Page = (u64, Vec<(UserKey, UserState)>);
-
-/// Fills `cache` with the pages `read_after` gives (after the last key of the page before;
-/// `None` stops), until it is full or a page is short.
-pub async fn warm<F, Fut>(cache: Arc<StateCache>, mut read_after: F)
+/// Fills `cache` with the pages `read_after` gives (the users after the last key of the page
+/// before; `None` stops), until it is full or a page is short. `ready` is asked before each
+/// page (PostgreSQL's fence: `false` stops); the cache's counter is taken after it, before
+/// the page's read.
+pub async fn warm<R, RFut, F, Fut>(cache: Arc<StateCache>, mut ready: R, mut read_after: F)
 where
+    R: FnMut() -> RFut,
+    RFut: Future<Output = bool>,
     F: FnMut(UserKey) -> Fut,
-    Fut: Future<Output = Option<Page>>,
+    Fut: Future<Output = Option<Vec<(UserKey, UserState)>>>,
 {
     let started = std::time::Instant::now();
     let mut after = UserKey {
@@ -38,7 +39,11 @@ where
     };
     let mut warmed = 0usize;
     while !cache.is_full() && !cache.is_off() {
-        let Some((began, page)) = read_after(after.clone()).await else {
+        if !ready().await {
+            return;
+        }
+        let began = cache.began();
+        let Some(page) = read_after(after.clone()).await else {
             return;
         };
         let Some((last, _)) = page.last() else {

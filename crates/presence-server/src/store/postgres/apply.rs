@@ -405,12 +405,16 @@ impl<'a> Puts<'a> {
 /// [`put_session`] for many users at once (each at most once: one statement cannot update
 /// a row twice), locking their rows in the order given. Answers, in that order, whether a
 /// subscription follows each user.
-async fn put_sessions(
+async fn put_sessions<'a>(
     conn: &mut PgConnection,
-    rows: &[PutRow<'_>],
+    rows: &[PutRow<'a>],
 ) -> Result<Vec<bool>, sqlx::Error> {
-    let column =
-        |pick: &dyn Fn(&PutRow<'_>) -> String| -> Vec<String> { rows.iter().map(pick).collect() };
+    let text =
+        |pick: fn(&PutRow<'a>) -> &'a str| -> Vec<&'a str> { rows.iter().map(pick).collect() };
+    let sessions: Vec<_> = rows
+        .iter()
+        .map(|row| stored_session_id(&row.1.session_id, row.1.kind))
+        .collect();
     let millis = |pick: fn(&Session) -> Timestamp| -> Vec<i64> {
         rows.iter().map(|row| to_millis(pick(row.1))).collect()
     };
@@ -443,14 +447,12 @@ async fn put_sessions(
          WHERE (SELECT COUNT(*) FROM notified) >= 0 AND (SELECT COUNT(*) FROM stored) >= 0 \
          ORDER BY i.n",
     )
-    .bind(column(&|row| row.0.tenant.clone()))
-    .bind(column(&|row| row.0.user.clone()))
+    .bind(text(|row| row.0.tenant.as_str()))
+    .bind(text(|row| row.0.user.as_str()))
     .bind(millis(|session| session.refreshed_at))
-    .bind(column(&|row| {
-        stored_session_id(&row.1.session_id, row.1.kind).into_owned()
-    }))
-    .bind(column(&|row| row.1.availability.as_str().to_owned()))
-    .bind(column(&|row| row.1.activity.as_str().to_owned()))
+    .bind(sessions.iter().map(AsRef::as_ref).collect::<Vec<&str>>())
+    .bind(text(|row| row.1.availability.as_str()))
+    .bind(text(|row| row.1.activity.as_str()))
     .bind(millis(|session| session.expires_at))
     .bind(listen::CHANNEL)
     .bind(listen::payloads(rows.iter().map(|row| (row.0, row.2))))
@@ -459,7 +461,7 @@ async fn put_sessions(
 }
 
 /// A session removal of a batch: the user, the stored session id, when, and why.
-type RemoveRow<'a> = (&'a UserKey, String, Timestamp, Option<Cause>);
+pub(super) type RemoveRow<'a> = (&'a UserKey, String, Timestamp, Option<Cause>);
 
 /// A run of session removals of distinct users, gathered by the batcher
 /// ([`batch`](super::batch)) to be applied in two statements ([`Removals::write`]) rather
@@ -477,18 +479,9 @@ impl<'a> Removals<'a> {
         self.rows.last().map(|row| row.0)
     }
 
-    pub(super) fn push(&mut self, write: &'a Write, slot: usize) {
-        if let Write::RemoveSession {
-            user,
-            session_id,
-            kind,
-            now,
-        } = write
-        {
-            let stored = stored_session_id(session_id, *kind).into_owned();
-            self.rows.push((user, stored, *now, write.cause()));
-            self.slots.push(slot);
-        }
+    pub(super) fn push(&mut self, row: RemoveRow<'a>, slot: usize) {
+        self.rows.push(row);
+        self.slots.push(slot);
     }
 
     /// Removes the sessions gathered, each as [`Write::RemoveSession`] alone would: the

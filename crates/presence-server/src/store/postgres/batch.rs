@@ -33,6 +33,7 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use super::apply;
 use super::reach::Pool;
+use crate::store::codec::stored_session_id;
 use crate::store::{StoreError, UserKey, Write, Written};
 
 /// Most writes in one transaction: bounds the latency a batch adds, and the arrays sent.
@@ -205,36 +206,35 @@ enum Step<'a> {
 /// session removals, become one step each, as long as their users are distinct (one
 /// statement cannot update a row twice).
 fn plan<'a>(writes: &[&'a Write]) -> Vec<Step<'a>> {
-    let mut steps = Vec::new();
+    let mut steps: Vec<Step<'a>> = Vec::new();
     for (slot, write) in writes.iter().copied().enumerate() {
-        if let Write::PutSession { user, session } = write {
-            // Sorted by user: a user already in the run is its last one.
-            match steps.last_mut() {
-                Some(Step::Puts(puts)) if puts.last_user() != Some(user) => {
-                    puts.push(user, session, write.cause(), slot);
+        // Sorted by user: a user already in the run is its last one.
+        match write {
+            Write::PutSession { user, session } => {
+                if !matches!(steps.last(), Some(Step::Puts(run)) if run.last_user() != Some(user)) {
+                    steps.push(Step::Puts(apply::Puts::default()));
                 }
-                _ => {
-                    let mut puts = apply::Puts::default();
-                    puts.push(user, session, write.cause(), slot);
-                    steps.push(Step::Puts(puts));
+                if let Some(Step::Puts(run)) = steps.last_mut() {
+                    run.push(user, session, write.cause(), slot);
                 }
             }
-            continue;
-        }
-        if let Write::RemoveSession { user, .. } = write {
-            match steps.last_mut() {
-                Some(Step::Removals(run)) if run.last_user() != Some(user) => {
-                    run.push(write, slot);
+            Write::RemoveSession {
+                user,
+                session_id,
+                kind,
+                now,
+            } => {
+                if !matches!(steps.last(), Some(Step::Removals(run)) if run.last_user() != Some(user))
+                {
+                    steps.push(Step::Removals(apply::Removals::default()));
                 }
-                _ => {
-                    let mut run = apply::Removals::default();
-                    run.push(write, slot);
-                    steps.push(Step::Removals(run));
+                if let Some(Step::Removals(run)) = steps.last_mut() {
+                    let stored = stored_session_id(session_id, *kind).into_owned();
+                    run.push((user, stored, *now, write.cause()), slot);
                 }
             }
-            continue;
+            _ => steps.push(Step::One(slot, write)),
         }
-        steps.push(Step::One(slot, write));
     }
     steps
 }

@@ -173,9 +173,6 @@ impl PgStore {
     /// The write itself, and whether a subscription follows the user it changed.
     async fn change(&self, write: &Write) -> Result<(Written, bool), sqlx::Error> {
         let mut connection = self.writes.acquire().await?;
-        if apply::is_one_statement(write) {
-            return apply::apply(write, &mut connection).await;
-        }
         let mut tx = connection.begin().await?;
         let outcome = apply::apply(write, &mut tx).await?;
         tx.commit().await?;
@@ -287,23 +284,22 @@ async fn warm(
     cache: Arc<crate::store::state_cache::StateCache>,
     fence: Arc<fence::Fence>,
 ) {
-    crate::store::warm::warm(cache.clone(), |after| {
-        let (reads, cache, fence) = (reads.clone(), cache.clone(), fence.clone());
+    let ready = || {
+        let fence = fence.clone();
+        async move { fence.pass().await }
+    };
+    crate::store::warm::warm(cache, ready, |after| {
+        let reads = reads.clone();
         async move {
-            if !fence.pass().await {
-                return None;
-            }
-            let began = cache.began();
             let mut connection = reads.acquire().await.ok()?;
-            let page = crate::store::shared::users::postgres::users_after(
+            crate::store::shared::users::postgres::users_after(
                 &mut connection,
                 &after.tenant,
                 &after.user,
                 crate::store::warm::PAGE,
             )
             .await
-            .ok()?;
-            Some((began, page))
+            .ok()
         }
     })
     .await;

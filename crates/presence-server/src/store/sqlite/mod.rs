@@ -48,20 +48,19 @@ const READ_CONNECTIONS: u32 = 4;
 
 /// Reads users into the in-memory state in the background ([`crate::store::warm`]).
 async fn warm(read: SqlitePool, cache: std::sync::Arc<crate::store::state_cache::StateCache>) {
-    crate::store::warm::warm(cache.clone(), |after| {
-        let (read, cache) = (read.clone(), cache.clone());
+    let ready = || std::future::ready(true);
+    crate::store::warm::warm(cache, ready, |after| {
+        let read = read.clone();
         async move {
-            let began = cache.began();
             let mut connection = read.acquire().await.ok()?;
-            let page = crate::store::shared::users::sqlite::users_after(
+            crate::store::shared::users::sqlite::users_after(
                 &mut connection,
                 &after.tenant,
                 &after.user,
                 crate::store::warm::PAGE,
             )
             .await
-            .ok()?;
-            Some((began, page))
+            .ok()
         }
     })
     .await;
